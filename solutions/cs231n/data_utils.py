@@ -61,31 +61,29 @@ def _missing_data_message(folder):
     )
 
 
-def _low_frequency_basis(size=32, max_freq=4):
-    """Smooth colour patterns: products of cosines in each colour channel.
+def _cosine_waves(size=32, num_freqs=8):
+    """The first num_freqs orthonormal cosine waves (DCT-II) on size points.
 
     Returns:
-    - basis: shape (3 * max_freq**2, 3 * size * size), rows of unit norm
+    - waves: shape (num_freqs, size); row u oscillates u half-periods
     """
     t = (np.arange(size) + 0.5) / size
-    waves = np.cos(np.pi * np.outer(np.arange(max_freq), t))  # (max_freq, size)
-    patterns = np.einsum("ui,vj->uvij", waves, waves).reshape(-1, size, size)
-    basis = np.zeros((3 * len(patterns), 3, size, size))
-    for c in range(3):
-        basis[c * len(patterns):(c + 1) * len(patterns), c] = patterns
-    basis = basis.reshape(len(basis), -1)
-    return basis / np.linalg.norm(basis, axis=1, keepdims=True)
+    waves = np.cos(np.pi * np.outer(np.arange(num_freqs), t))
+    return waves / np.linalg.norm(waves, axis=1, keepdims=True)
 
 
 def load_synthetic_cifar10(num_training=49000, num_validation=1000, num_test=1000,
                            seed=SYNTHETIC_SEED):
     """Generate a synthetic stand-in for CIFAR-10 (for offline work and tests).
 
-    Every class has a few prototype colour layouts made of smooth (low-frequency)
-    patterns; an image is one of its class's prototypes, randomly scaled and
-    perturbed, plus per-pixel noise. The classes overlap, so the task needs a
-    trained net, but a well-conditioned one learns it quickly. The same seed
-    always gives the same data.
+    Each colour channel of an image is a smooth pattern: a sum of 2-D cosine
+    waves of low frequency (u, v < 8) whose amplitudes fall off like
+    1 / (1 + u + v)**3, as in natural images. Each class has three prototype
+    patterns; an image is one of its class's prototypes plus an equally strong
+    random pattern, plus a little pixel noise. The class information thus
+    lies partly in faint, fine details, which makes training slow for poorly
+    conditioned (e.g. deep, unnormalized) nets. The same seed always gives the
+    same data.
 
     Inputs:
     - num_training, num_validation, num_test: sizes of the three splits
@@ -93,26 +91,44 @@ def load_synthetic_cifar10(num_training=49000, num_validation=1000, num_test=100
 
     Returns a tuple of:
     - X_train, y_train, X_val, y_val, X_test, y_test: images of shape
-      (n, 3, 32, 32), float64 in roughly [0, 255], and labels of shape (n,),
-      int64 in [0, 10)
+      (n, 3, 32, 32), float64 centred on 128 with a pixel standard deviation
+      of about 60, and labels of shape (n,), int64 in [0, 10)
     """
     print("NOTE: using a SYNTHETIC stand-in for CIFAR-10 (CS231N_DATASET=synthetic), "
           "not real images.")
+    num_classes, prototypes_per_class, num_freqs, falloff = 10, 3, 8, 3.0
+    pixel_std, noise_std, chunk = 60.0, 2.0, 1024
     rng = np.random.default_rng(seed)
-    num_classes, prototypes_per_class = 10, 3
-    basis = _low_frequency_basis()
-    prototypes = rng.standard_normal((num_classes, prototypes_per_class, len(basis)))
-    noise_bank = rng.standard_normal((2048, basis.shape[1]), dtype=np.float32)
+
+    waves = _cosine_waves(32, num_freqs)
+    freq = np.add.outer(np.arange(num_freqs), np.arange(num_freqs))
+    spectrum = 1.0 / (1.0 + freq) ** falloff
+    # Prototype and random part have unit variance each; scale the sum so that
+    # pixels get a standard deviation of about pixel_std.
+    spectrum *= pixel_std * 32 / np.sqrt(2 * np.sum(spectrum**2))
+    prototypes = rng.standard_normal((num_classes, prototypes_per_class, 3,
+                                      num_freqs, num_freqs))
+    noise_bank = noise_std * rng.standard_normal((3 * chunk, 3, 32, 32))
 
     def make_split(n):
         y = rng.integers(num_classes, size=n)
         which = rng.integers(prototypes_per_class, size=n)
-        coeffs = prototypes[y, which] * rng.uniform(0.5, 1.5, size=(n, 1))
-        coeffs += 0.8 * rng.standard_normal(coeffs.shape)
-        X = coeffs.dot(basis * 600.0)
+        X = np.empty((n, 3, 32, 32))
+        # Build the images a block at a time, so that no temporary as large as
+        # the split is ever allocated. For each channel,
+        # image = waves.T @ coefficients @ waves.
+        for start in range(0, n, chunk):
+            rows = slice(start, min(start + chunk, n))
+            m = rows.stop - start
+            coeffs = prototypes[y[rows], which[rows]]
+            coeffs += rng.standard_normal(coeffs.shape)
+            coeffs *= spectrum
+            half = np.matmul(coeffs, waves)            # (m, 3, num_freqs, 32)
+            np.matmul(waves.T, half, out=X[rows])      # (m, 3, 32, 32)
+            offset = rng.integers(len(noise_bank) - m + 1)
+            X[rows] += noise_bank[offset:offset + m]
         X += 128.0
-        X += 30.0 * noise_bank[rng.integers(len(noise_bank), size=n)]
-        return X.reshape(n, 3, 32, 32), y.astype(np.int64)
+        return X, y.astype(np.int64)
 
     X_train, y_train = make_split(num_training)
     X_val, y_val = make_split(num_validation)
