@@ -1,0 +1,300 @@
+"""Take in a submission: keep only the expected files, as plain regular files.
+
+A submission is a zip, a folder (Gradescope's submission folder too), a lone ``.py``
+file or a lone notebook. Each expected path (``cs231n/layers.py``) is looked for up to
+two folders deep (``assignment2/cs231n/layers.py``); macOS and editor junk and hidden
+files are ignored; symlinks, oversized files and unsafe zip entries are rejected. When a
+path turns up more than once the shallowest copy wins (ties: alphabetical), with a note.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from gradekit.errors import UserError
+
+MAX_DEPTH = 2
+MAX_ENTRIES = 20_000
+_JUNK_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    file_mb: int = 32
+    total_mb: int = 128
+
+
+@dataclass
+class Intake:
+    """What intake found: ``found`` maps each expected path to where it came from."""
+
+    found: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Found {len(self.found)} of {len(self.found) + len(self.missing)} "
+                 "expected files."]
+        lines += [f"Missing: {path}" for path in self.missing]
+        lines += [f"Ignored {where}: {why}" for where, why in self.rejected]
+        lines += self.notes
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    source: str        # as shown to the student
+    relative: PurePosixPath
+    size: int
+    problem: str = ""
+
+
+def take_in(submission: Path, expected: tuple[str, ...], destination: Path,
+            limits: IntakeLimits = IntakeLimits()) -> Intake:
+    """Copy the expected files of ``submission`` into ``destination``."""
+    submission = Path(submission)
+    if not submission.exists() and not submission.is_symlink():
+        raise UserError(f"{submission}: no such file or folder")
+    result = Intake()
+    if submission.is_symlink():
+        result.rejected.append((submission.name, "is a symbolic link"))
+        result.missing = list(expected)
+        return result
+    if submission.is_dir():
+        zips = sorted(p for p in submission.iterdir() if p.suffix.lower() == ".zip"
+                      and p.is_file() and not p.is_symlink())
+        _from_folder(submission, expected, destination, limits, result)
+        if not result.found and len(zips) == 1:
+            result.notes.append(f"Looked inside {zips[0].name}.")
+            result.rejected.clear()
+            _from_zip(zips[0], expected, destination, limits, result)
+    elif zipfile.is_zipfile(submission):
+        _from_zip(submission, expected, destination, limits, result)
+    elif submission.suffix in (".py", ".ipynb"):
+        _from_single(submission, expected, destination, limits, result)
+    else:
+        result.rejected.append((submission.name, "is not a zip, a folder, a notebook or a .py "
+                                "file"))
+    result.missing = [path for path in expected if path not in result.found]
+    return result
+
+
+def _from_single(path: Path, expected: tuple[str, ...], destination: Path,
+                 limits: IntakeLimits, result: Intake) -> None:
+    matches = [e for e in expected if PurePosixPath(e).name == path.name]
+    if not matches:
+        result.rejected.append((path.name, "is not one of the files to hand in "
+                                f"({', '.join(expected)})"))
+        return
+    size = path.stat().st_size
+    if size > limits.file_mb << 20:
+        result.rejected.append((path.name, f"is larger than {limits.file_mb} MB"))
+        return
+    with path.open("rb") as handle:
+        _write(destination / matches[0], handle, limits.file_mb << 20)
+    result.found[matches[0]] = path.name
+
+
+def _from_folder(root: Path, expected: tuple[str, ...], destination: Path,
+                 limits: IntakeLimits, result: Intake) -> None:
+    deepest = max((len(PurePosixPath(e).parts) for e in expected), default=1) + MAX_DEPTH
+    candidates = list(_walk(root, root, deepest, [0]))
+    chosen = _choose(candidates, expected, result)
+    total = 0
+    for path, candidate in chosen.items():
+        source = root / candidate.relative
+        try:
+            handle = _open_regular(source)
+        except OSError as error:
+            result.rejected.append((candidate.source, f"cannot be read ({error.strerror})"))
+            continue
+        with handle:
+            total += _copy_checked(handle, destination / path, candidate, limits, total, result)
+        if candidate.source in dict(result.rejected):
+            continue
+        result.found[path] = candidate.source
+
+
+def _walk(root: Path, folder: Path, deepest: int, count: list[int]) -> Iterator[_Candidate]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        count[0] += 1
+        if count[0] > MAX_ENTRIES:
+            return
+        relative = PurePosixPath(Path(entry.path).relative_to(root).as_posix())
+        if _is_junk(relative):
+            continue
+        if entry.is_symlink():
+            yield _Candidate(relative.as_posix(), relative, 0, "is a symbolic link")
+        elif entry.is_dir(follow_symlinks=False):
+            if len(relative.parts) < deepest:
+                yield from _walk(root, Path(entry.path), deepest, count)
+        elif entry.is_file(follow_symlinks=False):
+            size = entry.stat(follow_symlinks=False).st_size
+            yield _Candidate(relative.as_posix(), relative, size)
+
+
+def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
+              limits: IntakeLimits, result: Intake) -> None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        result.rejected.append((path.name, f"is not a readable zip ({error})"))
+        return
+    with archive:
+        infos = archive.infolist()[:MAX_ENTRIES]
+        candidates = [_zip_candidate(info) for info in infos if not info.is_dir()]
+        by_name = {info.filename: info for info in infos}
+        chosen = _choose([c for c in candidates if c is not None], expected, result)
+        total = 0
+        for target, candidate in chosen.items():
+            info = by_name[candidate.source]
+            try:
+                with archive.open(info) as handle:
+                    total += _copy_checked(handle, destination / target, candidate, limits,
+                                           total, result)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError,
+                    EOFError) as error:
+                result.rejected.append((candidate.source, f"cannot be unpacked ({error})"))
+                (destination / target).unlink(missing_ok=True)
+                continue
+            if candidate.source not in dict(result.rejected):
+                result.found[target] = candidate.source
+
+
+def _zip_candidate(info: zipfile.ZipInfo) -> _Candidate | None:
+    name = info.filename.replace("\\", "/")
+    relative = PurePosixPath(name)
+    if _is_junk(relative):
+        return None
+    problem = ""
+    if name.startswith("/") or ".." in relative.parts or ":" in relative.parts[0]:
+        problem = "has an unsafe path"
+    elif stat.S_ISLNK(info.external_attr >> 16):
+        problem = "is a symbolic link"
+    elif info.flag_bits & 0x1:
+        problem = "is encrypted"
+    return _Candidate(info.filename, relative, info.file_size, problem)
+
+
+def _choose(candidates: list[_Candidate], expected: tuple[str, ...],
+            result: Intake) -> dict[str, _Candidate]:
+    """Pick one candidate per expected path: exact suffix first, shallowest, then by name."""
+    chosen: dict[str, _Candidate] = {}
+    for target in expected:
+        want = PurePosixPath(target).parts
+        exact = [c for c in candidates if _suffix_depth(c.relative.parts, want) is not None]
+        loose = [c for c in candidates if c.relative.name == want[-1]
+                 and len(c.relative.parts) <= 1 + MAX_DEPTH]
+        pool = exact or loose
+        usable = [c for c in pool if not c.problem]
+        for candidate in pool:
+            if candidate.problem:
+                result.rejected.append((candidate.source, candidate.problem))
+        if not usable:
+            continue
+        usable.sort(key=lambda c: (len(c.relative.parts), c.source))
+        pick = usable[0]
+        if len(usable) > 1:
+            others = ", ".join(c.source for c in usable[1:])
+            result.notes.append(f"{target}: used {pick.source}, ignored {others}.")
+        elif not exact:
+            result.notes.append(f"{target}: used {pick.source}.")
+        chosen[target] = pick
+    return chosen
+
+
+def _suffix_depth(parts: tuple[str, ...], want: tuple[str, ...]) -> int | None:
+    extra = len(parts) - len(want)
+    if 0 <= extra <= MAX_DEPTH and parts[extra:] == want:
+        return extra
+    return None
+
+
+def _is_junk(relative: PurePosixPath) -> bool:
+    for part in relative.parts:
+        if part in _JUNK_DIRS or part.startswith("."):
+            return True
+    name = relative.name
+    return name.endswith("~") or name.endswith(".swp") or name.endswith(".swo")
+
+
+def _open_regular(path: Path):  # type: ignore[no-untyped-def]
+    """Open ``path`` for reading without following a symlink; only regular files."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(0, "not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def _copy_checked(handle, target: Path, candidate: _Candidate, limits: IntakeLimits,
+                  total: int, result: Intake) -> int:  # type: ignore[no-untyped-def]
+    """Copy with the size caps enforced while reading; return the bytes written."""
+    cap = min(limits.file_mb << 20, (limits.total_mb << 20) - total)
+    try:
+        return _write(target, handle, cap)
+    except _TooLarge:
+        target.unlink(missing_ok=True)
+        why = (f"is larger than {limits.file_mb} MB" if cap == limits.file_mb << 20
+               else f"would take the submission over {limits.total_mb} MB")
+        result.rejected.append((candidate.source, why))
+        return 0
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _write(target: Path, handle, cap: int) -> int:  # type: ignore[no-untyped-def]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with open(target, "wb") as out:
+        while True:
+            chunk = handle.read(1 << 16)
+            if not chunk:
+                break
+            written += len(chunk)
+            if written > cap:
+                raise _TooLarge
+            out.write(chunk)
+    os.chmod(target, 0o644)
+    return written
+
+
+def copy_support(support_root: Path, destination: Path, skip: list[Path],
+                 submitted: tuple[str, ...]) -> int:
+    """Copy the support files (all but ``submitted`` and the ``skip`` folders) into place.
+
+    Returns the number of files copied. Hidden files and junk folders are left out.
+    """
+    support_root = Path(support_root).resolve()
+    skipped = {Path(p).resolve() for p in skip}
+    submitted_set = set(submitted)
+    count = 0
+    for folder, dirs, files in os.walk(support_root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _JUNK_DIRS
+                         and (here / d).resolve() not in skipped)
+        for name in sorted(files):
+            source = here / name
+            relative = source.relative_to(support_root).as_posix()
+            if name.startswith(".") or relative in submitted_set or _is_junk(
+                    PurePosixPath(relative)) or source.is_symlink():
+                continue
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            os.chmod(target, 0o644)
+            count += 1
+    return count

@@ -1,0 +1,210 @@
+"""The sandboxed worker: the only process that runs student code.
+
+Started by :mod:`gradekit.sandbox` as ``python -I -S -c BOOTSTRAP``; it applies its
+resource limits, preloads numpy, says it is ready, then serves requests one at a time
+over its two protocol pipes. Everything here runs alongside student code, so nothing it
+says is trusted by the controller.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import linecache
+import os
+import resource
+import signal
+import sys
+import traceback
+from types import ModuleType
+from typing import Any
+
+from gradekit import protocol
+
+MAX_TRACEBACK_FRAMES = 12
+MAX_TEXT = 4000
+
+
+def apply_limits(limits: dict[str, int]) -> None:
+    """Set the rlimits of this process (before any student code runs)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    table = {
+        "cpu_seconds": resource.RLIMIT_CPU,
+        "memory_bytes": resource.RLIMIT_AS,
+        "file_bytes": resource.RLIMIT_FSIZE,
+        "open_files": resource.RLIMIT_NOFILE,
+        "processes": resource.RLIMIT_NPROC,
+        "core_bytes": resource.RLIMIT_CORE,
+    }
+    for key, which in table.items():
+        if key in limits:
+            soft = limits[key]
+            hard = soft + 1 if which == resource.RLIMIT_CPU else soft
+            resource.setrlimit(which, (soft, hard))
+
+
+class Worker:
+    """Serves call/getattr/setattr/fetch requests against the student's modules."""
+
+    def __init__(self, request_fd: int, response_fd: int, folder: str, max_payload: int) -> None:
+        self.reader = protocol.FrameReader(request_fd, max_payload)
+        self.response_fd = response_fd
+        self.folder = os.path.join(os.path.realpath(folder), "")
+        self.objects: dict[int, Any] = {}
+        self.ids: dict[int, int] = {}
+        self.next_id = 1
+
+    def keep(self, value: Any) -> protocol.Remote:
+        ident = self.ids.get(id(value))
+        if ident is None or self.objects.get(ident) is not value:
+            ident, self.next_id = self.next_id, self.next_id + 1
+            self.objects[ident] = value
+            self.ids[id(value)] = ident
+        return protocol.Remote(ident, _type_name(value))
+
+    def lookup(self, ident: int, _name: str = "") -> Any:
+        try:
+            return self.objects[ident]
+        except KeyError:
+            raise LookupError(f"no object with handle {ident}") from None
+
+    def serve(self) -> None:
+        self.send({"op": "ready", "pid": os.getpid()}, protocol.Encoder())
+        while True:
+            message = self.reader.read()
+            if message is None:
+                return
+            header, payload = message
+            encoder = protocol.Encoder(self.keep)
+            try:
+                reply = self.handle(header, payload, encoder)
+            except MemoryError:
+                encoder = protocol.Encoder(self.keep)
+                reply = {"ok": False, "error": {"kind": "memory", "type": "MemoryError",
+                                                "message": "", "traceback": []}}
+            except BaseException as error:  # noqa: BLE001 - reported to the controller
+                encoder = protocol.Encoder(self.keep)
+                reply = {"ok": False, "error": self.describe(error)}
+            reply["id"] = header.get("id")
+            self.send(reply, encoder)
+
+    def send(self, reply: dict[str, Any], encoder: protocol.Encoder) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        protocol.write_frame(self.response_fd, protocol.encode_message(reply, encoder))
+
+    def handle(self, header: dict[str, Any], payload: bytearray,
+               encoder: protocol.Encoder) -> dict[str, Any]:
+        for ident in header.get("drop", ()):
+            value = self.objects.pop(ident, None)
+            if value is not None:
+                self.ids.pop(id(value), None)
+        decoder = protocol.Decoder(payload, self.lookup)
+        operation = header.get("op")
+        if operation == "call":
+            target = self.resolve(header["target"])
+            args = decoder.decode(header["args"])
+            kwargs = decoder.decode(header["kwargs"])
+            value = target(*args, **kwargs)
+            encoded = encoder._other(value) if header.get("keep") else encoder.encode(value)
+            return {"ok": True, "value": encoded, "args": encoder.encode(args),
+                    "kwargs": encoder.encode(kwargs)}
+        if operation == "getattr":
+            value = getattr(self.lookup(header["obj"]), header["name"])
+            encoded = encoder._other(value) if header.get("keep") else encoder.encode(value)
+            return {"ok": True, "value": encoded}
+        if operation == "setattr":
+            setattr(self.lookup(header["obj"]), header["name"], decoder.decode(header["value"]))
+            return {"ok": True, "value": None}
+        if operation == "fetch":
+            return {"ok": True, "value": encoder.encode(self.lookup(header["obj"]))}
+        if operation == "ping":
+            return {"ok": True, "value": None}
+        raise protocol.ProtocolError(f"unknown operation {operation!r}")
+
+    def resolve(self, target: Any) -> Any:
+        if isinstance(target, dict):
+            value = self.lookup(target["remote"])
+            return getattr(value, target["attr"]) if target.get("attr") else value
+        parts = target.split(".")
+        value: Any = importlib.import_module(parts[0])
+        for index in range(1, len(parts)):
+            try:
+                value = getattr(value, parts[index])
+            except AttributeError:
+                if not isinstance(value, ModuleType):
+                    raise
+                name = ".".join(parts[: index + 1])
+                try:
+                    value = importlib.import_module(name)
+                except ModuleNotFoundError as error:
+                    if error.name != name:
+                        raise
+                    raise AttributeError(
+                        f"module {'.'.join(parts[:index])!r} has no attribute {parts[index]!r}"
+                    ) from None
+        return value
+
+    def describe(self, error: BaseException) -> dict[str, Any]:
+        """The exception as the student should see it: their own frames only."""
+        frames = [
+            frame for frame in traceback.extract_tb(error.__traceback__)
+            if frame.filename.startswith(self.folder)
+        ]
+        lines = []
+        if len(frames) > MAX_TRACEBACK_FRAMES:
+            lines.append(f"  ... {len(frames) - MAX_TRACEBACK_FRAMES} earlier frames ...")
+            frames = frames[-MAX_TRACEBACK_FRAMES:]
+        for frame in frames:
+            lines.append(f'  File "{frame.filename[len(self.folder):]}", line {frame.lineno}, '
+                         f"in {frame.name}")
+            source = linecache.getline(frame.filename, frame.lineno or 0).strip()
+            if source:
+                lines.append(f"    {source[:200]}")
+        if isinstance(error, SyntaxError) and str(error.filename or "").startswith(self.folder):
+            lines.append(f'  File "{error.filename[len(self.folder):]}", line {error.lineno}')
+            if error.text:
+                lines.append(f"    {error.text.strip()[:200]}")
+        kind = "memory" if isinstance(error, MemoryError) else "exception"
+        if isinstance(error, (protocol.ProtocolError, LookupError, KeyError)) and not frames:
+            kind = "protocol" if isinstance(error, protocol.ProtocolError) else kind
+        return {"kind": kind, "type": _type_name(error), "message": _safe_str(error),
+                "traceback": lines}
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    module = getattr(kind, "__module__", "") or ""
+    name = getattr(kind, "__qualname__", "object")
+    if not isinstance(module, str) or not isinstance(name, str):
+        return "object"
+    return name if module in ("builtins", "") else f"{module}.{name}"
+
+
+def _safe_str(error: BaseException) -> str:
+    try:
+        text = str(error)
+    except BaseException:  # noqa: BLE001 - a hostile __str__
+        return "<the exception could not be shown>"
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + " ..."
+
+
+def _redirect_output() -> None:
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        stream = io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8",
+                                  errors="backslashreplace", write_through=True)
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
+def main(config_json: str) -> None:
+    """Entry point called by the bootstrap with the controller's settings."""
+    config = json.loads(config_json)
+    apply_limits(config["limits"])
+    _redirect_output()
+    sys.stdin = open(os.devnull)
+    for name in config.get("preload", ()):
+        importlib.import_module(name)
+    Worker(config["request_fd"], config["response_fd"], config["folder"],
+           config["max_payload"]).serve()
