@@ -8,6 +8,7 @@ Set ``root = "."`` or ``root = ".."`` under ``[assignment]`` to say which.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,26 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class NotebookCheck:
+    """How ``gradekit release --check-notebooks`` runs the master notebooks.
+
+    ``env`` is added to the kernel's environment; ``timeout_per_cell`` is in seconds.
+    """
+
+    env: dict[str, str] = field(default_factory=dict)
+    timeout_per_cell: int = 600
+
+
+DEFAULT_ANSWER_PLACEHOLDER = "**Your Answer:** *[FILL THIS IN]*"
+
+
+@dataclass(frozen=True)
 class ReleaseConfig:
+    """``[release]``: what the student copies are made of.
+
+    The first variant is the one ``template_dir`` holds.
+    """
+
     solution_root: Path
     student_files: tuple[str, ...]
     notebooks: tuple[Path, ...]
@@ -39,6 +59,8 @@ class ReleaseConfig:
     template_dir: Path
     dist_dir: Path
     variants: tuple[Variant, ...]
+    answer_placeholder: str = DEFAULT_ANSWER_PLACEHOLDER
+    notebook_check: NotebookCheck = field(default_factory=NotebookCheck)
 
 
 @dataclass(frozen=True)
@@ -67,13 +89,7 @@ def load_assignment(path: str | Path) -> Assignment:
     path = Path(path)
     if path.is_dir():
         path = path / "assignment.toml"
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such assignment file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{path}: not valid TOML: {error}") from None
+    data = read_toml(path, "assignment file")
     reader = _Reader(path, data)
     meta = reader.table("assignment")
     default_root = ".." if path.parent.name == "assignment" else "."
@@ -92,6 +108,20 @@ def load_assignment(path: str | Path) -> Assignment:
     )
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse a TOML file; a missing or malformed file is a :class:`UserError`."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such {what}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"{path}: not valid TOML: {error}") from None
+
+
+_VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
 def _read_release(reader: _Reader, root: Path) -> ReleaseConfig:
     table = reader.table("release")
     variants = []
@@ -99,26 +129,44 @@ def _read_release(reader: _Reader, root: Path) -> ReleaseConfig:
         where = f"release.variants[{index}]"
         if not isinstance(item, dict):
             raise reader.error(f"{where} must be a table")
+        name = reader.text(item, f"{where}.name")
+        if not _VARIANT_NAME.fullmatch(name) or name in {v.name for v in variants}:
+            raise reader.error(f"{where}.name {name!r} must be unique and fit in a file name")
         first_cell = reader.text(item, f"{where}.first_cell", "")
         translations = reader.text(item, f"{where}.translations", "")
         variants.append(
             Variant(
-                name=reader.text(item, f"{where}.name"),
+                name=name,
                 first_cell=root / first_cell if first_cell else None,
                 translations=root / translations if translations else None,
             )
         )
-    extra = table.get("extra_files", {})
-    if not isinstance(extra, dict) or not all(isinstance(v, str) for v in extra.values()):
-        raise reader.error("release.extra_files must map source paths to destination paths")
+    if not variants:
+        raise reader.error("release.variants must name at least one variant")
     return ReleaseConfig(
         solution_root=root / reader.text(table, "release.solution_root"),
         student_files=reader.texts(table, "release.student_files"),
         notebooks=tuple(root / p for p in reader.texts(table, "release.notebooks", ())),
-        extra_files=dict(extra),
+        extra_files=reader.mapping(table, "release.extra_files", {}),
         template_dir=root / reader.text(table, "release.template_dir", "student_template"),
         dist_dir=root / reader.text(table, "release.dist_dir", "dist"),
         variants=tuple(variants),
+        answer_placeholder=reader.text(
+            table, "release.answer_placeholder", DEFAULT_ANSWER_PLACEHOLDER
+        ),
+        notebook_check=_read_notebook_check(reader, table.get("notebook_check", {})),
+    )
+
+
+def _read_notebook_check(reader: _Reader, table: Any) -> NotebookCheck:
+    if not isinstance(table, dict):
+        raise reader.error("release.notebook_check must be a table")
+    timeout = table.get("timeout_per_cell", NotebookCheck.timeout_per_cell)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
+        raise reader.error("release.notebook_check.timeout_per_cell must be a positive integer")
+    return NotebookCheck(
+        env=reader.mapping(table, "release.notebook_check.env", {}),
+        timeout_per_cell=timeout,
     )
 
 
@@ -169,3 +217,11 @@ class _Reader:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise self.error(f"{key} must be a list of strings")
         return tuple(value)
+
+    def mapping(self, table: dict[str, Any], key: str, default: Any = _MISSING) -> dict[str, str]:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if value is _MISSING:
+            raise self.error(f"missing key {key}")
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise self.error(f"{key} must be a table of strings")
+        return dict(value)

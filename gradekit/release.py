@@ -1,9 +1,461 @@
-"""Placeholder: the 'release' command is being written."""
+"""The ``release`` command: turn an assignment's sources into every artefact.
+
+From ``[release]`` and ``[grading]`` of ``assignment.toml`` it builds, in memory:
+
+- the student folder of each variant: the package files stripped of their solutions
+  (``student_files`` under ``solution_root``), the notebooks made student copies, the
+  ``extra_files``, a student ``assignment.toml``, ``public_checks/`` and a ``README.md``;
+- ``template_dir``: the first variant's student folder, committed to the repository;
+- ``dist/<name>-<variant>.zip``: a student folder plus a copy of the engine, under ``<name>/``;
+- ``dist/<name>-solutions.zip``: the package unstripped, the master notebooks, extra files;
+- ``dist/autograder.zip``: Gradescope's ``setup.sh`` and ``run_autograder`` at the top, the
+  engine, its ``pyproject.toml``, the config, checks, reference and support files, each at
+  its path relative to the assignment root.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from gradekit.config import Assignment, GradingConfig, ReleaseConfig, Variant, load_assignment
+from gradekit.config import read_toml
+from gradekit.errors import UserError
+from gradekit.markers import END, START, strip_python
+from gradekit.notebooks import (
+    CleanMetadata,
+    ClearOutputs,
+    InsertFirstCell,
+    RemoveTaggedCells,
+    ReplaceAnswers,
+    StripMarkers,
+    Transform,
+    execute_notebook,
+    make_student_notebook,
+    notebook_bytes,
+    read_notebook,
+)
+from gradekit.translate import TranslateCells, load_translations
+from gradekit.zips import File, Tree, differences, read_file, read_tree, under, write_folder
+from gradekit.zips import write_zip
+
+ENGINE = Path(__file__).resolve().parent
+GRADESCOPE_SCRIPTS = ("setup.sh", "run_autograder")
+STUDENT_CONFIG = "assignment.toml"
+STUDENT_PUBLIC_CHECKS = "public_checks"
+
+README_TEMPLATE = """\
+# {title}
+
+This folder is your copy of the assignment *{title}* (version {version}).
+
+## Work on it
+
+Open {notebooks} in Jupyter and follow it from top to bottom. Write your code
+between the lines
+
+    {start}
+    {end}
+
+and leave those two lines as they are.
+
+## Check your work
+
+    python -m gradekit check
+
+runs the public checks in `{public_checks}/` against the files in this folder (it needs
+numpy and pytest). Passing them is a good sign, not a grade: the graders run more checks.
+
+## Hand in
+
+A zip of these files, as they are in this folder (run the notebook first so that its
+outputs are saved):
+
+{submit}
+"""
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One thing the release wrote, for the summary table."""
+
+    path: Path
+    size: int
+    holds: str
+
+
+class Release:
+    """The trees of one assignment's artefacts, built in memory from its sources."""
+
+    def __init__(self, assignment: Assignment, gradescope_dir: Path = ENGINE / "gradescope"):
+        if assignment.release is None or assignment.grading is None:
+            raise UserError(f"{assignment.path}: a release needs [release] and [grading]")
+        self.assignment = assignment
+        self.config: ReleaseConfig = assignment.release
+        self.grading: GradingConfig = assignment.grading
+        self.gradescope_dir = gradescope_dir
+        self.masters = {path: read_notebook(path) for path in self.config.notebooks}
+
+    def shown(self, path: Path) -> str:
+        """``path`` relative to the assignment root, as POSIX text (errors if outside)."""
+        try:
+            return path.resolve().relative_to(self.assignment.root).as_posix()
+        except ValueError:
+            raise UserError(
+                f"{self.assignment.path}: {path} is outside the assignment root "
+                f"{self.assignment.root}"
+            ) from None
+
+    # ------------------------------------------------------------ student folders
+
+    @cached_property
+    def package(self) -> Tree:
+        """The ``student_files`` of ``solution_root``, unstripped."""
+        root = self.config.solution_root
+        tree: Tree = {}
+        for pattern in self.config.student_files:
+            matches = sorted(path for path in root.glob(pattern) if path.is_file())
+            if not matches:
+                raise UserError(
+                    f"{self.assignment.path}: release.student_files: {pattern!r} matches "
+                    f"no file under {self.shown(root)}"
+                )
+            for path in matches:
+                tree[path.relative_to(root).as_posix()] = read_file(path)
+        return tree
+
+    @cached_property
+    def student_base(self) -> Tree:
+        """Everything of a student folder except the notebooks."""
+        tree = {relative: self._strip(relative, file) for relative, file in self.package.items()}
+        tree.update(self.extra_files)
+        tree[STUDENT_CONFIG] = File(student_config(self.assignment).encode())
+        tree["README.md"] = File(student_readme(self.assignment).encode())
+        public_checks = self.folder(self.grading.public_checks, "grading.public_checks")
+        tree.update(under(STUDENT_PUBLIC_CHECKS, public_checks))
+        return tree
+
+    @cached_property
+    def extra_files(self) -> Tree:
+        """``[release] extra_files``, at their destination paths."""
+        tree: Tree = {}
+        for source, destination in self.config.extra_files.items():
+            path = self.assignment.root / source
+            if not path.is_file():
+                raise UserError(f"{self.assignment.path}: extra file {source} does not exist")
+            tree[destination] = read_file(path)
+        return tree
+
+    def folder(self, path: Path, key: str, suffixes: tuple[str, ...] = ()) -> Tree:
+        """The files of the folder configured as ``key``, which must exist."""
+        if not path.is_dir():
+            raise UserError(f"{self.assignment.path}: {key}: folder {path} does not exist")
+        return read_tree(path, suffixes)
+
+    def _strip(self, relative: str, file: File) -> File:
+        path = self.shown(self.config.solution_root / relative)
+        if relative.endswith(".py"):
+            text = file.data.decode("utf-8")
+            stripped = strip_python(text, path)
+            return file if stripped == text else File(stripped.encode("utf-8"), file.executable)
+        if START.encode() in file.data or END.encode() in file.data:
+            raise UserError(f"{path}: markers are stripped from .py files only")
+        return file
+
+    def student_tree(self, variant: Variant) -> Tree:
+        """The student folder of ``variant``."""
+        transforms = variant_transforms(variant, self.config)
+        tree = dict(self.student_base)
+        for path, master in self.masters.items():
+            student = make_student_notebook(master, Path(self.shown(path)), transforms)
+            tree[path.name] = File(notebook_bytes(student))
+        return tree
+
+    @cached_property
+    def template_tree(self) -> Tree:
+        """What ``template_dir`` holds: the first variant's student folder."""
+        return self.student_tree(self.config.variants[0])
+
+    @cached_property
+    def engine(self) -> Tree:
+        """The engine package's sources and data."""
+        return read_tree(ENGINE)
+
+    def student_zip_tree(self, variant: Variant) -> Tree:
+        """A student zip: the folder and the engine, under a folder named after the assignment."""
+        tree = self.student_tree(variant) | under("gradekit", self.engine)
+        return under(self.assignment.name, tree)
+
+    # ------------------------------------------------------------ instructor artefacts
+
+    def solutions_tree(self) -> Tree:
+        """The package unstripped, the master notebooks and the extra files."""
+        tree = self.package | self.extra_files
+        for path in self.masters:
+            tree[path.name] = read_file(path)
+        return under(f"{self.assignment.name}-solutions", tree)
+
+    def autograder_tree(self) -> Tree:
+        """Gradescope's zip: everything the grader needs at its path in the repository."""
+        grading = self.grading
+        if grading.checks is None:
+            raise UserError(f"{self.assignment.path}: autograder.zip needs [grading] checks")
+        tree = {name: self._gradescope_script(name) for name in GRADESCOPE_SCRIPTS}
+        tree |= under("gradekit", self.engine) | engine_project_files()
+        tree[self.shown(self.assignment.path)] = read_file(self.assignment.path)
+        tree |= under(self.shown(grading.checks), self.folder(grading.checks, "grading.checks"))
+        if grading.reference_root is not None:
+            reference = self.folder(grading.reference_root, "grading.reference_root", (".py",))
+            tree |= under(self.shown(grading.reference_root), reference)
+        tree |= under(self.shown(grading.support_root), self._support())
+        return tree
+
+    def _gradescope_script(self, name: str) -> File:
+        path = self.gradescope_dir / name
+        if not path.is_file():
+            raise UserError(f"{path}: missing; autograder.zip needs Gradescope's {name}")
+        return File(path.read_bytes(), executable=True)
+
+    def _support(self) -> Tree:
+        support = self.grading.support_root
+        if support.resolve() == self.config.template_dir.resolve():
+            return self.template_tree
+        return self.folder(support, "grading.support_root")
+
+
+def variant_transforms(variant: Variant, config: ReleaseConfig) -> list[Transform]:
+    """The steps that turn a master notebook into ``variant``'s student copy."""
+    first: list[Transform] = []
+    if variant.first_cell is not None:
+        if not variant.first_cell.is_file():
+            raise UserError(f"{variant.first_cell}: first cell of variant {variant.name} missing")
+        cell_id = f"{variant.name.replace('.', '-')}-first-cell"
+        first.append(InsertFirstCell(variant.first_cell.read_text(encoding="utf-8"), cell_id))
+    translate: list[Transform] = []
+    placeholder = config.answer_placeholder
+    if variant.translations is not None:
+        translations = load_translations(variant.translations)
+        translate.append(TranslateCells(translations))
+        placeholder = translations.answer_placeholder
+    return [
+        *first,
+        RemoveTaggedCells(),
+        StripMarkers(),
+        *translate,
+        ReplaceAnswers(placeholder),
+        ClearOutputs(),
+        CleanMetadata(),
+    ]
+
+
+def engine_project_files() -> Tree:
+    """The engine's ``pyproject.toml`` and the readme it names (``pip install .`` needs both)."""
+    pyproject = ENGINE.parent / "pyproject.toml"
+    if not pyproject.is_file():
+        raise UserError(f"{pyproject}: missing; autograder.zip needs the engine's source checkout")
+    tree = {"pyproject.toml": read_file(pyproject)}
+    readme = read_toml(pyproject, "project file").get("project", {}).get("readme")
+    if isinstance(readme, str) and (ENGINE.parent / readme).is_file():
+        tree[readme] = read_file(ENGINE.parent / readme)
+    return tree
+
+
+def student_config(assignment: Assignment) -> str:
+    """The student folder's ``assignment.toml``: grading settings relative to that folder."""
+    grading = assignment.grading
+    assert grading is not None
+    submit = "".join(f"    {json.dumps(name, ensure_ascii=False)},\n" for name in grading.submit)
+    return (
+        f"# The student copy of {json.dumps(assignment.name)}, written by gradekit release.\n"
+        f"\n[assignment]\n"
+        f"name = {_toml(assignment.name)}\ntitle = {_toml(assignment.title)}\n"
+        f"version = {_toml(assignment.version)}\nroot = \".\"\n"
+        f"\n[grading]\nsubmit = [\n{submit}]\n"
+        f"public_checks = {_toml(STUDENT_PUBLIC_CHECKS)}\nsupport_root = \".\"\n"
+    )
+
+
+def student_readme(assignment: Assignment) -> str:
+    """The student folder's ``README.md``, from :data:`README_TEMPLATE`."""
+    assert assignment.release is not None and assignment.grading is not None
+    notebooks = ", ".join(f"`{path.name}`" for path in assignment.release.notebooks)
+    return README_TEMPLATE.format(
+        title=assignment.title,
+        version=assignment.version,
+        notebooks=notebooks or "the files",
+        start=START,
+        end=END,
+        public_checks=STUDENT_PUBLIC_CHECKS,
+        submit="\n".join(f"- `{name}`" for name in assignment.grading.submit),
+    )
+
+
+def _toml(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+# ---------------------------------------------------------------- writing artefacts
+
+
+def write_template(release: Release) -> Artefact:
+    """Replace ``template_dir`` by a fresh student folder of the first variant."""
+    folder = release.config.template_dir
+    protected = [release.assignment.path, release.config.solution_root, *release.masters]
+    if any(folder == path or folder in path.parents for path in protected):
+        raise UserError(f"{release.assignment.path}: template_dir {folder} holds sources")
+    tree = release.template_tree
+    if differences(tree, folder):
+        write_folder(tree, folder)
+    variant = release.config.variants[0].name
+    return Artefact(folder, _size(tree), f"{_contents(tree)}, variant {variant}")
+
+
+def template_differences(release: Release) -> list[str]:
+    """Relative paths where ``template_dir`` is not what the release would write."""
+    return differences(release.template_tree, release.config.template_dir)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A zip to write: its file name, its tree and what it holds."""
+
+    name: str
+    tree: Tree
+    holds: str
+
+
+def plan_dist(release: Release) -> list[Planned]:
+    """Build every zip's tree (nothing is written, so a failure leaves no half release)."""
+    name = release.assignment.name
+    planned = []
+    for variant in release.config.variants:
+        tree = release.student_zip_tree(variant)
+        holds = f"{_contents(tree)}, variant {variant.name}"
+        planned.append(Planned(f"{name}-{variant.name}.zip", tree, holds))
+    solutions = release.solutions_tree()
+    planned.append(Planned(f"{name}-solutions.zip", solutions, _contents(solutions)))
+    grader = release.autograder_tree()
+    checks = release.shown(release.grading.checks) + "/" if release.grading.checks else "-"
+    holds = f"{len(grader)} files, checks {sum(path.startswith(checks) for path in grader)}"
+    planned.append(Planned("autograder.zip", grader, holds))
+    return planned
+
+
+def write_dist(planned: list[Planned], dist_dir: Path) -> list[Artefact]:
+    """Write the planned zips into ``dist_dir``."""
+    artefacts = []
+    for item in planned:
+        write_zip(dist_dir / item.name, item.tree)
+        size = (dist_dir / item.name).stat().st_size
+        artefacts.append(Artefact(dist_dir / item.name, size, item.holds))
+    return artefacts
+
+
+def _size(tree: Tree) -> int:
+    return sum(len(file.data) for file in tree.values())
+
+
+def _contents(tree: Tree) -> str:
+    notebooks = sum(path.endswith(".ipynb") for path in tree)
+    return f"{len(tree)} files, {notebooks} notebook{'s' if notebooks != 1 else ''}"
+
+
+def _human(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    raise AssertionError("unreachable")
+
+
+def print_summary(artefacts: list[Artefact], seconds: float) -> None:
+    names = [_relative(artefact.path) for artefact in artefacts]
+    width = max(map(len, names + ["artefact"]))
+    print(f"{'artefact':<{width}}  {'size':>9}  holds")
+    for name, artefact in zip(names, artefacts):
+        print(f"{name:<{width}}  {_human(artefact.size):>9}  {artefact.holds}")
+    print(f"built in {seconds:.1f} s")
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd())) + ("/" if path.is_dir() else "")
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------- notebook check
+
+
+def check_notebooks(assignment: Assignment) -> float:
+    """Execute each master notebook against the solution; return the total seconds."""
+    if assignment.release is None:
+        raise UserError(f"{assignment.path}: missing table [release]")
+    config = assignment.release
+    solution_root = str(config.solution_root)
+    python_path = os.pathsep.join(filter(None, [solution_root, os.environ.get("PYTHONPATH")]))
+    env = {**config.notebook_check.env, "PYTHONPATH": python_path}
+    total = 0.0
+    for path in config.notebooks:
+        label = os.path.relpath(path)
+        print(f"executing {label} with {os.path.relpath(solution_root)} on PYTHONPATH")
+        total += execute_notebook(
+            path,
+            cwd=config.solution_root,
+            env=env,
+            timeout_per_cell=config.notebook_check.timeout_per_cell,
+            label=label,
+        )
+    print(f"notebooks ran without errors in {total:.1f} s")
+    return total
+
+
+# ---------------------------------------------------------------- command
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
-    """Register no command yet."""
+    """Register ``gradekit release``."""
+    parser = subparsers.add_parser(
+        "release",
+        help="build the student template, student zips, solutions and autograder zip",
+        description=__doc__.split("\n\n", 1)[0],
+    )
+    parser.add_argument("config", type=Path, metavar="CONFIG", help="the assignment.toml")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument(
+        "--template-only",
+        action="store_true",
+        help="only regenerate [release] template_dir (the committed student folder)",
+    )
+    what.add_argument(
+        "--check-notebooks",
+        action="store_true",
+        help="only execute each master notebook against the solution, with the environment "
+        "of [release.notebook_check]; fails naming the first failing cell (needs nbclient)",
+    )
+    parser.add_argument(
+        "--dist-dir",
+        type=Path,
+        metavar="DIR",
+        help="where to write the zips (default: [release] dist_dir)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    began = time.monotonic()
+    assignment = load_assignment(args.config)
+    if args.check_notebooks:
+        check_notebooks(assignment)
+        return 0
+    release = Release(assignment)
+    planned = [] if args.template_only else plan_dist(release)
+    artefacts = [write_template(release)]
+    artefacts += write_dist(planned, args.dist_dir or release.config.dist_dir)
+    print_summary(artefacts, time.monotonic() - began)
+    return 0

@@ -1,0 +1,243 @@
+"""Contract 2: student copies of notebooks, and translated variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from gradekit.errors import UserError
+from gradekit.markers import END, START, MarkerError
+from gradekit.notebooks import (
+    CleanMetadata,
+    ClearOutputs,
+    InsertFirstCell,
+    RemoveTaggedCells,
+    ReplaceAnswers,
+    StripMarkers,
+    comment_free_code,
+    make_student_notebook,
+    notebook_bytes,
+    read_notebook,
+)
+from gradekit.translate import TranslateCells, Translations, load_translations
+
+PLACEHOLDER = "**Your Answer:** *[FILL THIS IN]*"
+WHERE = Path("assignment/Lesson.ipynb")
+
+
+def cell(kind: str, cell_id: str, source: str, *tags: str, **metadata: object) -> NotebookNode:
+    new = new_markdown_cell if kind == "md" else new_code_cell
+    made = new(source, id=cell_id)
+    made.metadata.update(metadata)
+    if tags:
+        made.metadata["tags"] = list(tags)
+    return made
+
+
+def master() -> NotebookNode:
+    run = cell("code", "run", "print(1)", "pdf-ignore", gradekit={"points": 1}, collapsed=True)
+    run.outputs = [new_output("stream", name="stdout", text="1\n")]
+    run.execution_count = 7
+    return new_notebook(
+        cells=[
+            cell("md", "intro", "# Lesson", "pdf-title"),
+            cell("code", "work", f"# Add one\nx = 1\n{START}\ny = x + 1\n{END}\nprint(y)"),
+            run,
+            cell("md", "question", "Why?", "pdf-inline"),
+            cell("md", "answer", "Because of the model answer.", "solution", "pdf-inline"),
+            cell("code", "teacher", "assert y == 2", "solution-only"),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+            "gradekit": {"secret": True},
+            "widgets": {},
+        },
+    )
+
+
+STUDENT_STEPS = [
+    RemoveTaggedCells(),
+    StripMarkers(),
+    ReplaceAnswers(PLACEHOLDER),
+    ClearOutputs(),
+    CleanMetadata(),
+]
+
+
+def student(notebook: NotebookNode | None = None, steps: list | None = None) -> NotebookNode:
+    return make_student_notebook(notebook or master(), WHERE, steps or STUDENT_STEPS)
+
+
+def by_id(notebook: NotebookNode) -> dict[str, NotebookNode]:
+    return {c.id: c for c in notebook.cells}
+
+
+def test_answer_cells_get_the_placeholder_and_keep_other_tags() -> None:
+    answer = by_id(student())["answer"]
+    assert answer.source == PLACEHOLDER
+    assert answer.metadata.tags == ["pdf-inline"]
+
+
+def test_solution_only_cells_are_removed() -> None:
+    assert [c.id for c in student().cells] == ["intro", "work", "run", "question", "answer"]
+
+
+def test_code_regions_are_stripped() -> None:
+    assert by_id(student())["work"].source == f"# Add one\nx = 1\n{START}\npass\n{END}\nprint(y)"
+
+
+def test_outputs_and_execution_counts_are_cleared() -> None:
+    run = by_id(student())["run"]
+    assert run.outputs == [] and run.execution_count is None
+
+
+def test_metadata_keeps_only_what_jupyter_needs() -> None:
+    notebook = student()
+    assert set(notebook.metadata) == {"kernelspec", "language_info"}
+    assert by_id(notebook)["run"].metadata == {"tags": ["pdf-ignore"]}
+    assert by_id(notebook)["work"].metadata == {}
+
+
+def test_master_is_left_alone() -> None:
+    notebook = master()
+    student(notebook)
+    assert len(notebook.cells) == 6 and "gradekit" in notebook.metadata
+
+
+def test_result_validates_and_round_trips() -> None:
+    notebook = student()
+    again = nbformat.reads(notebook_bytes(notebook).decode(), as_version=4)
+    nbformat.validate(again)
+    assert again == notebook
+
+
+def test_marker_error_names_notebook_cell_and_line() -> None:
+    notebook = master()
+    notebook.cells[1].source = f"x = 1\n{START}\ny = 2\n"
+    with pytest.raises(MarkerError) as caught:
+        student(notebook)
+    assert str(caught.value).startswith(f"{WHERE}: cell work: line 2: ")
+    assert (caught.value.cell, caught.value.line) == ("work", 2)
+
+
+def test_stripped_cell_that_cannot_parse_is_an_error() -> None:
+    notebook = master()
+    notebook.cells[1].source = f"value = (1 +\n{START}\n 2)\n{END}\n%matplotlib inline"
+    with pytest.raises(MarkerError, match="cell work: line .*does not parse"):
+        student(notebook)
+
+
+def test_magics_do_not_count_as_syntax_errors() -> None:
+    notebook = master()
+    notebook.cells[1].source = f"%load_ext autoreload\n!ls\n{START}\nx = 1\n{END}"
+    assert "x = 1" not in by_id(student(notebook))["work"].source
+
+
+def test_solution_tag_on_a_code_cell_is_an_error() -> None:
+    notebook = master()
+    notebook.cells[1].metadata["tags"] = ["solution"]
+    with pytest.raises(UserError, match="cell work: tag 'solution' belongs on markdown"):
+        student(notebook)
+
+
+def test_first_cell_goes_first_with_a_stable_id() -> None:
+    steps = [InsertFirstCell("import sys\n", "colab-first-cell"), *STUDENT_STEPS]
+    first = student(steps=steps).cells[0]
+    assert (first.id, first.source, first.cell_type) == ("colab-first-cell", "import sys", "code")
+    with pytest.raises(UserError, match="'intro' is reserved"):
+        student(steps=[InsertFirstCell("x", "intro")])
+
+
+def test_reading_needs_cell_ids(tmp_path: Path) -> None:
+    notebook = master()
+    path = tmp_path / "old.ipynb"
+    nbformat.write(notebook, path)
+    assert [c.id for c in read_notebook(path).cells][0] == "intro"
+    raw = path.read_text().replace('"id": "intro",', "")
+    path.write_text(raw.replace('"nbformat_minor": 5', '"nbformat_minor": 4'))
+    with pytest.raises(UserError, match="cell 0 has no id"):
+        read_notebook(path)
+    with pytest.raises(UserError, match="configured notebook does not exist"):
+        read_notebook(tmp_path / "missing.ipynb")
+
+
+# ---------------------------------------------------------------- translations
+
+
+FRENCH = Translations(
+    path=Path("i18n/fr.toml"),
+    answer_placeholder="**Votre réponse :** *[À COMPLÉTER]*",
+    cells={"intro": "# Leçon", "question": "Pourquoi ?"},
+    comments={"# Add one": "# Ajouter un"},
+)
+
+
+def translated(translations: Translations = FRENCH, notebook: NotebookNode | None = None):
+    steps = [
+        RemoveTaggedCells(),
+        StripMarkers(),
+        TranslateCells(translations),
+        ReplaceAnswers(translations.answer_placeholder),
+        ClearOutputs(),
+        CleanMetadata(),
+    ]
+    return student(notebook, steps)
+
+
+def test_markdown_comments_and_placeholder_are_translated() -> None:
+    cells = by_id(translated())
+    assert cells["intro"].source == "# Leçon" and cells["question"].source == "Pourquoi ?"
+    assert cells["answer"].source == FRENCH.answer_placeholder
+    assert cells["work"].source.startswith("# Ajouter un\nx = 1\n" + START)
+
+
+def test_translated_comments_keep_indentation_and_markers_stay() -> None:
+    notebook = master()
+    notebook.cells[1].source = f"if True:\n    # Add one\n    {START}\n    y = 2\n    {END}"
+    source = by_id(translated(notebook=notebook))["work"].source
+    assert source == f"if True:\n    # Ajouter un\n    {START}\n    pass\n    {END}"
+
+
+def test_code_is_identical_once_comments_are_removed() -> None:
+    english, french = student(), translated()
+    for mine, theirs in zip(english.cells, french.cells, strict=True):
+        if mine.cell_type == "code":
+            assert comment_free_code(mine.source) == comment_free_code(theirs.source)
+
+
+def test_missing_cell_translation_names_the_cell() -> None:
+    partial = Translations(FRENCH.path, "x", {"intro": "y"}, FRENCH.comments)
+    with pytest.raises(UserError, match=r"i18n/fr\.toml: .*Lesson\.ipynb: cells question$"):
+        translated(partial)
+
+
+def test_missing_comment_translation_names_the_comment() -> None:
+    partial = Translations(FRENCH.path, "x", FRENCH.cells, {})
+    with pytest.raises(UserError, match=r"comments '# Add one' \(cell work\)"):
+        translated(partial)
+
+
+def test_comments_inside_regions_and_symbol_lines_need_no_translation() -> None:
+    notebook = master()
+    notebook.cells[1].source = f"# ----\n{START}\n# the solution's own comment\n{END}"
+    assert by_id(translated(notebook=notebook))["work"].source.startswith("# ----\n")
+
+
+def test_translation_file_is_type_checked(tmp_path: Path) -> None:
+    path = tmp_path / "fr.toml"
+    path.write_text('answer_placeholder = "A"\n[cells.intro]\nsource = "B"\n')
+    path.write_text(path.read_text() + '[comments]\n"# c" = "# d"\n')
+    assert load_translations(path) == Translations(path, "A", {"intro": "B"}, {"# c": "# d"})
+    path.write_text('answer_placeholder = "A"\n[cells.intro]\ntext = "B"\n')
+    with pytest.raises(UserError, match=r"fr\.toml: cells\.intro\.source must be a string"):
+        load_translations(path)
+    path.write_text("[cells]\n")
+    with pytest.raises(UserError, match="answer_placeholder must be a string"):
+        load_translations(path)
+    with pytest.raises(UserError, match="no such translation file"):
+        load_translations(tmp_path / "de.toml")
