@@ -117,11 +117,6 @@ def is_marker(line: str) -> bool:
     return _marker_kind(line) in ("start", "end")
 
 
-def has_markers(text: str) -> bool:
-    """Whether ``text`` mentions a marker at all (cheap pre-check)."""
-    return _MARKER_LIKE.search(text) is not None
-
-
 def _marker_kind(line: str) -> str | None:
     stripped = line.strip()
     if stripped == START:

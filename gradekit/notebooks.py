@@ -67,11 +67,6 @@ def tags(cell: NotebookNode) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def comment_free_code(source: str) -> str:
-    """A code cell's source without its whole-line comments (to compare variants)."""
-    return "\n".join(line for line in source.split("\n") if not line.lstrip().startswith("#"))
-
-
 class InsertFirstCell:
     """Insert a code cell with ``source`` before all others, with a fixed ``cell_id``."""
 

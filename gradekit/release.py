@@ -41,8 +41,8 @@ from gradekit.notebooks import (
     read_notebook,
 )
 from gradekit.translate import TranslateCells, load_translations
-from gradekit.zips import File, Tree, differences, read_file, read_tree, under, write_folder
-from gradekit.zips import write_zip
+from gradekit.zips import File, Tree, differences, is_junk, read_file, read_tree, under
+from gradekit.zips import write_folder, write_zip
 
 ENGINE = Path(__file__).resolve().parent
 GRADESCOPE_SCRIPTS = ("setup.sh", "run_autograder")
@@ -56,7 +56,7 @@ This folder is your copy of the assignment *{title}* (version {version}).
 
 ## Work on it
 
-Open {notebooks} in Jupyter and follow it from top to bottom. Write your code
+Open {notebooks} and follow it from top to bottom. Write your code
 between the lines
 
     {start}
@@ -119,7 +119,11 @@ class Release:
         root = self.config.solution_root
         tree: Tree = {}
         for pattern in self.config.student_files:
-            matches = sorted(path for path in root.glob(pattern) if path.is_file())
+            matches = sorted(
+                path
+                for path in root.glob(pattern)
+                if path.is_file() and not is_junk(path.relative_to(root).as_posix())
+            )
             if not matches:
                 raise UserError(
                     f"{self.assignment.path}: release.student_files: {pattern!r} matches "
@@ -269,9 +273,9 @@ def student_config(assignment: Assignment) -> str:
     """The student folder's ``assignment.toml``: grading settings relative to that folder."""
     grading = assignment.grading
     assert grading is not None
-    submit = "".join(f"    {json.dumps(name, ensure_ascii=False)},\n" for name in grading.submit)
+    submit = "".join(f"    {_toml(name)},\n" for name in grading.submit)
     return (
-        f"# The student copy of {json.dumps(assignment.name)}, written by gradekit release.\n"
+        f"# The student copy of {_toml(assignment.name)}, written by gradekit release.\n"
         f"\n[assignment]\n"
         f"name = {_toml(assignment.name)}\ntitle = {_toml(assignment.title)}\n"
         f"version = {_toml(assignment.version)}\nroot = \".\"\n"
@@ -366,11 +370,9 @@ def _contents(tree: Tree) -> str:
 
 
 def _human(size: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    raise AssertionError("unreachable")
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:.1f} KB" if size < 1024**2 else f"{size / 1024**2:.1f} MB"
 
 
 def print_summary(artefacts: list[Artefact], seconds: float) -> None:
@@ -423,7 +425,11 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "release",
         help="build the student template, student zips, solutions and autograder zip",
-        description=__doc__.split("\n\n", 1)[0],
+        description="Build every artefact of an assignment from its assignment.toml: the "
+        "committed student folder ([release] template_dir) and, in [release] dist_dir, one "
+        "student zip per variant, <name>-solutions.zip and autograder.zip. Prints a table of "
+        "what it wrote. Mistakes in the config or the markers stop it with one line naming "
+        "the file and line.",
     )
     parser.add_argument("config", type=Path, metavar="CONFIG", help="the assignment.toml")
     what = parser.add_mutually_exclusive_group()

@@ -71,6 +71,11 @@ def needs_translation(line: str) -> bool:
     return stripped.startswith("#") and any(c.isalpha() for c in stripped) and not is_marker(line)
 
 
+def comment_free_code(source: str) -> str:
+    """Code without its whole-line comments: what translating must leave unchanged."""
+    return "\n".join(line for line in source.split("\n") if not line.lstrip().startswith("#"))
+
+
 class TranslateCells:
     """Replace markdown cells and comment lines by their translations.
 

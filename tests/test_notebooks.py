@@ -18,12 +18,16 @@ from gradekit.notebooks import (
     RemoveTaggedCells,
     ReplaceAnswers,
     StripMarkers,
-    comment_free_code,
     make_student_notebook,
     notebook_bytes,
     read_notebook,
 )
-from gradekit.translate import TranslateCells, Translations, load_translations
+from gradekit.translate import (
+    TranslateCells,
+    Translations,
+    comment_free_code,
+    load_translations,
+)
 
 PLACEHOLDER = "**Your Answer:** *[FILL THIS IN]*"
 WHERE = Path("assignment/Lesson.ipynb")
