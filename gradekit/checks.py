@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import sys
 import traceback
 import zlib
@@ -166,9 +167,10 @@ class Reference:
         if self._on_path:
             sys.path.remove(str(self.root))
             self._on_path = False
+        prefix = os.path.join(str(self.root), "")
         for key, module in list(sys.modules.items()):
             path = getattr(module, "__file__", None)
-            if path and self.root in Path(path).resolve().parents:
+            if isinstance(path, str) and path.startswith(prefix):
                 del sys.modules[key]
 
 

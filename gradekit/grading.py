@@ -35,7 +35,10 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     ``public_only`` runs the public checks only and needs no reference. ``on_result`` is
     called with each check's result as soon as it is known.
     """
+    from gradekit.worker import steady_malloc
+
     started = time.perf_counter()
+    steady_malloc()  # the controller times reference code: same allocator as the worker
     seed = secrets.randbits(32) if seed is None else int(seed)
     before = _listing(results_path)
     try:
@@ -123,6 +126,7 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
             "--assert=plain", "--import-mode=importlib", "--capture=sys",
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
             "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest",
+            "-p", "no:unraisableexception", "-p", "no:threadexception",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"

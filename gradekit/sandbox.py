@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,8 @@ class Sandbox:
         self._ready = False
         self._scratch: Path | None = None
         self._next_id = 1
+        self._live: dict[int, int] = {}
+        self._drop: list[int] = []
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -303,7 +306,22 @@ class Sandbox:
     def _remote(self, ident: int, type_name: str) -> Remote:
         if ident < 0:
             raise protocol.ProtocolError("bad remote handle")
-        return Remote(ident, type_name, self.generation)
+        remote = Remote(ident, type_name, self.generation)
+        self._live[ident] = self._live.get(ident, 0) + 1
+        weakref.finalize(remote, self._release, self.generation, ident)
+        return remote
+
+    def _release(self, generation: int, ident: int) -> None:
+        """A Remote was garbage-collected: let the worker free the object with the next
+        request once no other handle on it is left."""
+        if generation != self.generation:
+            return
+        count = self._live.get(ident, 0) - 1
+        if count > 0:
+            self._live[ident] = count
+        else:
+            self._live.pop(ident, None)
+            self._drop.append(ident)
 
     def _spawn(self) -> None:
         if self._scratch is None:
@@ -345,7 +363,9 @@ class Sandbox:
         for fd in (request_w, response_r, output_r):
             os.set_blocking(fd, False)
         self._fds = (request_w, response_r, output_r)
-        self._pending = bytearray()
+        self._poller = select.poll()
+        self._poller.register(response_r, select.POLLIN)
+        self._poller.register(output_r, select.POLLIN)
         self._ready = False
         self._clock = _cpu_clock(self._process.pid)
 
@@ -391,6 +411,8 @@ class Sandbox:
         self.calls += 1
         header["id"] = self._next_id
         self._next_id += 1
+        if self._drop:
+            header["drop"], self._drop = self._drop, []
         frame = protocol.encode_message(header, encoder)
         reply, payload, output, wall, cpu = self._exchange(
             frame, header["id"], timeout or self.limits.timeout, measure_cpu, what)
@@ -423,7 +445,7 @@ class Sandbox:
     def _stray_data(self) -> bool:
         """True when the worker wrote on its channel between calls (or died)."""
         _, response_r, _ = self._fds
-        return bool(self._pending) or bool(select.select([response_r], [], [], 0)[0])
+        return bool(select.select([response_r], [], [], 0)[0])
 
     def _exchange(self, frame: list[memoryview] | None, ident: int | None, timeout: float,
                   measure_cpu: bool, what: str
@@ -433,15 +455,15 @@ class Sandbox:
         request_w, response_r, output_r = self._fds
         output = _Output(self.limits.output_kb << 10)
         reader = _FrameBuffer(self.limits.max_message_mb << 20)
-        poller = select.poll()
-        poller.register(response_r, select.POLLIN)
-        poller.register(output_r, select.POLLIN)
+        poller = self._poller
         sending = list(frame or ())
-        if sending:
-            poller.register(request_w, select.POLLOUT)
+        if len(sending) > 1 and sum(part.nbytes for part in sending) <= _CHUNK:
+            sending = [memoryview(b"".join(sending))]
         start_cpu = self._cpu() if measure_cpu else 0.0
         start = time.perf_counter()
         deadline = start + timeout
+        if sending and _send(request_w, sending):
+            poller.register(request_w, select.POLLOUT)
         try:
             while not reader.done:
                 remaining = deadline - time.perf_counter()
@@ -503,6 +525,8 @@ class Sandbox:
             return
         self.generation += 1
         self._ready = False
+        self._live.clear()
+        self._drop.clear()
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -88,6 +88,17 @@ class Worker:
                 reply = {"ok": False, "error": self.describe(error)}
             reply["id"] = header.get("id")
             self.send(reply, encoder)
+            del reply, encoder, payload
+            self.drop(header.get("drop"))
+
+    def drop(self, idents: Any) -> None:
+        """Forget objects the controller no longer holds (after replying: untimed)."""
+        if not isinstance(idents, list):
+            return
+        for ident in idents:
+            value = self.objects.pop(ident, None) if isinstance(ident, int) else None
+            if value is not None:
+                self.ids.pop(id(value), None)
 
     def send(self, reply: dict[str, Any], encoder: protocol.Encoder) -> None:
         sys.stdout.flush()
@@ -96,10 +107,6 @@ class Worker:
 
     def handle(self, header: dict[str, Any], payload: bytearray,
                encoder: protocol.Encoder) -> dict[str, Any]:
-        for ident in header.get("drop", ()):
-            value = self.objects.pop(ident, None)
-            if value is not None:
-                self.ids.pop(id(value), None)
         decoder = protocol.Decoder(payload, self.lookup)
         operation = header.get("op")
         if operation == "call":
@@ -198,10 +205,27 @@ def _redirect_output() -> None:
         setattr(sys, f"__{name}__", stream)
 
 
+def steady_malloc() -> None:
+    """Keep freed memory mapped (glibc), so timing is not page faults on fresh arrays.
+
+    A short-lived process otherwise maps and unmaps every large temporary array, which
+    makes the same numpy code several times slower than in a warmed-up process.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD: large blocks from the heap
+        libc.mallopt(-1, 64 << 20)   # M_TRIM_THRESHOLD: do not give it back eagerly
+    except (OSError, AttributeError):
+        pass
+
+
 def main(config_json: str) -> None:
     """Entry point called by the bootstrap with the controller's settings."""
     config = json.loads(config_json)
     apply_limits(config["limits"])
+    steady_malloc()
     _redirect_output()
     sys.stdin = open(os.devnull)
     for name in config.get("preload", ()):
