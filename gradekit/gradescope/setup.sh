@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Gradescope setup (Ubuntu 22.04). Gradescope runs this once, as root, from
+# /autograder/source (the unzipped autograder.zip) while it builds the image.
+#
+# - installs python3 and the engine (core dependencies only, pinned in pyproject.toml)
+#   into /opt/gradekit/venv, which every user can read and run;
+# - creates the unprivileged user that runs student code;
+# - locks /autograder/source (checks, reference) and /autograder/results away from it.
+set -euo pipefail
+
+SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+AUTOGRADER="$(dirname "$SOURCE")"
+VENV="${GRADEKIT_VENV:-/opt/gradekit/venv}"
+SANDBOX_USER="${GRADEKIT_SANDBOX_USER:-gradekit-sandbox}"
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends python3 python3-pip python3-venv >/dev/null
+
+python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --no-cache-dir --disable-pip-version-check "$SOURCE"
+chmod -R a+rX "$(dirname "$VENV")"
+
+if ! id -u "$SANDBOX_USER" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$SANDBOX_USER"
+fi
+
+mkdir -p "$AUTOGRADER/results"
+chmod 700 "$SOURCE" "$AUTOGRADER/results"
+
+# The sandbox user must be able to run the interpreter with numpy, and nothing more.
+runuser -u "$SANDBOX_USER" -- "$VENV/bin/python" -I -c "import numpy" \
+    || { echo "setup.sh: $SANDBOX_USER cannot run $VENV/bin/python with numpy" >&2; exit 1; }
+if runuser -u "$SANDBOX_USER" -- test -r "$SOURCE/assignment/assignment.toml"; then
+    echo "setup.sh: $SANDBOX_USER can read $SOURCE; refusing to continue" >&2
+    exit 1
+fi
+echo "setup.sh: gradekit installed in $VENV; student code runs as $SANDBOX_USER"
