@@ -1,0 +1,156 @@
+"""What buggy student code would output: one prediction per known bug pattern.
+
+The hidden checks compare a wrong answer with these predictions to name the likely
+bug ("This looks like: ..."). Each function returns ``[(label, prediction), ...]``;
+predictions are plain numpy, computed in the controller.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EPS = 1e-5
+
+
+def normalize(x, axis=0, eps=EPS, ddof=0):
+    mean = x.mean(axis=axis, keepdims=True)
+    return (x - mean) / np.sqrt(x.var(axis=axis, ddof=ddof, keepdims=True) + eps)
+
+
+def norm_forward(x, gamma, beta, eps=EPS, axis=0):
+    """Predictions for a train-mode batchnorm (axis=0) or layer norm (axis=1) output."""
+    other = 1 - axis
+    good = normalize(x, axis, eps)
+    std = np.sqrt(x.var(axis=axis, keepdims=True))
+    wrong_axis = ("layer norm statistics over the batch axis instead of the feature axis"
+                  if axis else "statistics over the feature axis instead of the batch axis")
+    return [
+        ("variance divided by N - 1 instead of N (ddof=1)",
+         lambda: gamma * normalize(x, axis, eps, ddof=1) + beta),
+        ("gamma and beta not applied", good),
+        ("gamma and beta applied before normalizing",
+         lambda: normalize(gamma * x + beta, axis, eps)),
+        ("gamma and beta swapped", beta * good + gamma),
+        ("eps added outside the square root",
+         lambda: gamma * (x - x.mean(axis=axis, keepdims=True)) / (std + eps) + beta),
+        (wrong_axis, lambda: gamma * normalize(x, other, eps) + beta),
+    ]
+
+
+def running_stats(batches, momentum=0.9, eps=EPS):
+    """Predictions of (running_mean, running_var) after a sequence of train batches."""
+
+    def run(stat_of, swap=False, restart=False):
+        value = np.zeros(batches[0].shape[1])
+        for x in batches:
+            if restart:
+                value = np.zeros_like(value)
+            keep = 1 - momentum if swap else momentum
+            value = keep * value + (1 - keep) * stat_of(x)
+        return value
+
+    def mean(x):
+        return x.mean(axis=0)
+
+    def var(x, ddof=0):
+        return x.var(axis=0, ddof=ddof)
+
+    means = [
+        ("momentum and (1 - momentum) swapped", run(mean, swap=True)),
+        ("running stats not read back from bn_param: each step starts from zeros",
+         run(mean, restart=True)),
+    ]
+    variances = [
+        ("eps added into the stored running variance", run(lambda x: var(x) + eps)),
+        ("unbiased variance (ddof=1) instead of 1/N", run(lambda x: var(x, 1))),
+        ("momentum and (1 - momentum) swapped", run(var, swap=True)),
+        ("running standard deviation stored instead of the variance",
+         run(lambda x: np.sqrt(var(x) + eps))),
+        ("running stats not read back from bn_param: each step starts from zeros",
+         run(var, restart=True)),
+    ]
+    return means, variances
+
+
+def test_mode(x, gamma, beta, running_mean, running_var, eps=EPS):
+    """Predictions for a test-mode batchnorm output."""
+    xc = x - running_mean
+    return [
+        ("test mode normalizes with the batch statistics, not the running ones",
+         lambda: gamma * normalize(x, 0, eps) + beta),
+        ("eps missing in test mode", gamma * xc / np.sqrt(running_var) + beta),
+        ("gamma and beta not applied in test mode", xc / np.sqrt(running_var + eps)),
+        ("divided by the running variance instead of its square root",
+         gamma * xc / (running_var + eps) + beta),
+    ]
+
+
+def norm_backward(x, gamma, dout, eps=EPS, axis=0):
+    """Predictions for (dx, dgamma, dbeta) of a batchnorm (axis=0) or layer norm (axis=1)."""
+    xhat = normalize(x, axis, eps)
+    inv_std = 1 / np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+    g = dout * gamma
+    mean_g = g.mean(axis=axis, keepdims=True)
+    mean_gx = (g * xhat).mean(axis=axis, keepdims=True)
+    dx = [
+        ("dx keeps only the direct path (no gradient through the mean and variance)",
+         g * inv_std),
+        ("dx misses the path through the variance", (g - mean_g) * inv_std),
+        ("dx misses the path through the mean", (g - xhat * mean_gx) * inv_std),
+        ("dx ignores gamma", (dout - dout.mean(axis=axis, keepdims=True)
+                              - xhat * (dout * xhat).mean(axis=axis, keepdims=True)) * inv_std),
+    ]
+    dgamma = [("dgamma and dbeta swapped", dout.sum(axis=0))]
+    dbeta = [("dgamma and dbeta swapped", (dout * xhat).sum(axis=0))]
+    return dx, dgamma, dbeta
+
+
+def vector_shape_hints(n: int, d: int, name: str) -> dict:
+    """Hints for a per-feature gradient of the wrong shape."""
+    return {
+        (1, d): f"{name} kept as (1, D) (a sum with keepdims=True); it must be (D,)",
+        (n,): f"{name} summed over the feature axis instead of the batch axis",
+        (n, d): f"{name} not summed over the batch",
+    }
+
+
+def pool_every_position(x, dout, ph, pw, stride):
+    """dx of a max-pool backward that sends each window's gradient to all its positions."""
+    dx = np.zeros_like(x)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dx[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw] += \
+                dout[:, :, i:i + 1, j:j + 1]
+    return dx
+
+
+def spatial_batchnorm(x, gamma, beta):
+    """Predictions for a spatial batchnorm output (x of shape (N, C, H, W))."""
+    n, c, h, w = x.shape
+    per_position = normalize(x, 0)
+    return [
+        ("x reshaped to (N*H*W, C) without moving the channel axis last",
+         lambda: (gamma * normalize(x.reshape(-1, c), 0) + beta).reshape(x.shape)),
+        ("statistics per channel and position over N only, not over N, H, W",
+         gamma[:, None, None] * per_position + beta[:, None, None]),
+    ]
+
+
+def groupnorm(x, gamma, beta, groups, eps=EPS):
+    """Predictions for a spatial groupnorm output."""
+    n, c, h, w = x.shape
+
+    def by_groups(xg, count):
+        flat = xg.reshape(n, count, -1)
+        return normalize(flat, axis=2, eps=eps)
+
+    interleaved = x.reshape(n, c // groups, groups, h, w).transpose(0, 2, 1, 3, 4)
+    mixed = by_groups(interleaved, groups).reshape(interleaved.shape).transpose(0, 2, 1, 3, 4)
+    return [
+        ("channels grouped as c % G instead of G blocks of consecutive channels",
+         gamma * mixed.reshape(x.shape) + beta),
+        ("G used as the number of channels per group instead of the number of groups",
+         gamma * by_groups(x, c // groups).reshape(x.shape) + beta),
+        ("statistics per channel (instance norm) instead of per group",
+         gamma * by_groups(x, c).reshape(x.shape) + beta),
+    ]

@@ -1,0 +1,45 @@
+"""A layer's forward and backward against the reference, as two parts of a check.
+
+The reference runs in the controller on copies of the same inputs; the student's
+backward receives the cache of the student's own forward.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from checklib import array, call, compare, fail, forward, outputs
+
+
+def check_layer(student, ref_layers, rng, parts, forward_name, backward_name, args,
+                grad_labels, *, weights=(0.5, 0.5), out_hints=(), grad_hints=None,
+                shape_hints=None, tol=1e-8):
+    """Compare out, then every gradient.
+
+    ``grad_hints(dout)``, when given, returns a dict of bug hints per gradient label.
+    """
+    ref_out, ref_cache = getattr(ref_layers, forward_name)(*copy.deepcopy(args))
+    dout = rng.standard_normal(ref_out.shape)
+    expected = getattr(ref_layers, backward_name)(dout, ref_cache)
+    if len(grad_labels) == 1:
+        expected = (expected,)
+    hints = grad_hints(dout) if grad_hints else {}
+    result = {}
+
+    def forward_part():
+        out, result["cache"], _ = forward(student, forward_name, *copy.deepcopy(args),
+                                          shape=ref_out.shape, shape_hints=shape_hints)
+        compare(f"{forward_name} out", out, ref_out, tol, hypotheses=out_hints)
+
+    def backward_part():
+        if "cache" not in result:
+            fail(f"{backward_name}: not checked, {forward_name} failed.")
+        grads = outputs(call(student, backward_name, dout, result["cache"]).value,
+                        backward_name, grad_labels)
+        for label, value, want in zip(grad_labels, grads, expected):
+            compare(f"{backward_name} {label}",
+                    array(value, f"{backward_name} {label}", want.shape), want, tol,
+                    hypotheses=hints.get(label, ()))
+
+    parts.run(weights[0], forward_name, forward_part)
+    parts.run(weights[1], backward_name, backward_part)

@@ -1,0 +1,52 @@
+"""Hidden checks: batch normalization backward passes (staged, alt, shapes, speed)."""
+
+import pytest
+
+import bug_models as bugs
+from alt_speed import MIN_SPEEDUP, measure_alt_speedup
+from checklib import LAYERS_PY, Parts, array, call, fail, forward, outputs
+from draws import features, scale_shift
+from norm_checks import LABELS, N, D, check_gradients, norm_gradients
+
+
+@pytest.mark.grade(number="3.2", points=6, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_backward(student, ref_layers, rng, credit):
+    """Batchnorm backward: dx, dgamma, dbeta against numeric gradients."""
+    parts = Parts(credit)
+    check_gradients(parts, "batchnorm_backward", *norm_gradients(
+        student, ref_layers, rng, "batchnorm", "batchnorm_backward", {"mode": "train"}))
+    parts.finish()
+
+
+@pytest.mark.grade(number="3.4", points=3, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_backward_alt(student, ref_layers, rng, credit):
+    """Batchnorm backward_alt: same cache as batchnorm_backward, numeric gradients."""
+    parts = Parts(credit)
+    check_gradients(parts, "batchnorm_backward_alt", *norm_gradients(
+        student, ref_layers, rng, "batchnorm", "batchnorm_backward_alt", {"mode": "train"}))
+    parts.finish()
+
+
+@pytest.mark.grade(number="3.5", points=1, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_gradient_shapes(student, rng):
+    """Batchnorm backward and backward_alt: dgamma and dbeta have shape (D,)."""
+    x = features(rng, N, D)
+    gamma, beta = scale_shift(rng, D)
+    cache = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},
+                    shape=x.shape)[1]
+    dout = rng.standard_normal((N, D))
+    for backward in ("batchnorm_backward", "batchnorm_backward_alt"):
+        grads = outputs(call(student, backward, dout, cache).value, backward, LABELS)
+        for label, value in zip(LABELS[1:], grads[1:]):
+            array(value, f"{backward} {label}", (D,),
+                  shape_hints=bugs.vector_shape_hints(N, D, label))
+
+
+@pytest.mark.grade(number="3.6", points=4, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_alt_speedup(student, ref_layers, rng):
+    """Batchnorm backward_alt: clearly faster than a staged backward."""
+    speed = measure_alt_speedup(student, ref_layers, rng)
+    if speed.ratio < MIN_SPEEDUP:
+        fail(f"{speed.summary()}; expected {MIN_SPEEDUP}x or more. This looks like: an "
+             "\"alternative\" backward that is a copy of the staged one, or slower than it. "
+             "Use the simplified closed form and reuse sums.")

@@ -1,0 +1,154 @@
+"""Hidden checks: batch normalization forward pass (train, running statistics, test mode)."""
+
+import numpy as np
+import pytest
+
+import bug_models as bugs
+from checklib import LAYERS_PY, Parts, array, call, compare, fail, forward, show
+from draws import features, scale_shift
+from gradekit.sandbox import StudentException
+
+N, D = 13, 7
+
+
+def _bn_out(student, x, gamma, beta, bn_param, train=True):
+    return forward(student, "batchnorm_forward", x, gamma, beta, bn_param, shape=x.shape,
+                   train=train)
+
+
+@pytest.mark.grade(number="2.2", points=5, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_train_forward(student, ref_layers, rng, credit):
+    """Batchnorm forward, train mode: output on random inputs."""
+    parts = Parts(credit)
+    for weight, eps in ((0.6, None), (0.4, 1e-3)):
+        x = features(rng, N, D, low=1e-3)  # some columns with a variance below eps
+        gamma, beta = scale_shift(rng, D)
+        bn_param = {"mode": "train"} if eps is None else {"mode": "train", "eps": eps}
+        expected = ref_layers.batchnorm_forward(x, gamma, beta, dict(bn_param))[0]
+        label = "out" if eps is None else f"out with bn_param['eps'] = {eps}"
+        parts.run(weight, label, lambda: compare(
+            f"batchnorm_forward {label} ({N}x{D} input)",
+            _bn_out(student, x, gamma, beta, dict(bn_param))[0], expected, 1e-8,
+            hypotheses=bugs.norm_forward(x, gamma, beta, eps or bugs.EPS)))
+    parts.finish()
+
+
+def _train_steps(student, batches, gamma, beta, bn_param):
+    """Run train-mode steps threading bn_param through; return it after the last one."""
+    for step, x in enumerate(batches, 1):
+        bn_param = _bn_out(student, x, gamma, beta, bn_param)[2].args[3]
+        missing = {"running_mean", "running_var"} - set(bn_param)
+        if missing:
+            fail(f"After train step {step}, bn_param has no {' or '.join(sorted(missing))}. "
+                 "This looks like: running statistics not written back into bn_param.")
+    return bn_param
+
+
+@pytest.mark.grade(number="2.3", points=5, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_running_stats(student, ref_layers, rng, credit):
+    """Batchnorm forward: running mean and variance (momentum recurrence, defaults)."""
+    gamma, beta = scale_shift(rng, D)
+    # Spreads near 1e-3: a variance of 1e-6, well below eps, so eps in it shows.
+    batches = [features(rng, N, D, low=5e-4, high=2e-3) for _ in range(5)]
+    ours = {"mode": "train"}
+    for x in batches:
+        ref_layers.batchnorm_forward(x, gamma, beta, ours)
+    theirs = _train_steps(student, batches, gamma, beta, {"mode": "train"})
+    means, variances = bugs.running_stats(batches)
+    parts = Parts(credit)
+    for weight, key, hints in ((0.3, "running_mean", means), (0.4, "running_var", variances)):
+        parts.run(weight, key, lambda: compare(
+            f"{key} after 5 steps (default momentum 0.9)",
+            array(theirs[key], f"bn_param[{key!r}]", shape=(D,)), ours[key], 1e-6,
+            hypotheses=hints))
+
+    def custom_momentum():
+        batches = [features(rng, N, D) for _ in range(3)]
+        ours = {"mode": "train", "momentum": 0.5}
+        for x in batches:
+            ref_layers.batchnorm_forward(x, gamma, beta, ours)
+        theirs = _train_steps(student, batches, gamma, beta, {"mode": "train", "momentum": 0.5})
+        for key in ("running_mean", "running_var"):
+            compare(f"{key} after 3 steps with bn_param['momentum'] = 0.5",
+                    array(theirs[key], f"bn_param[{key!r}]", shape=(D,)), ours[key], 1e-6)
+
+    parts.run(0.3, "momentum from bn_param", custom_momentum)
+    parts.finish()
+
+
+@pytest.mark.grade(number="2.5", points=4, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_test_mode(student, ref_layers, rng, credit):
+    """Batchnorm forward, test mode: normalizes with the running statistics, leaves them alone."""
+    x = features(rng, N + 2, D)
+    gamma, beta = scale_shift(rng, D)
+    running_mean = rng.standard_normal(D)
+    running_var = np.exp(rng.uniform(np.log(1e-6), np.log(4.0), D))  # some far below eps
+    bn_param = {"mode": "test", "running_mean": running_mean, "running_var": running_var}
+    expected = ref_layers.batchnorm_forward(x, gamma, beta, dict(bn_param))[0]
+    result = {}
+
+    def output():
+        result["out"], _, result["call"] = _bn_out(student, x, gamma, beta, dict(bn_param),
+                                                   train=False)
+        compare("batchnorm_forward out in test mode", result["out"], expected, 1e-8,
+                hypotheses=bugs.test_mode(x, gamma, beta, running_mean, running_var))
+
+    def untouched():
+        if "call" not in result:
+            fail("Running statistics in test mode: not checked, the call failed.")
+        after = result["call"].args[3]
+        for key, before in (("running_mean", running_mean), ("running_var", running_var)):
+            value = array(after.get(key), f"bn_param[{key!r}] after a test-mode call", (D,))
+            if not np.array_equal(value, before):
+                fail(f"bn_param[{key!r}] changed in test mode: {show(before)} became "
+                     f"{show(value)}. This looks like: running stats updated in test mode.")
+
+    parts = Parts(credit)
+    parts.run(0.7, "test-mode output", output)
+    parts.run(0.3, "running stats unchanged", untouched)
+    parts.finish()
+
+
+@pytest.mark.grade(number="2.6", points=1, visibility="hidden", files=[LAYERS_PY])
+def test_batchnorm_bad_mode(student, rng):
+    """Batchnorm forward: a mode other than 'train' or 'test' raises ValueError."""
+    x = features(rng, N, D)
+    gamma, beta = scale_shift(rng, D)
+    try:
+        call(student, "batchnorm_forward", x, gamma, beta, {"mode": "evaluate"})
+    except StudentException as error:
+        if error.type_name != "ValueError":
+            fail(f"With bn_param['mode'] = 'evaluate', batchnorm_forward raised "
+                 f"{error.type_name}; expected ValueError.")
+        return
+    fail("With bn_param['mode'] = 'evaluate', batchnorm_forward returned normally; "
+         "expected it to raise ValueError.")
+
+
+def _unchanged(student, function, x, *args, train=True):
+    """Fail when ``function`` changed its input x (the sandbox reports args after the call)."""
+    after = forward(student, function, x, *args, shape=x.shape, train=train)[2].args[0]
+    if np.array_equal(after, x):
+        return
+    hints = [("x mutated in place (x -= mean)", x - x.mean(axis=0)),
+             ("x normalized in place", bugs.normalize(x, 0)),
+             ("x mutated in place (x -= mean)", x - x.mean(axis=1, keepdims=True)),
+             ("x normalized in place", bugs.normalize(x, 1))]
+    compare(f"{function} changed its input x in place; x after the call", after, x, 0,
+            hypotheses=hints)
+
+
+@pytest.mark.grade(number="2.7", points=2, visibility="hidden", files=[LAYERS_PY])
+def test_inputs_not_modified(student, rng, credit):
+    """Batchnorm and layer norm forward: x is not modified in place."""
+    x = features(rng, N, D)
+    gamma, beta = scale_shift(rng, D)
+    stats = {"running_mean": rng.standard_normal(D), "running_var": rng.uniform(0.5, 2, D)}
+    parts = Parts(credit)
+    parts.run(0.5, "batchnorm train", lambda: _unchanged(
+        student, "batchnorm_forward", x, gamma, beta, {"mode": "train"}))
+    parts.run(0.25, "batchnorm test", lambda: _unchanged(
+        student, "batchnorm_forward", x, gamma, beta, {"mode": "test", **stats}, train=False))
+    parts.run(0.25, "layernorm", lambda: _unchanged(
+        student, "layernorm_forward", x, gamma, beta, {}))
+    parts.finish()

@@ -1,0 +1,280 @@
+"""Hidden checks: FullyConnectedNet with batchnorm, layernorm and dropout.
+
+The student's net is built in the sandbox, then given the same parameters as a
+reference net in the controller, so that scores, losses and gradients can be compared
+exactly.
+"""
+
+import copy
+import re
+
+import numpy as np
+import pytest
+
+from checklib import (FC_FILES, Parts, array, call, compare, directional_errors, fail,
+                      model, outputs, scalar, show)
+
+D, H, C = 15, [20, 30], 10   # the notebook's gradient-check sizes
+NAMES = {None: "no normalization", "batchnorm": "batchnorm", "layernorm": "layernorm"}
+
+
+def expected_names(layers: int, normalized: bool) -> set[str]:
+    names = {f"{p}{k}" for k in range(1, layers + 1) for p in "Wb"}
+    if normalized:
+        names |= {f"{p}{k}" for k in range(1, layers) for p in ("gamma", "beta")}
+    return names
+
+
+def random_params(rng, normalization):
+    """Parameters with non-trivial biases, gammas and betas."""
+    dims = [D, *H, C]
+    params = {}
+    for k in range(1, len(dims)):
+        params[f"W{k}"] = rng.standard_normal((dims[k - 1], dims[k])) / np.sqrt(dims[k - 1])
+        params[f"b{k}"] = 0.1 * rng.standard_normal(dims[k])
+        if normalization and k < len(dims) - 1:
+            params[f"gamma{k}"] = rng.uniform(0.5, 1.5, dims[k])
+            params[f"beta{k}"] = 0.2 * rng.standard_normal(dims[k])
+    return params
+
+
+def twin_nets(student, reference, rng, **options):
+    """(student net, reference net) with the same random parameters; returns params too."""
+    fc = reference.module("cs231n.classifiers.fc_net")
+    params = random_params(rng, options.get("normalization"))
+    ours = fc.FullyConnectedNet(H, input_dim=D, num_classes=C, dtype=np.float64, **options)
+    ours.params = copy.deepcopy(params)
+    theirs = model(student, H, input_dim=D, num_classes=C, dtype="float64", **options)
+    student.setattr(theirs, "params", params)
+    return theirs, ours, params
+
+
+def student_loss(student, net, X, y):
+    what = "model.loss(X, y)"
+    loss, grads = outputs(call(student, (net, "loss"), X, y).value, what, ("loss", "grads"))
+    if not isinstance(grads, dict):
+        fail(f"{what}: grads should be a dict; it is a {type(grads).__name__}.")
+    return scalar(loss, f"{what} loss"), grads
+
+
+def check_structure(student, normalization, parts, weight):
+    """Parameter names, shapes, initial values and dtype of a freshly built net."""
+    ws = 3e-2
+    net = model(student, [40, 30], input_dim=50, num_classes=C, weight_scale=ws,
+                dtype="float64", normalization=normalization)
+    params = student.getattr(net, "params")
+    label = NAMES[normalization]
+
+    def names_and_shapes():
+        if not isinstance(params, dict):
+            fail(f"model.params should be a dict; it is a {type(params).__name__}.")
+        want = expected_names(3, normalization is not None)
+        extra, missing = sorted(set(params) - want), sorted(want - set(params))
+        if extra or missing:
+            hint = (" This looks like: gamma/beta created for the last layer."
+                    if {"gamma3", "beta3"} & set(extra) else "")
+            fail(f"model.params with {label}, hidden_dims=[40, 30]: missing "
+                 f"{missing or 'nothing'}, unexpected {extra or 'nothing'}.{hint}")
+        dims = [50, 40, 30, C]
+        for name, value in params.items():
+            k = int(re.sub(r"\D", "", name))
+            shape = (dims[k - 1], dims[k]) if name[0] == "W" else (dims[k],)
+            array(value, f"params[{name!r}]", shape)
+
+    def initial_values():
+        for name, value in sorted(params.items()):
+            value = array(value, f"params[{name!r}]")
+            if name[0] == "W":
+                std, mean = value.std(), value.mean()
+                if abs(std / ws - 1) > 0.15 or abs(mean) > 0.2 * ws:
+                    fail(f"params[{name!r}] with weight_scale={ws}: mean {mean:.3g}, std "
+                         f"{std:.3g}; expected mean 0 and std {ws}.")
+            else:
+                want = 1.0 if name.startswith("gamma") else 0.0
+                if not np.all(value == want):
+                    fail(f"params[{name!r}] starts as {show(value)}; expected all {want:g}.")
+
+    parts.run(weight * 0.6, f"params with {label}", names_and_shapes)
+    parts.run(weight * 0.4, f"initial values with {label}", initial_values)
+    return net
+
+
+@pytest.mark.grade(number="5.2", points=3, visibility="hidden", files=FC_FILES)
+def test_fc_net_batchnorm_structure(student, credit):
+    """FullyConnectedNet with batchnorm: params, initialization, bn_params."""
+    parts = Parts(credit)
+    net = check_structure(student, "batchnorm", parts, 0.7)
+
+    def bn_params():
+        value = student.getattr(net, "bn_params")
+        if (not isinstance(value, list) or len(value) != 2
+                or any(not isinstance(p, dict) or p.get("mode") != "train" for p in value)):
+            fail(f"model.bn_params for 2 hidden layers with batchnorm: {value!r:.200}; "
+                 "expected a list of 2 dicts with mode 'train' (none for the last layer).")
+
+    parts.run(0.3, "bn_params", bn_params)
+    parts.finish()
+
+
+@pytest.mark.grade(number="5.3", points=2, visibility="hidden", files=FC_FILES)
+def test_fc_net_other_structures(student, credit):
+    """FullyConnectedNet without normalization and with layernorm; default dtype float32."""
+    parts = Parts(credit)
+    check_structure(student, None, parts, 0.35)
+    check_structure(student, "layernorm", parts, 0.35)
+
+    def default_dtype():
+        net = model(student, [6], input_dim=5, num_classes=3, normalization="batchnorm")
+        params = student.getattr(net, "params")
+        wrong = {k: str(v.dtype) for k, v in params.items()
+                 if not isinstance(v, np.ndarray) or v.dtype != np.float32}
+        if wrong or not params:
+            fail(f"With the default dtype, every parameter should be float32; got {wrong}.")
+
+    parts.run(0.3, "default dtype", default_dtype)
+    parts.finish()
+
+
+@pytest.mark.grade(number="5.4", points=3, visibility="hidden", files=FC_FILES)
+def test_fc_net_test_mode(student, reference, rng, credit):
+    """FullyConnectedNet with batchnorm: scores when y is None use the running statistics."""
+    theirs, ours, _ = twin_nets(student, reference, rng, normalization="batchnorm")
+    bn_params = [{"mode": "train", "running_mean": rng.standard_normal(h),
+                  "running_var": rng.uniform(0.5, 2.0, h)} for h in H]
+    ours.bn_params = copy.deepcopy(bn_params)
+    student.setattr(theirs, "bn_params", bn_params)
+    X = rng.standard_normal((7, D))
+    expected = ours.loss(X)
+    result = {}
+
+    def scores():
+        result["scores"] = call(student, (theirs, "loss"), X).value
+        compare("model.loss(X) scores with batchnorm (running statistics set)",
+                array(result["scores"], "scores", (7, C)), expected, 1e-8)
+
+    def stats_untouched():
+        after = student.getattr(theirs, "bn_params")
+        for k, (before, now) in enumerate(zip(bn_params, after), 1):
+            for key in ("running_mean", "running_var"):
+                value = now.get(key) if isinstance(now, dict) else None
+                if not isinstance(value, np.ndarray) or not np.array_equal(value, before[key]):
+                    fail(f"bn_params[{k - 1}][{key!r}] changed during model.loss(X). This "
+                         "looks like: bn_params mode not set to 'test' when y is None, or "
+                         "running stats updated in test mode.")
+
+    parts = Parts(credit)
+    parts.run(0.7, "test-time scores", scores)
+    parts.run(0.3, "running statistics untouched", stats_untouched)
+    parts.finish()
+
+
+def _loss_hints(loss, params, reg):
+    squares = {k: float(np.sum(v * v)) for k, v in params.items()}
+    weights = sum(v for k, v in squares.items() if k[0] == "W")
+    norms = sum(v for k, v in squares.items() if k.startswith(("gamma", "beta")))
+    return [("L2 term without the 0.5 factor", loss + 0.5 * reg * weights),
+            ("gamma/beta regularized too", loss + 0.5 * reg * norms),
+            ("no L2 term in the loss", loss - 0.5 * reg * weights)]
+
+
+def _grad_hints(name, grad, params, reg):
+    value = params[name]
+    if name[0] == "W":
+        return [("L2 gradient without the 0.5 factor (2 * reg * W)", grad + reg * value),
+                ("no L2 term in the gradient", grad - reg * value)]
+    if name.startswith(("gamma", "beta")):
+        return [("gamma/beta regularized too", grad + reg * value)]
+    return []
+
+
+def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, **options):
+    theirs, ours, params = twin_nets(student, reference, rng, reg=reg, **options)
+    X, y = rng.standard_normal((n, D)), rng.integers(C, size=n)
+    want_loss, want_grads = ours.loss(X, y)
+    label = f"{options.get('normalization') or 'no normalization'}, reg={reg}, N={n}"
+    result = {}
+
+    def loss():
+        result["loss"], result["grads"] = student_loss(student, theirs, X, y)
+        compare(f"loss ({label})", result["loss"], want_loss, 1e-8,
+                hypotheses=_loss_hints(want_loss, params, reg))
+
+    def grads():
+        if "grads" not in result:
+            fail(f"Gradients ({label}): not checked, the loss failed.")
+        got = result["grads"]
+        missing = sorted(set(want_grads) - set(got))
+        if missing:
+            fail(f"grads ({label}) has no entry for {', '.join(missing)}.")
+        for name in sorted(want_grads):
+            compare(f"grads[{name!r}] ({label})",
+                    array(got[name], f"grads[{name!r}]", params[name].shape),
+                    want_grads[name], 1e-7, floor=1e-8,
+                    hypotheses=_grad_hints(name, want_grads[name], params, reg))
+
+    parts.run(weight * 0.4, f"loss, {label}", loss)
+    parts.run(weight * 0.6, f"gradients, {label}", grads)
+
+
+@pytest.mark.grade(number="5.5", points=4, visibility="hidden", files=FC_FILES)
+def test_fc_net_batchnorm_loss(student, reference, rng, credit):
+    """FullyConnectedNet with batchnorm: loss and gradients (reg 0 and 3.14)."""
+    parts = Parts(credit)
+    check_loss_and_grads(student, reference, rng, parts, 0.4, 2, 0.0, normalization="batchnorm")
+    check_loss_and_grads(student, reference, rng, parts, 0.6, 6, 3.14, normalization="batchnorm")
+    parts.finish()
+
+
+@pytest.mark.grade(number="5.6", points=3, visibility="hidden", files=FC_FILES)
+def test_fc_net_layernorm_loss(student, reference, rng, credit):
+    """FullyConnectedNet with layernorm: loss and gradients."""
+    parts = Parts(credit)
+    check_loss_and_grads(student, reference, rng, parts, 1.0, 5, 0.7, normalization="layernorm")
+    parts.finish()
+
+
+@pytest.mark.grade(number="5.7", points=2, visibility="hidden", files=FC_FILES)
+def test_fc_net_dropout(student, reference, rng, credit):
+    """FullyConnectedNet with dropout: active in train mode only, gradients consistent."""
+    theirs, ours, params = twin_nets(student, reference, rng, dropout_keep_ratio=0.6, seed=7)
+    plain = reference.module("cs231n.classifiers.fc_net").FullyConnectedNet(
+        H, input_dim=D, num_classes=C, dtype=np.float64)
+    plain.params = copy.deepcopy(params)
+    X, y = rng.standard_normal((8, D)), rng.integers(C, size=8)
+    parts = Parts(credit)
+
+    parts.run(0.3, "test-time scores", lambda: compare(
+        "model.loss(X) scores with dropout (test time: no dropout)",
+        array(call(student, (theirs, "loss"), X).value, "scores", (8, C)), plain.loss(X),
+        1e-8))
+
+    def train_loss():
+        first, second = (student_loss(student, theirs, X, y)[0] for _ in range(2))
+        without = plain.loss(X, y)[0]
+        if abs(first - without) < 1e-9 * abs(without):
+            fail(f"Train-mode loss with dropout_keep_ratio=0.6 is {first:.6g}, the same as "
+                 "without dropout. This looks like: dropout not applied in train mode.")
+        if first != second:
+            fail(f"Two train-mode losses with the same dropout seed differ ({first:.10g}, "
+                 f"{second:.10g}); the seed should make dropout deterministic.")
+
+    def gradients():
+        grads = student_loss(student, theirs, X, y)[1]
+
+        def loss_at(probe):
+            student.setattr(theirs, "params", probe)
+            return student_loss(student, theirs, X, y)[0]
+
+        names = ("W1", "W2", "b2")
+        grads = {k: array(grads.get(k), f"grads[{k!r}]", params[k].shape) for k in names}
+        for name, (num, ana, err) in directional_errors(
+                loss_at, params, grads, {k: rng.standard_normal(params[k].shape)
+                                         for k in names}).items():
+            if err > 1e-5:
+                fail(f"Gradient check with dropout: derivative along a random direction "
+                     f"of {name}: numeric {num:.6g}, yours {ana:.6g} (rel error {err:.1e}; "
+                     "expected 1e-05 or less).")
+
+    parts.run(0.4, "train-mode loss", train_loss)
+    parts.run(0.3, "gradients with dropout", gradients)
+    parts.finish()
