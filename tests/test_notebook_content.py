@@ -8,7 +8,6 @@ computation-graph picture. Executing the notebook is `make notebook-check`'s job
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 import tokenize
 from io import StringIO
@@ -29,7 +28,6 @@ NOTEBOOK = ASSIGNMENT / "BatchNormalization.ipynb"
 ZH_CN = ASSIGNMENT / "i18n" / "zh-CN.toml"
 COLAB = ASSIGNMENT / "colab_setup.py"
 GRAPH = ASSIGNMENT / "batchnorm_graph.png"
-BUILDER = ASSIGNMENT / "tools" / "build_notebook.py"
 
 SPEC_TAGS = {"pdf-title", "pdf-ignore", "pdf-ignore-input", "pdf-inline"}
 KNOWN_TAGS = SPEC_TAGS | {"solution", "solution-only"}
@@ -523,17 +521,6 @@ def test_zh_cn_translates_every_comment_line(nb, zh):
     assert not translated - used, f"stale comment translations: {sorted(translated - used)}"
     for english, chinese in zh["comments"].items():
         assert chinese.startswith("# ") and CJK.search(chinese), f"comment {english!r} -> {chinese!r}"
-
-
-def test_generated_files_are_up_to_date():
-    # The notebook and zh-CN.toml are written by assignment/tools/build_notebook.py.
-    spec = importlib.util.spec_from_file_location("build_notebook", BUILDER)
-    builder = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(builder)
-    assert nbformat.writes(builder.build_notebook()) + "\n" == NOTEBOOK.read_text(encoding="utf-8"), \
-        "BatchNormalization.ipynb differs from build_notebook.py: edit the script and rerun it"
-    assert builder.build_translation() == ZH_CN.read_text(encoding="utf-8"), \
-        "zh-CN.toml differs from build_notebook.py: edit the script and rerun it"
 
 
 # ----------------------------------------------------------------------------- Colab
