@@ -117,11 +117,12 @@ class Encoder:
             return self._other(value)
         if not dtype.isnative or dtype.byteorder == ">":
             value = value.astype(dtype.newbyteorder("<"))
-        value = np.ascontiguousarray(value)
+        if not value.flags.c_contiguous:
+            value = value.copy(order="C")
         offset = -(-self.size // ALIGN) * ALIGN
         if offset > self.size:
             self.buffers.append(memoryview(bytes(offset - self.size)))
-        data = memoryview(value).cast("B") if value.size else memoryview(b"")
+        data = memoryview(value.reshape(-1).view(np.uint8)) if value.size else memoryview(b"")
         self.buffers.append(data)
         self.size = offset + data.nbytes
         node = {"t": "nd", "dtype": value.dtype.newbyteorder("<").str,

@@ -44,6 +44,7 @@ _ENGINE_DIR = Path(__file__).resolve().parent
 _KEPT_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 _READABLE = select.POLLIN | select.POLLHUP | select.POLLERR
 _CHUNK = 1 << 16
+_READ_SYSCALL = {"x86_64": b"0", "aarch64": b"63"}
 
 _BOOTSTRAP = r"""
 import sys
@@ -249,12 +250,10 @@ class Sandbox:
                   "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs)}
         reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout, measure_cpu,
                                                           what)
-        value = decoder.decode(reply.get("value"))
-        call_args = decoder.decode(reply.get("args"))
-        call_kwargs = decoder.decode(reply.get("kwargs"))
+        value, call_args, call_kwargs = self._decode(
+            decoder, what, reply.get("value"), reply.get("args"), reply.get("kwargs"))
         if type(call_args) is not list or type(call_kwargs) is not dict:
             self._violation(what, "bad argument echo")
-        decoder.finish()
         return CallResult(value, tuple(call_args), call_kwargs, stdout, wall, cpu)
 
     def getattr(self, remote: Remote, name: str, *, timeout: float | None = None,
@@ -280,9 +279,16 @@ class Sandbox:
     def _simple(self, header: dict[str, Any], encoder: protocol.Encoder,
                 timeout: float | None, what: str) -> Any:
         reply, decoder, _, _, _ = self._request(header, encoder, timeout, False, what)
-        value = decoder.decode(reply.get("value"))
-        decoder.finish()
-        return value
+        return self._decode(decoder, what, reply.get("value"))[0]
+
+    def _decode(self, decoder: protocol.Decoder, what: str, *nodes: Any) -> list[Any]:
+        """Decode reply values; anything malformed is the student's process's doing."""
+        try:
+            values = [decoder.decode(node) for node in nodes]
+            decoder.finish()
+        except protocol.ProtocolError as error:
+            self._violation(what, str(error))
+        return values
 
     def _handle(self, remote: Remote) -> int:
         if not isinstance(remote, Remote):
@@ -368,6 +374,8 @@ class Sandbox:
         self._poller.register(output_r, select.POLLIN)
         self._ready = False
         self._clock = _cpu_clock(self._process.pid)
+        number = _READ_SYSCALL.get(os.uname().machine)
+        self._idle_syscall = None if number is None else [number, hex(request_r).encode()]
 
     def _environment(self) -> dict[str, str]:
         env = {
@@ -481,9 +489,13 @@ class Sandbox:
                     elif not reader.feed(fd):
                         raise self._died(what, output)
             wall = time.perf_counter() - start
-            cpu = self._cpu() - start_cpu if measure_cpu else None
-            if measure_cpu and _threads(self._process.pid) > 1:
-                self._violation(what, "it started threads")
+            cpu = None
+            if measure_cpu:
+                if not self._await_idle():
+                    self._violation(what, "it kept running after answering")
+                cpu = self._cpu() - start_cpu
+                if _threads(self._process.pid) > 1:
+                    self._violation(what, "it started threads")
             if reader.extra or sending:
                 self._violation(what, "extra bytes on the channel")
             output.drain(output_r)
@@ -493,6 +505,27 @@ class Sandbox:
         if ident is not None and header.get("id") != ident:
             self._violation(what, "answer to a question that was not asked")
         return header, reader.payload, output.text(), wall, cpu
+
+    def _await_idle(self, limit: float = 0.5) -> bool:
+        """Wait until the worker blocks reading its next request (seen by the kernel).
+
+        A timed call ends there, not at the answer, so code that answers early and goes
+        on working is still timed. False if it does not get there within ``limit``.
+        """
+        assert self._process is not None
+        path, want = f"/proc/{self._process.pid}/syscall", self._idle_syscall
+        deadline = time.perf_counter() + limit
+        while True:
+            try:
+                with open(path, "rb") as handle:
+                    fields_ = handle.read().split()
+            except OSError:
+                return True  # no /proc access: the answer is the end of the window
+            if fields_[:2] == want or want is None:
+                return True
+            if time.perf_counter() > deadline:
+                return False
+            time.sleep(0.00005)
 
     def _died(self, what: str, output: _Output) -> StudentError:
         assert self._process is not None
