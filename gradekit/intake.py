@@ -223,7 +223,7 @@ def _suffix_depth(parts: tuple[str, ...], want: tuple[str, ...]) -> int | None:
 
 def _is_junk(relative: PurePosixPath) -> bool:
     for part in relative.parts:
-        if part in _JUNK_DIRS or part.startswith("."):
+        if part in _JUNK_DIRS or (part.startswith(".") and part not in (".", "..")):
             return True
     name = relative.name
     return name.endswith("~") or name.endswith(".swp") or name.endswith(".swo")
