@@ -226,11 +226,15 @@ def scan_file(path: Path, public: bool = False) -> list[CheckInfo]:
         for decorator in node.decorator_list:
             if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
                     and decorator.func.attr == "grade"):
+                kwargs = {}
+                for keyword in decorator.keywords:
+                    try:
+                        kwargs[keyword.arg] = ast.literal_eval(keyword.value)
+                    except (ValueError, TypeError, SyntaxError):
+                        pass  # e.g. files=SOME_CONSTANT: not needed to list the check
                 try:
-                    kwargs = {k.arg: ast.literal_eval(k.value) for k in decorator.keywords
-                              if k.arg}
                     found.append(read_mark(kwargs, ast.get_docstring(node), node.name, public))
-                except (ValueError, TypeError, SyntaxError):
+                except ValueError:
                     pass
     return found
 
@@ -257,11 +261,14 @@ class GradingPlugin:
         self._errors: dict[str, BaseException] = {}
         self._credits: dict[str, Credit] = {}
         self._reference: Reference | None = None
+        self._done: set[str] = set()
+        self._rootpath = Path.cwd()
 
     # -- configuration and collection
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line(
             "markers", "grade(number, points, visibility, files): a graded check")
+        self._rootpath = Path(config.rootpath)
 
     def _is_public(self, path: Path) -> bool:
         path = Path(path).resolve()
@@ -270,7 +277,7 @@ class GradingPlugin:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not report.failed:
             return
-        path = Path(str(report.fspath))
+        path = self._rootpath / report.nodeid.split("::")[0]
         self.staff_log.append(f"{path}: could not be collected:\n{report.longreprtext}")
         infos = scan_file(path, self._is_public(path)) if path.is_file() else []
         if not infos:
@@ -308,27 +315,34 @@ class GradingPlugin:
 
     # -- running
     @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Score a check without running it when the grade failed or a file is missing.
+
+        Skipping here (before any fixture), as pytest's own skip marks do, keeps the
+        fixture stack consistent for the checks that follow.
+        """
         info = self._info[item.nodeid]
         if self.fatal:
-            self._record(info.result(output="not run: the grader failed"))
-            return True
+            self._settled(item, info.result(output="not run: the grader failed"))
         missing = [f for f in info.files if f in self.submit and f not in self.present]
         unknown = [f for f in info.files if f not in self.submit]
         if unknown:
             self.staff_log.append(f"{item.nodeid}: files {unknown} are not in [grading] submit")
         if missing:
-            listed = ", ".join(missing)
             verb = "is" if len(missing) == 1 else "are"
-            self._record(info.result(output=f"needs {listed}, which {verb} not in your "
-                                            "submission"))
-            return True
-        return None
+            self._settled(item, info.result(
+                output=f"needs {', '.join(missing)}, which {verb} not in your submission"))
+
+    def _settled(self, item: pytest.Item, result: CheckResult) -> None:
+        self._record(result)
+        self._done.add(item.nodeid)
+        pytest.skip(result.output)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
-        if call.excinfo is not None and item.nodeid not in self._errors:
+        if call.excinfo is not None and item.nodeid not in self._errors \
+                and item.nodeid not in self._done:
             self._errors[item.nodeid] = call.excinfo.value
             if call.when == "teardown" and not isinstance(call.excinfo.value, StudentError):
                 self.staff_log.append(f"{item.nodeid} teardown:\n{call.excinfo.getrepr()}")
@@ -338,7 +352,8 @@ class GradingPlugin:
 
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
         info = self._info.get(nodeid)
-        if info is None:
+        if info is None or nodeid in self._done:
+            self._errors.pop(nodeid, None)
             return
         error = self._errors.pop(nodeid, None)
         credit = self._credits.pop(nodeid, None)

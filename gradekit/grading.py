@@ -124,15 +124,20 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
     rootdir = Path(os.path.commonpath([str(p.parent if p.is_file() else p) for p in paths]))
     args = [*(str(p) for p in paths), "-c", str(ini), "--rootdir", str(rootdir),
             "--assert=plain", "--import-mode=importlib", "--capture=sys",
+            "--continue-on-collection-errors",
             "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise",
             "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest",
             "-p", "no:unraisableexception", "-p", "no:threadexception",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    saved_path = list(sys.path)
     try:
+        _forget_modules(paths)
         code = pytest.main(args, plugins=[plugin])
     finally:
+        _forget_modules(paths)
+        sys.path[:] = saved_path
         if saved is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
@@ -140,6 +145,17 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
     if int(code) in (2, 3, 4) and not plugin.fatal:
         plugin.fatal = f"the checks could not be run (pytest exit code {int(code)})"
     return plugin
+
+
+def _forget_modules(paths: list[Path]) -> None:
+    """Drop check modules (and their helpers) imported from ``paths`` by an earlier grade
+    in this process, so each grade imports the check files it is given."""
+    folders = [os.path.join(str(p.resolve().parent if p.is_file() else p.resolve()), "")
+               for p in paths]
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and any(os.path.realpath(path).startswith(f) for f in folders):
+            del sys.modules[name]
 
 
 def _check_paths(grading: GradingConfig, public_only: bool) -> list[Path]:
@@ -208,7 +224,8 @@ def _fallback(assignment: Assignment, seed: int, public_only: bool,
     for check in checks:
         check.output = "not run: the autograder failed"
     log = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    print(f"gradekit: grading failed:\n{log}", file=sys.stderr)
+    if not isinstance(error, (UserError, KeyboardInterrupt)):
+        print(f"gradekit: grading failed:\n{log}", file=sys.stderr)
     return GradeResult(checks=checks, seed=seed, error=message, staff_log=[log])
 
 
