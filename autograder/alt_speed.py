@@ -14,7 +14,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from checklib import LAYERS, array, fail, outputs, remote_constant, scaled_error
+from checklib import LAYERS, array, call, fail, outputs, remote_constant, scaled_error
 
 SHAPE = (384, 768)   # a staged backward takes a few ms here; a good alt half or less
 REPEATS = 7
@@ -48,15 +48,15 @@ def _time_reference(layers, x, gamma, beta, dout):
 
 
 def _time_student(student, alt, x, gamma, beta, dout, timeout):
-    made = student.call(LAYERS + "batchnorm_forward", x, gamma, beta, {"mode": "train"},
-                        keep=True, timeout=timeout).value
-    cache = student.call((made, "__getitem__"), 1, keep=True, timeout=timeout).value
+    made = call(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"}, keep=True,
+                timeout=timeout).value
+    cache = call(student, (made, "__getitem__"), 1, keep=True, timeout=timeout).value
     # Bind the arguments in the worker: a call echoes its arguments back, and encoding
     # the cache must not count as the alt's time.
-    bound = student.call("functools.partial", alt, dout, cache, keep=True,
-                         timeout=timeout).value
-    result = student.call(bound, keep=True, measure_cpu=True, timeout=timeout)
-    return result.cpu_seconds, student.fetch(result.value)
+    bound = call(student, "functools.partial", alt, dout, cache, keep=True,
+                 timeout=timeout).value
+    result = call(student, bound, keep=True, measure_cpu=True, timeout=timeout)
+    return result.cpu_seconds, student.fetch(result.value, timeout=timeout)
 
 
 def _verify(grads, expected):
@@ -72,7 +72,7 @@ def _verify(grads, expected):
 
 
 def measure_alt_speedup(student, ref_layers, rng, repeats: int = REPEATS,
-                        timeout: float = 10.0) -> Speedup:
+                        timeout: float = 3.0) -> Speedup:
     """Time ``repeats`` interleaved pairs (after one warm-up pair); verify every output."""
     alt = remote_constant(student, "operator.attrgetter", "batchnorm_backward_alt")
     alt = remote_constant(student, alt, remote_constant(
