@@ -9,8 +9,10 @@ check that is known.
 from __future__ import annotations
 
 import os
+import resource
 import secrets
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -98,11 +100,19 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         shutil.rmtree(private, ignore_errors=True)
         shutil.rmtree(shared, ignore_errors=True)
     result = GradeResult(checks=plugin.results, seed=seed, staff_log=plugin.staff_log)
+    if sandbox.account is not None:
+        result.staff_log += [f"warning: the sandbox user can read {path}; lock it away "
+                             "(chmod 700, as setup.sh does) when grading real submissions"
+                             for path in (grading.checks, grading.reference_root)
+                             if path is not None and _world_readable(path)]
     if intake.missing or intake.rejected or intake.notes:
         result.output = intake.summary()
     result.extra["files"] = {"found": intake.found, "missing": intake.missing,
                              "rejected": [list(r) for r in intake.rejected]}
     result.extra["calls"] = sandbox.calls
+    result.extra["peak_memory_mb"] = {
+        "controller": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "worker": round(sandbox.peak_rss_kb / 1024, 1)}
     if plugin.fatal:
         result.error = plugin.fatal
     return result
@@ -150,11 +160,14 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
 def _forget_modules(paths: list[Path]) -> None:
     """Drop check modules (and their helpers) imported from ``paths`` by an earlier grade
     in this process, so each grade imports the check files it is given."""
-    folders = [os.path.join(str(p.resolve().parent if p.is_file() else p.resolve()), "")
-               for p in paths]
+    folders: set[str] = set()
+    for path in paths:
+        folder = path.parent if path.is_file() else path
+        folders.update(os.path.join(str(f), "") for f in (folder.absolute(), folder.resolve()))
+    prefixes = tuple(folders)
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
-        if isinstance(path, str) and any(os.path.realpath(path).startswith(f) for f in folders):
+        if isinstance(path, str) and path.startswith(prefixes):
             del sys.modules[name]
 
 
@@ -176,6 +189,17 @@ def _sandbox_table(assignment: Assignment) -> dict:  # type: ignore[type-arg]
     if not isinstance(table, dict):
         raise UserError(f"{assignment.path}: grading.sandbox must be a table")
     return table
+
+
+def _world_readable(path: Path) -> bool:
+    """True when any user can reach and read ``path`` (by its 'other' permission bits)."""
+    path = path.resolve()
+    try:
+        if not path.stat().st_mode & stat.S_IROTH:
+            return False
+        return all(parent.stat().st_mode & stat.S_IXOTH for parent in path.parents)
+    except OSError:
+        return False
 
 
 def _open_to_all(root: Path) -> None:

@@ -202,6 +202,8 @@ class Sandbox:
         self.account = _resolve_user(user) if os.geteuid() == 0 else None
         self.generation = 0
         self.calls = 0
+        self.peak_rss_kb = 0
+        """The largest resident size any worker of this sandbox reached (known after close)."""
         self._process: subprocess.Popen[bytes] | None = None
         self._ready = False
         self._scratch: Path | None = None
@@ -556,6 +558,7 @@ class Sandbox:
         process, self._process = self._process, None
         if process is None:
             return
+        self.peak_rss_kb = max(self.peak_rss_kb, _peak_rss_kb(process.pid))
         self.generation += 1
         self._ready = False
         self._live.clear()
@@ -715,6 +718,17 @@ def _cpu_clock(pid: int) -> int:
     except (OSError, AttributeError):
         pass
     return ((~pid) << 3) | 2  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)
+
+
+def _peak_rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _threads(pid: int) -> int:

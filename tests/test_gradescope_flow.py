@@ -94,6 +94,7 @@ def test_reference_solution_end_to_end(tree, content, solution):
     assert stat.S_IMODE((root / "source").stat().st_mode) == 0o700
     assert stat.S_IMODE((root / "results").stat().st_mode) == 0o700
     assert os.listdir(root / "results") == ["results.json"]
+    assert not [n for n in document["extra_data"]["staff_log"] if "sandbox user can read" in n]
 
 
 def hostile(root: Path, ops: str = "", stats: str = "") -> None:

@@ -1,0 +1,106 @@
+"""How long a whole grade takes, and how much memory it needs.
+
+Grades a submission N times with ``gradekit grade`` in a fresh process each time (what
+Gradescope runs), and reports the median and 90th percentile wall time and the peak
+memory of the controller plus the worker. Default: the reference solution of the real
+assignment (``solutions/`` with ``assignment/assignment.toml``), with whatever checks
+``autograder/`` holds. Goals: median <= 1.5 s, peak <= 300 MB. Exit status 1 if missed.
+
+    .venv/bin/python bench/bench_grade.py [SUBMISSION] [--assignment PATH] [-n 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL_SECONDS = 1.5
+GOAL_MB = 300.0
+
+
+def grade_once(submission: Path, assignment: Path, seed: int,
+               public_only: bool) -> tuple[float, float, dict]:
+    """One grade in a fresh process: (wall seconds, peak MB of controller + worker, json)."""
+    command = [sys.executable, "-m", "gradekit", "grade", str(submission), "--assignment",
+               str(assignment), "--json", "--seed", str(seed)]
+    if public_only:
+        command.append("--public-only")
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"gradekit grade failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    document = json.loads(done.stdout)
+    memory = document["extra_data"].get("peak_memory_mb", {})
+    return wall, memory.get("controller", 0.0) + memory.get("worker", 0.0), document
+
+
+def round_trip_us(calls: int = 500) -> float:
+    """Median round trip of a call with small arrays (in this process)."""
+    import shutil
+    import tempfile
+
+    import numpy as np
+
+    from gradekit.sandbox import Sandbox
+
+    folder = Path(tempfile.mkdtemp(prefix="gradekit-bench-"))
+    try:
+        (folder / "bench_mod.py").write_text("def add(x, y):\n    return x + y\n")
+        folder.chmod(0o755)
+        (folder / "bench_mod.py").chmod(0o644)
+        x = np.ones((8, 8))
+        with Sandbox(folder) as box:
+            box.wait_ready()
+            for _ in range(100):
+                box.call("bench_mod.add", x, 1.0)
+            times = []
+            for _ in range(calls):
+                started = time.perf_counter()
+                box.call("bench_mod.add", x, 1.0)
+                times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1e6
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("submission", nargs="?", type=Path, default=ROOT / "solutions")
+    parser.add_argument("--assignment", type=Path,
+                        default=ROOT / "assignment" / "assignment.toml")
+    parser.add_argument("-n", "--runs", type=int, default=10)
+    parser.add_argument("--public-only", action="store_true")
+    args = parser.parse_args()
+
+    walls, peaks = [], []
+    for run in range(args.runs):
+        wall, peak, document = grade_once(args.submission, args.assignment, run, args.public_only)
+        walls.append(wall)
+        peaks.append(peak)
+        if run == 0:
+            total = sum(t["max_score"] for t in document["tests"])
+            print(f"{args.submission}: {len(document['tests'])} checks, score "
+                  f"{document['score']:g}/{total:g}, {document['extra_data'].get('calls')} calls")
+    walls.sort()
+    median = statistics.median(walls)
+    p90 = walls[min(len(walls) - 1, int(round(0.9 * (len(walls) - 1))))]
+    peak = max(peaks)
+    trip = round_trip_us()
+    time_ok, memory_ok = median <= GOAL_SECONDS, peak <= GOAL_MB
+    print(f"grade wall time over {args.runs} runs: median {median:.2f} s, p90 {p90:.2f} s "
+          f"(goal: median <= {GOAL_SECONDS} s) -> {'met' if time_ok else 'MISSED'}")
+    print(f"peak memory, controller + worker: {peak:.0f} MB "
+          f"(goal: <= {GOAL_MB:.0f} MB) -> {'met' if memory_ok else 'MISSED'}")
+    print(f"sandbox round trip, small arrays: median {trip:.0f} us (goal: < 200 us)")
+    return 0 if time_ok and memory_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
