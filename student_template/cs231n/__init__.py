@@ -1,0 +1,7 @@
+"""The cs231n package of the Batch Normalization assignment.
+
+Modules: ``layers`` (forward/backward building blocks), ``layer_utils`` (common layer
+sandwiches), ``classifiers.fc_net`` (the fully connected network), ``optim`` (update
+rules), ``solver`` (the training loop), ``gradient_check`` (numeric gradients) and
+``data_utils`` (CIFAR-10 loading).
+"""

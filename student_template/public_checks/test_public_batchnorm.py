@@ -1,0 +1,96 @@
+"""Public checks: the batch normalization cells of the notebook, on its fixed inputs."""
+
+import numpy as np
+import pytest
+
+import notebook_inputs as nb
+from checklib import (LAYERS_PY, Parts, array, call, compare, fail, forward,
+                      max_abs_error, norm_gradient_check, outputs, rel_error)
+
+DDOF1 = np.sqrt(199 / 200)  # how the stds shrink at N = 200 when the variance uses N - 1
+
+
+def _check_train_stats(student, a, gamma, beta):
+    out, _, _ = forward(student, "batchnorm_forward", a, gamma, beta, {"mode": "train"},
+                        shape=a.shape)
+    label = f"with gamma={gamma.tolist()}, beta={beta.tolist()}"
+    compare(f"per-feature means of out {label}", out.mean(axis=0), beta, 1e-6,
+            error=max_abs_error,
+            hypotheses=[("gamma and beta not applied, or applied before normalizing",
+                         np.zeros(3))])
+    compare(f"per-feature stds of out {label}", out.std(axis=0), gamma, 1e-6,
+            error=max_abs_error,
+            hypotheses=[("gamma and beta not applied, or applied before normalizing",
+                         np.ones(3)),
+                        ("variance divided by N - 1 instead of N (ddof=1)", gamma * DDOF1)])
+
+
+@pytest.mark.grade(number="2.1", points=3, visibility="visible", files=[LAYERS_PY])
+def test_batchnorm_train_notebook(student, credit):
+    """Batchnorm forward, train mode: notebook cell 4 (means = beta, stds = gamma)."""
+    a = nb.forward_batch()
+    parts = Parts(credit)
+    parts.run(0.4, "gamma=1, beta=0",
+              lambda: _check_train_stats(student, a, np.ones(3), np.zeros(3)))
+    parts.run(0.6, "gamma=[1, 2, 3], beta=[11, 12, 13]",
+              lambda: _check_train_stats(student, a, np.array([1.0, 2.0, 3.0]),
+                                         np.array([11.0, 12.0, 13.0])))
+    parts.finish()
+
+
+@pytest.mark.grade(number="2.4", points=3, visibility="visible", files=[LAYERS_PY])
+def test_batchnorm_test_mode_notebook(student):
+    """Batchnorm forward, test mode: notebook cell 5 (50 train batches, then one test batch)."""
+    train, test = nb.test_mode_batches()
+    gamma, beta = np.ones(3), np.zeros(3)
+    bn_param = {"mode": "train"}
+    for a in train:
+        _, _, result = forward(student, "batchnorm_forward", a, gamma, beta, bn_param,
+                               shape=a.shape)
+        bn_param = result.args[3]
+        if not isinstance(bn_param, dict) or not {"running_mean", "running_var"} <= set(bn_param):
+            fail("After a train-mode call, bn_param has no 'running_mean' and 'running_var'. "
+                 "This looks like: running statistics not written back into bn_param.")
+    bn_param["mode"] = "test"
+    out, _, _ = forward(student, "batchnorm_forward", test, gamma, beta, bn_param,
+                        shape=test.shape, train=False)
+    batch_stats = "test mode normalizes with the batch statistics, not the running ones"
+    compare("test-time means of out (notebook prints about -0.04, -0.04, -0.10)",
+            out.mean(axis=0), nb.TEST_MODE_MEANS, 2e-3, error=max_abs_error,
+            hypotheses=[(batch_stats, np.zeros(3))])
+    compare("test-time stds of out (notebook prints about 1.015, 1.012, 0.978)",
+            out.std(axis=0), nb.TEST_MODE_STDS, 1e-3, error=max_abs_error,
+            hypotheses=[(batch_stats, np.ones(3)),
+                        ("unbiased variance (ddof=1) in the running variance",
+                         nb.TEST_MODE_STDS * DDOF1)])
+
+
+@pytest.mark.grade(number="3.1", points=3, visibility="visible", files=[LAYERS_PY])
+def test_batchnorm_gradient_check_notebook(student, credit):
+    """Batchnorm backward: notebook cell 6 gradient check."""
+    parts = Parts(credit)
+    norm_gradient_check(student, parts, "batchnorm", {"mode": "train"},
+                        nb.gradient_check_inputs())
+    parts.finish()
+
+
+@pytest.mark.grade(number="3.3", points=2, visibility="visible", files=[LAYERS_PY])
+def test_batchnorm_alt_agrees_notebook(student, credit):
+    """Batchnorm backward_alt: agrees with batchnorm_backward on notebook cell 7's inputs."""
+    x, gamma, beta, dout = nb.gradient_check_inputs(100, 500)
+    _, cache, _ = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},
+                          shape=x.shape)
+    labels = ("dx", "dgamma", "dbeta")
+    staged = outputs(call(student, "batchnorm_backward", dout, cache).value,
+                     "batchnorm_backward", labels)
+    alt = outputs(call(student, "batchnorm_backward_alt", dout, cache).value,
+                  "batchnorm_backward_alt", labels)
+    parts = Parts(credit)
+    for name, s, a, shape, weight in zip(labels, staged, alt, (x.shape, (500,), (500,)),
+                                         (0.6, 0.2, 0.2)):
+        parts.run(weight, name, lambda: compare(
+            f"{name} of batchnorm_backward_alt vs batchnorm_backward (notebook: about 1e-12)",
+            array(a, f"batchnorm_backward_alt {name}", shape, reshape=True),
+            array(s, f"batchnorm_backward {name}", shape, reshape=True), 1e-9,
+            error=rel_error))
+    parts.finish()
