@@ -48,11 +48,10 @@ _READ_SYSCALL = {"x86_64": b"0", "aarch64": b"63"}
 
 _BOOTSTRAP = r"""
 import sys
-def _boot(engine, folder, paths, config):
+def _boot(engine, paths, config):
     import json, os, importlib.util
     sys.dont_write_bytecode = True
-    sys.path[:] = [folder] + [p for p in sys.path if p] + json.loads(paths)
-    os.listdir(folder)
+    sys.path[:] = [p for p in sys.path if p] + json.loads(paths)
     spec = importlib.util.spec_from_file_location(
         "gradekit", os.path.join(engine, "__init__.py"), submodule_search_locations=[engine])
     module = importlib.util.module_from_spec(spec)
@@ -60,7 +59,7 @@ def _boot(engine, folder, paths, config):
     spec.loader.exec_module(module)
     from gradekit.worker import main
     main(config)
-_boot(*sys.argv[1:5])
+_boot(*sys.argv[1:4])
 """
 
 
@@ -343,6 +342,7 @@ class Sandbox:
         config = {
             "request_fd": request_r, "response_fd": response_w, "folder": str(self.folder),
             "max_payload": limits.max_message_mb << 20, "preload": list(self.preload),
+            "parent": os.getpid(),
             "limits": {
                 "cpu_seconds": limits.cpu_seconds, "memory_bytes": limits.memory_mb << 20,
                 "file_bytes": limits.file_mb << 20, "open_files": limits.open_files,
@@ -350,7 +350,7 @@ class Sandbox:
             },
         }
         command = [sys.executable, "-I", "-S", "-c", _BOOTSTRAP, str(_ENGINE_DIR),
-                   str(self.folder), json.dumps(_library_paths()), json.dumps(config)]
+                   json.dumps(_library_paths()), json.dumps(config)]
         switch: dict[str, Any] = {}
         if self.account is not None:
             switch = {"user": self.account.pw_uid, "group": self.account.pw_gid,
@@ -455,7 +455,9 @@ class Sandbox:
     def _stray_data(self) -> bool:
         """True when the worker wrote on its channel between calls (or died)."""
         _, response_r, _ = self._fds
-        return bool(select.select([response_r], [], [], 0)[0])
+        poller = select.poll()
+        poller.register(response_r, select.POLLIN)
+        return bool(poller.poll(0))
 
     def _exchange(self, frame: list[memoryview] | None, ident: int | None, timeout: float,
                   measure_cpu: bool, what: str

@@ -221,14 +221,33 @@ def steady_malloc() -> None:
         pass
 
 
+def die_with_parent(parent: int) -> None:
+    """Be killed when the controller goes away (PR_SET_PDEATHSIG), even mid-loop."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def main(config_json: str) -> None:
-    """Entry point called by the bootstrap with the controller's settings."""
+    """Entry point called by the bootstrap with the controller's settings.
+
+    numpy is imported before the student's folder goes on ``sys.path``, so a student
+    file cannot stand in for it (or for the engine, loaded by path).
+    """
     config = json.loads(config_json)
+    die_with_parent(config["parent"])
     apply_limits(config["limits"])
     steady_malloc()
     _redirect_output()
     sys.stdin = open(os.devnull)
     for name in config.get("preload", ()):
         importlib.import_module(name)
+    os.listdir(config["folder"])  # fails here, clearly, if the folder is not readable
+    sys.path.insert(0, config["folder"])
     Worker(config["request_fd"], config["response_fd"], config["folder"],
            config["max_payload"]).serve()

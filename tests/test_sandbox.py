@@ -463,3 +463,44 @@ def test_non_root_grader(folder):
     )
     assert completed.returncode == 0, completed.stderr
     assert "non-root ok" in completed.stdout
+
+
+def test_a_student_file_cannot_stand_in_for_numpy_or_the_engine():
+    folder = make_folder({"numpy.py": "raise SystemExit('shadowed numpy')\n",
+                          "gradekit/__init__.py": "raise SystemExit('shadowed engine')\n",
+                          "gradekit/worker.py": "raise SystemExit('shadowed worker')\n",
+                          "mod.py": "import numpy as np\n\ndef f():\n    return np.ones(2)\n"})
+    try:
+        with Sandbox(folder) as sandbox:
+            assert np.array_equal(sandbox.call("mod.f").value, [1.0, 1.0])
+    finally:
+        shutil.rmtree(folder)
+
+
+ORPHAN_SCRIPT = """
+import os, sys, threading, time
+from pathlib import Path
+from gradekit.sandbox import Sandbox
+box = Sandbox(Path(sys.argv[1]))
+box.wait_ready()
+print(box.pid, flush=True)
+threading.Thread(target=box.call, args=("pkg.mod.forever",), kwargs={"timeout": 100},
+                 daemon=True).start()
+time.sleep(0.5)
+os._exit(0)  # the controller dies mid-call, without cleaning up
+"""
+
+
+def test_the_worker_dies_with_the_controller(folder):
+    done = subprocess.run([sys.executable, "-c", ORPHAN_SCRIPT, str(folder)],
+                          capture_output=True, text=True, timeout=60)
+    pid = int(done.stdout.strip())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    raise AssertionError("the worker outlived its controller")
