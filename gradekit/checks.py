@@ -301,7 +301,7 @@ class GradingPlugin:
                 info = read_mark(dict(marks[0].kwargs), getattr(function, "__doc__", None),
                                  item.name, public)
             except ValueError as error:
-                self.staff_log.append(f"{item.nodeid}: {error}")
+                self.staff_log.append(f"{item.path}:{item.location[1] + 1}: {error}")
                 self._record(CheckInfo(item.nodeid, item.name, 0.0, "visible", ()).result(
                     output=INTERNAL))
                 continue

@@ -87,7 +87,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         folder.mkdir()
         skip = [p for p in (grading.checks, grading.public_checks, grading.reference_root,
                             _ENGINE_DIR) if p is not None]
-        copy_support(grading.support_root, folder, skip, grading.submit)
+        left_out = copy_support(grading.support_root, folder, skip, grading.submit)
         intake = take_in(submission, grading.submit, folder)
         _open_to_all(shared)
         sandbox = Sandbox(folder, limits=limits)
@@ -100,6 +100,8 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         shutil.rmtree(private, ignore_errors=True)
         shutil.rmtree(shared, ignore_errors=True)
     result = GradeResult(checks=plugin.results, seed=seed, staff_log=plugin.staff_log)
+    result.staff_log += [f"support file {path} is over 16 MB and was left out of the sandbox"
+                         for path in left_out]
     if sandbox.account is not None:
         result.staff_log += [f"warning: the sandbox user can read {path}; lock it away "
                              "(chmod 700, as setup.sh does) when grading real submissions"

@@ -273,15 +273,16 @@ def _write(target: Path, handle, cap: int) -> int:  # type: ignore[no-untyped-de
 
 
 def copy_support(support_root: Path, destination: Path, skip: list[Path],
-                 submitted: tuple[str, ...]) -> int:
+                 submitted: tuple[str, ...], max_mb: int = 16) -> list[str]:
     """Copy the support files (all but ``submitted`` and the ``skip`` folders) into place.
 
-    Returns the number of files copied. Hidden files and junk folders are left out.
+    Hidden files, junk folders, symlinks and files over ``max_mb`` (data sets a student
+    downloaded into their folder) are left out; returns the paths left out for size.
     """
     support_root = Path(support_root).resolve()
     skipped = {Path(p).resolve() for p in skip}
     submitted_set = set(submitted)
-    count = 0
+    too_large = []
     for folder, dirs, files in os.walk(support_root):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _JUNK_DIRS
@@ -292,9 +293,11 @@ def copy_support(support_root: Path, destination: Path, skip: list[Path],
             if name.startswith(".") or relative in submitted_set or _is_junk(
                     PurePosixPath(relative)) or source.is_symlink():
                 continue
+            if source.stat().st_size > max_mb << 20:
+                too_large.append(relative)
+                continue
             target = destination / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             os.chmod(target, 0o644)
-            count += 1
-    return count
+    return too_large

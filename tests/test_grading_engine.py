@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,6 +143,9 @@ def test_bugs_in_checks_are_internal_errors_for_staff(tmp_path):
         "import pytest\nimport no_such_module_anywhere\n\n\n"
         "@pytest.mark.grade(number='9.1', points=4, visibility='hidden')\n"
         "def test_x(student):\n    \"\"\"Never runs.\"\"\"\n")
+    checks.write_text(checks.read_text() + (
+        "\n\n@pytest.mark.grade(number='2.9', points='three')\n"
+        "def test_bad_mark(student):\n    \"\"\"Bad mark.\"\"\"\n"))
     public = copy / "autograder" / "public" / "test_public.py"
     public.write_text(public.read_text() + (
         "\n\n@pytest.mark.grade(number='0.9', points=1, visibility='visible')\n"
@@ -156,6 +160,7 @@ def test_bugs_in_checks_are_internal_errors_for_staff(tmp_path):
     log = "\n".join(result.staff_log)
     assert "undefined_name_in_check" in log and "no_such_module_anywhere" in log
     assert "may not use `reference`" in log
+    assert re.search(r"test_stats\.py:\d+: grade mark needs points=", log)
     assert "undefined_name_in_check" not in json.dumps([c.output for c in result.checks])
 
 

@@ -211,10 +211,11 @@ def test_support_files_skip_submitted_files_checks_and_junk(tmp_path):
         path = support / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(name)
+    (support / "cs" / "data.bin").write_bytes(b"\0" * (2 << 20))
     out = tmp_path / "out"
-    count = copy_support(support, out, [support / "checks"], ("cs/layers.py",))
+    left_out = copy_support(support, out, [support / "checks"], ("cs/layers.py",), max_mb=1)
     copied = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert copied == ["cs/__init__.py", "cs/helpers.py"] and count == 2
+    assert copied == ["cs/__init__.py", "cs/helpers.py"] and left_out == ["cs/data.bin"]
 
 
 def test_bytes_in_memory_zip_round_trip(tmp_path):
