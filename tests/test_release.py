@@ -25,7 +25,7 @@ from gradekit.release import (
     write_dist,
     write_template,
 )
-from gradekit.zips import File, Tree, read_tree, write_folder
+from gradekit.zips import File, Tree, read_tree, write_folder, write_zip
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release"
 REPO = Path(__file__).resolve().parent.parent
@@ -177,6 +177,15 @@ def test_two_builds_are_byte_identical(fixture_built, tmp_path: Path) -> None:
         infos = archive.infolist()
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_source_date_epoch_sets_the_zip_timestamps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    write_zip(tmp_path / "a.zip", {"b.txt": File(b"b")})
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert archive.infolist()[0].date_time == (2023, 11, 14, 22, 13, 20)
 
 
 def test_unzipped_student_folder_imports_and_opens(fixture_built, tmp_path: Path) -> None:
