@@ -53,6 +53,7 @@ def load_CIFAR10(ROOT):
 
 
 def _missing_data_message(folder):
+    """The error message for a missing CIFAR-10 folder (a str naming folder)."""
     return (
         f"CIFAR-10 was not found in {folder}. Download it (about 163 MB) with:\n"
         "    cd cs231n/datasets && bash get_datasets.sh\n"
@@ -63,6 +64,10 @@ def _missing_data_message(folder):
 
 def _cosine_waves(size=32, num_freqs=8):
     """The first num_freqs orthonormal cosine waves (DCT-II) on size points.
+
+    Inputs:
+    - size: number of points
+    - num_freqs: number of waves
 
     Returns:
     - waves: shape (num_freqs, size); row u oscillates u half-periods
