@@ -79,8 +79,10 @@ class Encoder:
     subclasses of the plain types and rejects the rest with ``TypeError``.
     """
 
-    def __init__(self, keep: Callable[[Any], Remote] | None = None) -> None:
+    def __init__(self, keep: Callable[[Any], Remote] | None = None,
+                 handle: Callable[[Remote], int] | None = None) -> None:
         self.keep = keep
+        self.handle = handle
         self.buffers: list[memoryview] = []
         self.size = 0
 
@@ -108,7 +110,7 @@ class Encoder:
         if kind is complex:
             return {"t": "complex", "v": [self.encode(value.real), self.encode(value.imag)]}
         if kind is Remote:
-            return {"t": "remote", "id": value.id}
+            return {"t": "remote", "id": self.handle(value) if self.handle else value.id}
         return self._other(value)
 
     def _array(self, value: np.ndarray) -> Any:

@@ -246,7 +246,7 @@ class Sandbox:
              **kwargs: Any) -> CallResult:
         """Call ``target`` (``"pkg.mod.func"``, a Remote, or ``(Remote, "method")``)."""
         what = _describe_target(target)
-        encoder = protocol.LenientEncoder()
+        encoder = protocol.LenientEncoder(handle=self._handle)
         header = {"op": "call", "target": self._target(target), "keep": bool(keep),
                   "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs)}
         reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout, measure_cpu,
@@ -266,7 +266,7 @@ class Sandbox:
     def setattr(self, remote: Remote, name: str, value: Any, *,
                 timeout: float | None = None) -> None:
         """Set the attribute ``name`` of a remote object to ``value``."""
-        encoder = protocol.LenientEncoder()
+        encoder = protocol.LenientEncoder(handle=self._handle)
         header = {"op": "setattr", "obj": self._handle(remote), "name": str(name),
                   "value": encoder.encode(value)}
         self._simple(header, encoder, timeout, f"setting .{name}")

@@ -290,6 +290,8 @@ def test_infinite_loop_times_out_and_the_worker_restarts(box):
     assert box.call("pkg.mod.add", 1, 2).value == 3
     with pytest.raises(StudentError, match="earlier run"):
         box.call((counter, "add"))
+    with pytest.raises(StudentError, match="earlier run"):
+        box.call("pkg.mod.add", counter, 1)
 
 
 @pytest.mark.parametrize("target,args,expected", [
