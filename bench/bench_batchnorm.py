@@ -59,34 +59,52 @@ def median_seconds(fns, repeats=15, min_time=0.02):
     return {name: float(np.median(times)) for name, times in samples.items()}
 
 
-def copy_bandwidth(nbytes=256 * 2**20):
-    """Memory bandwidth in bytes/s, from np.copyto on arrays far larger than the caches.
+class CopyBandwidth:
+    """Memory bandwidth from np.copyto on arrays far larger than the CPU caches.
 
-    A copy moves 2 * nbytes (read the source, write the destination).
+    A copy of nbytes moves 2 * nbytes (read the source, write the destination);
+    bandwidth = moved bytes / median copy time.
     """
-    src = np.ones(nbytes // 8)
-    dst = np.empty_like(src)
-    seconds = median_seconds({"copy": lambda: np.copyto(dst, src)}, repeats=9)["copy"]
-    return 2 * nbytes / seconds
+
+    def __init__(self, nbytes=256 * 2**20):
+        self.nbytes = nbytes
+        self.src = np.ones(nbytes // 8)
+        self.dst = np.empty_like(self.src)
+
+    def copy(self):
+        np.copyto(self.dst, self.src)
+
+    def bandwidth(self, seconds):
+        return 2 * self.nbytes / seconds
 
 
-def bench_case(N, D, dtype, bandwidth, rng):
-    """Time the three functions at one shape and dtype; returns a dict of rows."""
+def bench_case(N, D, dtype, copier, rng):
+    """Time the three functions at one shape and dtype.
+
+    The copy that measures the bandwidth takes turns with them, so that the bound
+    reflects the machine's state while they ran.
+
+    Returns a tuple of:
+    - rows: dict function name -> (seconds per call, multiple of its bound)
+    - bandwidth: bytes/s measured meanwhile
+    """
     x = (5 * rng.standard_normal((N, D)) + 12).astype(dtype)
     gamma = rng.standard_normal(D).astype(dtype)
     beta = rng.standard_normal(D).astype(dtype)
     dout = rng.standard_normal((N, D)).astype(dtype)
     _, cache = batchnorm_forward(x, gamma, beta, {"mode": "train"})
 
-    one_pass = N * D * np.dtype(dtype).itemsize / bandwidth
     times = median_seconds({
         "forward": lambda: batchnorm_forward(x, gamma, beta, {"mode": "train"}),
         "backward (staged)": lambda: batchnorm_backward(dout, cache),
         "backward_alt": lambda: batchnorm_backward_alt(dout, cache),
+        "copy": copier.copy,
     })
+    bandwidth = copier.bandwidth(times.pop("copy"))
+    one_pass = N * D * np.dtype(dtype).itemsize / bandwidth
     bounds = {"forward": 2 * one_pass, "backward (staged)": 3 * one_pass,
               "backward_alt": 3 * one_pass}
-    return {name: (t, t / bounds[name]) for name, t in times.items()}
+    return {name: (t, t / bounds[name]) for name, t in times.items()}, bandwidth
 
 
 def main(argv=None):
@@ -96,22 +114,22 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     rng = np.random.default_rng(0)
-    bandwidth = copy_bandwidth()
-    print(f"numpy {np.__version__}; copy bandwidth {bandwidth / 1e9:.1f} GB/s "
-          "(read + write bytes per second, np.copyto on 256 MiB)")
+    copier = CopyBandwidth()
+    print(f"numpy {np.__version__}; bound = passes * N*D*itemsize / bandwidth, bandwidth "
+          "from np.copyto on 256 MiB (read + write bytes/s), timed alongside each case")
     print(f"{'shape':>12} {'dtype':>8} {'function':>18} {'time (ms)':>10} "
-          f"{'x bound':>8} {'staged/alt':>10}")
+          f"{'x bound':>8} {'staged/alt':>10} {'GB/s':>6}")
 
     results = {}
     for N, D in SHAPES:
         for dtype in DTYPES:
-            rows = bench_case(N, D, dtype, bandwidth, rng)
+            rows, bandwidth = bench_case(N, D, dtype, copier, rng)
             ratio = rows["backward (staged)"][0] / rows["backward_alt"][0]
             results[(N, D), dtype] = (rows, ratio)
             for name, (t, multiple) in rows.items():
-                extra = f"{ratio:10.2f}" if name == "backward_alt" else ""
+                extra = f"{ratio:10.2f} {bandwidth / 1e9:6.1f}" if name == "backward_alt" else ""
                 print(f"{f'({N}, {D})':>12} {np.dtype(dtype).name:>8} {name:>18} "
-                      f"{t * 1e3:10.3f} {multiple:8.2f} {extra:>10}")
+                      f"{t * 1e3:10.3f} {multiple:8.2f} {extra}")
 
     rows, ratio = results[GOAL_SHAPE, GOAL_DTYPE]
     alt_multiple = rows["backward_alt"][1]
