@@ -14,7 +14,8 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from checklib import LAYERS, array, call, fail, outputs, remote_constant, scaled_error
+from checklib import LAYERS, array, call, fail, outputs, remote_constant
+from numerics import scaled_error
 
 SHAPE = (384, 768)   # a staged backward takes a few ms here; a good alt half or less
 REPEATS = 7

@@ -5,17 +5,18 @@ the controller; the student's backward gets the cache of the student's own forwa
 """
 
 import bug_models as bugs
-from checklib import array, call, compare, forward, numeric_gradient, outputs
+from checklib import Parts, array, call, forward, outputs
+from numerics import compare, numeric_gradient
 from draws import features, scale_shift
 
 N, D = 6, 4
 LABELS = ("dx", "dgamma", "dbeta")
 
 
-def norm_gradients(student, ref_layers, rng, norm, backward, param):
-    """The student's gradients and the centered differences of the reference forward.
+def check_backward(student, ref_layers, rng, credit, norm, backward, param, tol=1e-8):
+    """Grade ``backward`` (dx, dgamma, dbeta) against centered differences, in 3 parts.
 
-    Returns (student grads as returned, numeric grads, bug hints per gradient).
+    Values only: a gradient of D numbers is accepted in any shape (3.5 grades shapes).
     """
     x = features(rng, N, D, low=0.5)
     gamma, beta = scale_shift(rng, D)
@@ -31,14 +32,11 @@ def norm_gradients(student, ref_layers, rng, norm, backward, param):
     cache = forward(student, f"{norm}_forward", x, gamma, beta, dict(param), shape=x.shape)[1]
     grads = outputs(call(student, backward, dout, cache).value, backward, LABELS)
     hints = bugs.norm_backward(x, gamma, dout, axis=0 if norm == "batchnorm" else 1)
-    return grads, numeric, hints
-
-
-def check_gradients(parts, backward, grads, numeric, hints, tol=1e-8):
-    """One part per gradient: values against the centered differences (any (D,)-sized shape)."""
+    parts = Parts(credit)
     for label, value, expected, hint, weight in zip(LABELS, grads, numeric, hints,
                                                      (0.6, 0.2, 0.2)):
         parts.run(weight, label, lambda: compare(
             f"{backward} {label} vs centered differences ({N}x{D} input)",
             array(value, f"{backward} {label}", expected.shape, reshape=True), expected, tol,
             hypotheses=hint))
+    parts.finish()

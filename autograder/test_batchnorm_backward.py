@@ -4,32 +4,37 @@ import pytest
 
 import bug_models as bugs
 from alt_speed import MIN_SPEEDUP, measure_alt_speedup
-from checklib import LAYERS_PY, Parts, array, call, fail, forward, outputs
+from checklib import LAYERS_PY, array, call, fail, forward, outputs
 from draws import features, scale_shift
-from norm_checks import LABELS, N, D, check_gradients, norm_gradients
+from norm_checks import LABELS, D, N, check_backward
 
 
 @pytest.mark.grade(number="3.2", points=6, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_backward(student, ref_layers, rng, credit):
-    """Batchnorm backward: dx, dgamma, dbeta against numeric gradients."""
-    parts = Parts(credit)
-    check_gradients(parts, "batchnorm_backward", *norm_gradients(
-        student, ref_layers, rng, "batchnorm", "batchnorm_backward", {"mode": "train"}))
-    parts.finish()
+    """Batchnorm backward
+
+    Batchnorm backward: dx, dgamma, dbeta against numeric gradients.
+    """
+    check_backward(student, ref_layers, rng, credit, "batchnorm", "batchnorm_backward",
+                   {"mode": "train"})
 
 
 @pytest.mark.grade(number="3.4", points=3, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_backward_alt(student, ref_layers, rng, credit):
-    """Batchnorm backward_alt: same cache as batchnorm_backward, numeric gradients."""
-    parts = Parts(credit)
-    check_gradients(parts, "batchnorm_backward_alt", *norm_gradients(
-        student, ref_layers, rng, "batchnorm", "batchnorm_backward_alt", {"mode": "train"}))
-    parts.finish()
+    """Batchnorm backward_alt
+
+    Batchnorm backward_alt: same cache as batchnorm_backward, numeric gradients.
+    """
+    check_backward(student, ref_layers, rng, credit, "batchnorm", "batchnorm_backward_alt",
+                   {"mode": "train"})
 
 
 @pytest.mark.grade(number="3.5", points=1, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_gradient_shapes(student, rng):
-    """Batchnorm backward and backward_alt: dgamma and dbeta have shape (D,)."""
+    """Batchnorm dgamma and dbeta shapes
+
+    Batchnorm backward and backward_alt: dgamma and dbeta have shape (D,).
+    """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
     cache = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},
@@ -44,7 +49,10 @@ def test_batchnorm_gradient_shapes(student, rng):
 
 @pytest.mark.grade(number="3.6", points=4, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_alt_speedup(student, ref_layers, rng):
-    """Batchnorm backward_alt: clearly faster than a staged backward."""
+    """Batchnorm backward_alt speedup
+
+    Batchnorm backward_alt: clearly faster than a staged backward.
+    """
     speed = measure_alt_speedup(student, ref_layers, rng)
     if speed.ratio < MIN_SPEEDUP:
         fail(f"{speed.summary()}; expected {MIN_SPEEDUP}x or more. This looks like: an "

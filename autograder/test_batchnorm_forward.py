@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import bug_models as bugs
-from checklib import LAYERS_PY, Parts, array, call, compare, fail, forward, show
+from checklib import LAYERS_PY, Parts, array, call, fail, forward
+from numerics import compare, diagnose, show
 from draws import features, scale_shift
 from gradekit.sandbox import StudentException
 
@@ -18,7 +19,10 @@ def _bn_out(student, x, gamma, beta, bn_param, train=True):
 
 @pytest.mark.grade(number="2.2", points=5, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_train_forward(student, ref_layers, rng, credit):
-    """Batchnorm forward, train mode: output on random inputs."""
+    """Batchnorm train forward
+
+    Batchnorm forward, train mode: output on random inputs.
+    """
     parts = Parts(credit)
     for weight, eps in ((0.6, None), (0.4, 1e-3)):
         x = features(rng, N, D, low=1e-3)  # some columns with a variance below eps
@@ -46,7 +50,10 @@ def _train_steps(student, batches, gamma, beta, bn_param):
 
 @pytest.mark.grade(number="2.3", points=5, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_running_stats(student, ref_layers, rng, credit):
-    """Batchnorm forward: running mean and variance (momentum recurrence, defaults)."""
+    """Batchnorm running mean and variance
+
+    Batchnorm forward: running mean and variance (momentum recurrence, defaults).
+    """
     gamma, beta = scale_shift(rng, D)
     # Spreads near 1e-3: a variance of 1e-6, well below eps, so eps in it shows.
     batches = [features(rng, N, D, low=5e-4, high=2e-3) for _ in range(5)]
@@ -68,9 +75,11 @@ def test_batchnorm_running_stats(student, ref_layers, rng, credit):
         for x in batches:
             ref_layers.batchnorm_forward(x, gamma, beta, ours)
         theirs = _train_steps(student, batches, gamma, beta, {"mode": "train", "momentum": 0.5})
-        for key in ("running_mean", "running_var"):
+        for key, hints in zip(("running_mean", "running_var"),
+                              bugs.running_stats(batches, momentum=0.5)):
             compare(f"{key} after 3 steps with bn_param['momentum'] = 0.5",
-                    array(theirs[key], f"bn_param[{key!r}]", shape=(D,)), ours[key], 1e-6)
+                    array(theirs[key], f"bn_param[{key!r}]", shape=(D,)), ours[key], 1e-6,
+                    hypotheses=hints)
 
     parts.run(0.3, "momentum from bn_param", custom_momentum)
     parts.finish()
@@ -78,7 +87,10 @@ def test_batchnorm_running_stats(student, ref_layers, rng, credit):
 
 @pytest.mark.grade(number="2.5", points=4, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_test_mode(student, ref_layers, rng, credit):
-    """Batchnorm forward, test mode: normalizes with the running statistics, leaves them alone."""
+    """Batchnorm test mode
+
+    Batchnorm forward, test mode: normalizes with the running statistics, leaves them alone.
+    """
     x = features(rng, N + 2, D)
     gamma, beta = scale_shift(rng, D)
     running_mean = rng.standard_normal(D)
@@ -109,7 +121,10 @@ def test_batchnorm_test_mode(student, ref_layers, rng, credit):
 
 @pytest.mark.grade(number="2.6", points=1, visibility="hidden", files=[LAYERS_PY])
 def test_batchnorm_bad_mode(student, rng):
-    """Batchnorm forward: a mode other than 'train' or 'test' raises ValueError."""
+    """Batchnorm rejects an unknown mode
+
+    Batchnorm forward: a mode other than 'train' or 'test' raises ValueError.
+    """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
     _bn_out(student, x, gamma, beta, {"mode": "train"})  # implemented at all?
@@ -129,17 +144,21 @@ def _unchanged(student, function, x, *args, train=True):
     after = forward(student, function, x, *args, shape=x.shape, train=train)[2].args[0]
     if np.array_equal(after, x):
         return
-    hints = [("x mutated in place (x -= mean)", x - x.mean(axis=0)),
-             ("x normalized in place", bugs.normalize(x, 0)),
-             ("x mutated in place (x -= mean)", x - x.mean(axis=1, keepdims=True)),
-             ("x normalized in place", bugs.normalize(x, 1))]
-    compare(f"{function} changed its input x in place; x after the call", after, x, 0,
-            hypotheses=hints)
+    centered = ("x mutated in place (x -= mean)", "x normalized in place")
+    hint = diagnose(after, [(centered[0], x - x.mean(axis=0)),
+                            (centered[1], bugs.normalize(x, 0)),
+                            (centered[0], x - x.mean(axis=1, keepdims=True)),
+                            (centered[1], bugs.normalize(x, 1))])
+    fail(f"{function} changed its input x in place: it was {show(x)} and is now {show(after)}; "
+         "x must be left as it was." + (f" This looks like: {hint}." if hint else ""))
 
 
 @pytest.mark.grade(number="2.7", points=2, visibility="hidden", files=[LAYERS_PY])
 def test_inputs_not_modified(student, rng, credit):
-    """Batchnorm and layer norm forward: x is not modified in place."""
+    """Norm layers leave x unchanged
+
+    Batchnorm and layer norm forward: x is not modified in place.
+    """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
     stats = {"running_mean": rng.standard_normal(D), "running_var": rng.uniform(0.5, 2, D)}

@@ -5,7 +5,8 @@ import copy
 import numpy as np
 import pytest
 
-from checklib import OPTIM, Parts, array, call, compare, fail, outputs, scalar
+from checklib import OPTIM, Parts, array, call, fail, outputs, scalar
+from numerics import compare
 
 OPTIM_PY = "cs231n/optim.py"
 
@@ -45,7 +46,10 @@ def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, d
 
 @pytest.mark.grade(number="7.1", points=2, visibility="hidden", files=[OPTIM_PY])
 def test_sgd_momentum(student, reference, rng, credit):
-    """sgd_momentum: one step with a velocity, and the defaults."""
+    """sgd_momentum
+
+    sgd_momentum: one step with a velocity, and the defaults.
+    """
     _check_rule(student, reference, rng, credit, "sgd_momentum",
                 {"learning_rate": 0.05, "momentum": 0.7,
                  "velocity": rng.standard_normal((5, 4))})
@@ -53,7 +57,10 @@ def test_sgd_momentum(student, reference, rng, credit):
 
 @pytest.mark.grade(number="7.2", points=2, visibility="hidden", files=[OPTIM_PY])
 def test_rmsprop(student, reference, rng, credit):
-    """rmsprop: one step with a cache of squared gradients, and the defaults."""
+    """rmsprop
+
+    rmsprop: one step with a cache of squared gradients, and the defaults.
+    """
     _check_rule(student, reference, rng, credit, "rmsprop",
                 {"learning_rate": 0.02, "decay_rate": 0.9, "epsilon": 1e-6,
                  "cache": rng.uniform(0.1, 1.0, (5, 4))})
@@ -68,7 +75,10 @@ def _adam_hints(w, dw, config):
 
 @pytest.mark.grade(number="7.3", points=2, visibility="hidden", files=[OPTIM_PY])
 def test_adam(student, reference, rng, credit):
-    """adam: one step from a given state (m, v, t), and the defaults."""
+    """adam
+
+    adam: one step from a given state (m, v, t), and the defaults.
+    """
     _check_rule(student, reference, rng, credit, "adam",
                 {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8,
                  "m": 0.1 * rng.standard_normal((5, 4)), "v": rng.uniform(0, 0.1, (5, 4)),

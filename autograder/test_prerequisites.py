@@ -3,13 +3,17 @@
 import numpy as np
 import pytest
 
-from checklib import LAYERS_PY, Parts, array, call, compare, fail, outputs, scalar
+from checklib import LAYERS_PY, Parts, array, call, fail, outputs, scalar
+from numerics import compare
 from layer_checks import check_layer
 
 
 @pytest.mark.grade(number="1.1", points=2, visibility="hidden", files=[LAYERS_PY])
 def test_affine(student, ref_layers, rng, credit):
-    """Affine layer: forward and backward (inputs of shape (N, d1, d2))."""
+    """Affine forward and backward
+
+    Affine layer: forward and backward (inputs of shape (N, d1, d2)).
+    """
     x, w, b = (rng.standard_normal(s) for s in ((4, 3, 2), (6, 5), (5,)))
     parts = Parts(credit)
     check_layer(student, ref_layers, rng, parts, "affine_forward", "affine_backward",
@@ -19,7 +23,10 @@ def test_affine(student, ref_layers, rng, credit):
 
 @pytest.mark.grade(number="1.2", points=2, visibility="hidden", files=[LAYERS_PY])
 def test_relu(student, ref_layers, rng, credit):
-    """ReLU layer: forward and backward."""
+    """ReLU forward and backward
+
+    ReLU layer: forward and backward.
+    """
     x = rng.standard_normal((5, 6))
     parts = Parts(credit)
     check_layer(student, ref_layers, rng, parts, "relu_forward", "relu_backward", (x,),
@@ -46,7 +53,10 @@ def _softmax_part(student, ref_layers, x, y, what):
 
 @pytest.mark.grade(number="1.3", points=2, visibility="hidden", files=[LAYERS_PY])
 def test_softmax_loss(student, ref_layers, rng, credit):
-    """Softmax loss: loss and gradient, also for very large scores."""
+    """Softmax loss
+
+    Softmax loss: loss and gradient, also for very large scores.
+    """
     y = rng.integers(5, size=6)
     parts = Parts(credit)
     parts.run(0.6, "ordinary scores", lambda: _softmax_part(

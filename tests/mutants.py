@@ -164,8 +164,8 @@ OWN_BUGS = [
            (LAYERS, '    eps = bn_param.get("eps", 1e-5)\n', "    eps = 1e-5\n"),
            "2.2"),
     mutant("bad mode accepted",
-           (LAYERS, "        raise ValueError(f\"Invalid batchnorm mode {mode!r}: use 'train' or 'test'\")\n",
-            "        mode = \"train\"\n"),
+           (LAYERS, "        raise ValueError(f\"Invalid batchnorm mode",
+            "        mode = \"train\"\n        str(f\"Invalid batchnorm mode"),
            "2.6", only=True),
     mutant("test mode without eps",
            (LAYERS, "        xhat = (x - running_mean) / np.sqrt(running_var + eps)\n",
@@ -185,13 +185,14 @@ OWN_BUGS = [
            "6.1", "scaled by p instead of 1/p"),
     mutant("conv stride ignored",
            (LAYERS, "            top, left = i * stride, j * stride\n"
-                    "            window = x_pad[:, :, top:top + HH, left:left + WW].reshape(N, -1)\n",
+                    "            window = x_pad[:, :, top:top + HH, left:left + WW].reshape(",
             "            top, left = i, j\n"
-            "            window = x_pad[:, :, top:top + HH, left:left + WW].reshape(N, -1)\n"),
+            "            window = x_pad[:, :, top:top + HH, left:left + WW].reshape("),
            "6.2"),
     mutant("max pool gradient to every position",
            (LAYERS, "            dx[n_idx, c_idx, top + r, left + s] += dout[:, :, i, j]\n",
-            "            dx[:, :, top:top + ph, left:left + pw] += dout[:, :, i, j][:, :, None, None]\n"),
+            "            dx[:, :, top:top + ph, left:left + pw] += "
+            "dout[:, :, i, j][:, :, None, None]\n"),
            "6.3", "every position of the window"),
     mutant("spatial batchnorm without moving channels",
            ((LAYERS, "    rows = x.transpose(0, 2, 3, 1).reshape(-1, C)\n",
@@ -200,7 +201,8 @@ OWN_BUGS = [
              "    out = out_rows.reshape(N, C, H, W)\n")),
            "6.4", "without moving the channel axis last"),
     mutant("groupnorm with G channels per group",
-           (LAYERS, "    groups = x.reshape(N, G, -1)\n", "    groups = x.reshape(N, C // G, -1)\n"),
+           (LAYERS, "    groups = x.reshape(N, G, -1)\n",
+            "    groups = x.reshape(N, C // G, -1)\n"),
            "6.5", "number of channels per group"),
     mutant("fc net forgets dropout",
            ((FC_NET, "            if self.use_dropout:\n                h, drop_cache",
@@ -231,8 +233,8 @@ HOSTILE = [
             (LAYERS, BN_TRAIN_VAR, "        var = (xc**2).sum(axis=0) / (N - 1)\n")),
            "2.1 2.2 2.3", "ddof=1"),
     mutant("hostile: batchnorm_forward never returns",
-           (LAYERS, BN_START, BN_START.replace("        mean =", "        while True:\n"
-                                                                "            pass\n        mean =")),
+           (LAYERS, BN_START, BN_START.replace(
+               "        mean =", "        while True:\n            pass\n        mean =")),
            "2.1 2.2 2.3 2.4 2.5 2.6 2.7 3.1 3.2 3.3 3.4 3.5 3.6 5.1 5.5 6.4", "timed out",
            only=True),
 ]
