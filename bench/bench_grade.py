@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,20 +27,23 @@ GOAL_MB = 300.0
 
 
 def grade_once(submission: Path, assignment: Path, seed: int,
-               public_only: bool) -> tuple[float, float, dict]:
-    """One grade in a fresh process: (wall seconds, peak MB of controller + worker, json)."""
+               public_only: bool) -> tuple[float, float, float, dict]:
+    """One grade in a fresh process: wall s, CPU s (controller + worker), peak MB, json."""
     command = [sys.executable, "-m", "gradekit", "grade", str(submission), "--assignment",
                str(assignment), "--json", "--seed", str(seed)]
     if public_only:
         command.append("--public-only")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise SystemExit(f"gradekit grade failed ({done.returncode}):\n{done.stderr[-2000:]}")
     document = json.loads(done.stdout)
     memory = document["extra_data"].get("peak_memory_mb", {})
-    return wall, memory.get("controller", 0.0) + memory.get("worker", 0.0), document
+    return wall, cpu, memory.get("controller", 0.0) + memory.get("worker", 0.0), document
 
 
 def round_trip_us(calls: int = 500) -> float:
@@ -79,10 +84,12 @@ def main() -> int:
     parser.add_argument("--public-only", action="store_true")
     args = parser.parse_args()
 
-    walls, peaks = [], []
+    walls, cpus, peaks = [], [], []
     for run in range(args.runs):
-        wall, peak, document = grade_once(args.submission, args.assignment, run, args.public_only)
+        wall, cpu, peak, document = grade_once(args.submission, args.assignment, run,
+                                               args.public_only)
         walls.append(wall)
+        cpus.append(cpu)
         peaks.append(peak)
         if run == 0:
             total = sum(t["max_score"] for t in document["tests"])
@@ -96,6 +103,8 @@ def main() -> int:
     time_ok, memory_ok = median <= GOAL_SECONDS, peak <= GOAL_MB
     print(f"grade wall time over {args.runs} runs: median {median:.2f} s, p90 {p90:.2f} s "
           f"(goal: median <= {GOAL_SECONDS} s) -> {'met' if time_ok else 'MISSED'}")
+    print(f"CPU time of a grade (controller + worker): median {statistics.median(cpus):.2f} s; "
+          f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"peak memory, controller + worker: {peak:.0f} MB "
           f"(goal: <= {GOAL_MB:.0f} MB) -> {'met' if memory_ok else 'MISSED'}")
     print(f"sandbox round trip, small arrays: median {trip:.0f} us (goal: < 200 us)")

@@ -12,6 +12,8 @@ calls what the checks ask for. The worker runs
 - under a wall-clock timeout per call, after which it is killed and restarted.
 
 Everything the worker says is decoded as hostile input (:mod:`gradekit.protocol`).
+Root is exempt from ``RLIMIT_NPROC``: with the user switch disabled while running as root
+(tests only), threads are still caught at the end of a timed call, not prevented.
 """
 
 from __future__ import annotations

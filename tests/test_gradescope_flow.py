@@ -210,3 +210,17 @@ def test_a_grader_that_cannot_start_still_leaves_results(tree):
     root = tree(TOY)
     document = run_autograder(root, python="/bin/false")
     assert document["score"] == 0 and "could not run" in document["output"]
+
+
+def test_gradescope_scripts_parse_and_the_dockerfile_uses_them():
+    for name in ("setup.sh", "run_autograder"):
+        done = subprocess.run(["bash", "-n", str(SCRIPTS / name)], capture_output=True,
+                              text=True)
+        assert done.returncode == 0, done.stderr
+        assert os.access(SCRIPTS / name, os.X_OK)
+    dockerfile = (SCRIPTS / "Dockerfile").read_text()
+    assert "COPY . /autograder/source" in dockerfile and "setup.sh" in dockerfile
+    assert "/autograder/run_autograder" in dockerfile
+    setup = (SCRIPTS / "setup.sh").read_text()
+    assert "useradd --system --no-create-home --shell /usr/sbin/nologin" in setup
+    assert 'chmod 700 "$SOURCE" "$AUTOGRADER/results"' in setup
