@@ -121,6 +121,10 @@ class ProtocolViolation(StudentError):
     """The worker sent something that breaks the protocol (student code tampered with it)."""
 
     def __init__(self, what: str, detail: str) -> None:
+        if "too large" in detail:
+            super().__init__(f"{what} returned more data than the grader accepts ({detail}), "
+                             "or your code wrote to file descriptors it does not own")
+            return
         super().__init__(f"{what}: the grader could not understand the answer from your "
                          f"code's process ({detail}); does your code write to file "
                          "descriptors it does not own?")

@@ -91,6 +91,7 @@ def test_reference_solution_end_to_end(tree, content, solution):
     failed = [t for t in document["tests"] if t["status"] == "failed"]
     assert not [t for t in failed if "internal error" in t["output"]], failed
     assert document["score"] >= 0.9 * total, failed  # timing checks may wobble under load
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE((root / "source").stat().st_mode) == 0o700
     assert stat.S_IMODE((root / "results").stat().st_mode) == 0o700
     assert os.listdir(root / "results") == ["results.json"]
@@ -189,7 +190,7 @@ def softmax(x):
     pytest.param("", HOSTILE_STATS, {"0.2", "2.1", "2.2"}, {
         "0.2": "PermissionError", "2.1": "PermissionError", "2.2": "more than"}, id="stats"),
     pytest.param(SNEAKY_OPS, "", {"0.1", "1.1", "1.2", "1.3"}, {
-        "0.1": "list", "1.1": "list", "1.2": "could not understand", "1.3": "NaN"},
+        "0.1": "list", "1.1": "list", "1.2": "file descriptors it does not own", "1.3": "NaN"},
         id="sneaky"),
 ])
 def test_hostile_submissions_lose_only_their_own_checks(tree, ops, stats, fails, reasons):

@@ -149,6 +149,10 @@ def early_answer(seconds):
     return 1
 
 
+def flood():
+    return [0.5] * 3_000_000
+
+
 def environment():
     return dict(os.environ), os.getcwd(), list(sys.path), os.getuid()
 
@@ -330,6 +334,12 @@ def test_output_is_captured_and_truncated(box):
 def test_writing_to_the_protocol_channel_is_a_violation(box):
     with pytest.raises(ProtocolViolation):
         box.call("pkg.mod.scribble")
+    assert box.call("pkg.mod.add", 1, 2).value == 3
+
+
+def test_an_answer_too_large_to_check_is_refused(box):
+    with pytest.raises(ProtocolViolation, match="returned more data than the grader accepts"):
+        box.call("pkg.mod.flood")
     assert box.call("pkg.mod.add", 1, 2).value == 3
 
 
