@@ -264,3 +264,24 @@ def test_student_grading_path_is_light(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+BLOCKED_IMPORTS = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('nbformat', 'jsonschema', 'nbclient', 'matplotlib'):
+            raise ImportError('not installed on a student machine: ' + name)
+sys.meta_path.insert(0, Block())
+from gradekit.cli import main
+sys.exit(main(['check', sys.argv[1]]))
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="gradekit.cli imports gradekit.release, which imports "
+                   "nbformat when loaded; once that import is lazy, drop this mark")
+def test_check_command_needs_only_numpy_and_pytest(tmp_path):
+    folder = student_folder(tmp_path)
+    done = subprocess.run([sys.executable, "-c", BLOCKED_IMPORTS, str(folder)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
