@@ -285,3 +285,18 @@ def test_check_command_needs_only_numpy_and_pytest(tmp_path):
     done = subprocess.run([sys.executable, "-c", BLOCKED_IMPORTS, str(folder)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_sandbox_that_cannot_start_fails_the_grade_not_the_student(toy, tmp_path, monkeypatch):
+    from gradekit.sandbox import Sandbox, SandboxError
+
+    def refuse(self):
+        raise SandboxError("the sandbox cannot start: test")
+
+    monkeypatch.setattr(Sandbox, "wait_ready", refuse)
+    results = tmp_path / "results.json"
+    result = grade_submission(TOY / "solutions", toy, results_path=results, seed=2)
+    assert result.exit_code() == 2 and "cannot start" in result.error
+    assert {c.number for c in result.checks} == ALL and result.score == 0
+    assert all(c.output.startswith("not run") for c in result.checks)
+    assert validate(json.loads(results.read_text()))["score"] == 0
