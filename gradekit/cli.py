@@ -14,7 +14,7 @@ from gradekit import __version__
 from gradekit.errors import UserError
 
 COMMAND_MODULES = (
-    "gradekit.release",
+    "gradekit.release_command",
     "gradekit.grade_command",
 )
 

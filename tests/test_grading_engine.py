@@ -278,8 +278,6 @@ sys.exit(main(['check', sys.argv[1]]))
 """
 
 
-@pytest.mark.xfail(strict=True, reason="gradekit.cli imports gradekit.release, which imports "
-                   "nbformat when loaded; once that import is lazy, drop this mark")
 def test_check_command_needs_only_numpy_and_pytest(tmp_path):
     folder = student_folder(tmp_path)
     done = subprocess.run([sys.executable, "-c", BLOCKED_IMPORTS, str(folder)],
