@@ -4,12 +4,18 @@ The yardstick is the REFERENCE staged ``batchnorm_backward``, run in the control
 timed with this thread's CPU clock. The student's alt runs in the sandbox and is timed
 by the sandbox from outside the worker (``measure_cpu=True``). Its cache comes from the
 student's own forward and stays in the worker, dout is sent beforehand, and the output
-stays there too until the clock has stopped; then it is fetched and verified. Inputs
-are fresh for every repeat, the two timings are interleaved, and the medians compared.
+stays there too until the clock has stopped; then it is fetched and verified.
+
+Inputs are fresh for every repeat. Each repeat times the two back to back, with the
+controller thread and the worker pinned to the same CPU so that both see the same
+machine (a busy neighbour slows both alike); the verdict is the median of the per-repeat
+ratios.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -24,15 +30,15 @@ MIN_SPEEDUP = 1.2    # staged / alt; a copy of the staged backward scores about 
 
 @dataclass
 class Speedup:
-    ratio: float             # median staged reference time / median student alt time
+    ratio: float             # median over repeats of staged reference time / alt time
     reference: list[float]   # CPU seconds per repeat
     student: list[float]
 
     def summary(self) -> str:
         return (f"reference staged backward {statistics.median(self.reference) * 1e3:.2f} ms, "
                 f"your batchnorm_backward_alt {statistics.median(self.student) * 1e3:.2f} ms "
-                f"(medians of {len(self.student)} runs on {SHAPE[0]}x{SHAPE[1]} inputs): "
-                f"speedup {self.ratio:.2f}x")
+                f"(medians of {len(self.student)} runs on {SHAPE[0]}x{SHAPE[1]} inputs); "
+                f"median speedup {self.ratio:.2f}x")
 
 
 def _inputs(rng):
@@ -72,6 +78,35 @@ def _verify(grads, expected):
                  f"correct gradients.")
 
 
+def _current_cpu(allowed: set[int]) -> int:
+    """The CPU this thread runs on now (the scheduler's pick), else the first allowed."""
+    try:
+        with open("/proc/thread-self/stat", "rb") as handle:
+            cpu = int(handle.read().rsplit(b")", 1)[1].split()[36])
+    except (OSError, IndexError, ValueError):
+        cpu = -1
+    return cpu if cpu in allowed else min(allowed)
+
+
+@contextlib.contextmanager
+def same_cpu(pid: int | None):
+    """Pin this thread and process ``pid`` to one CPU for the block (Linux; else no-op)."""
+    try:
+        mine, theirs = os.sched_getaffinity(0), os.sched_getaffinity(pid)
+        cpu = {_current_cpu(mine & theirs or mine)}
+        os.sched_setaffinity(pid, cpu)
+        os.sched_setaffinity(0, cpu)
+    except (AttributeError, OSError, TypeError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, mine)
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(pid, theirs)
+
+
 def measure_alt_speedup(student, ref_layers, rng, repeats: int = REPEATS,
                         timeout: float = 3.0) -> Speedup:
     """Time ``repeats`` interleaved pairs (after one warm-up pair); verify every output."""
@@ -79,17 +114,24 @@ def measure_alt_speedup(student, ref_layers, rng, repeats: int = REPEATS,
     alt = remote_constant(student, alt, remote_constant(
         student, "importlib.import_module", LAYERS.rstrip(".")))
     reference, timed = [], []
-    for repeat in range(repeats + 1):
-        x, gamma, beta, dout = _inputs(rng)
-        if repeat % 2:
-            ref_time, expected = _time_reference(ref_layers, x, gamma, beta, dout)
-            alt_time, grads = _time_student(student, alt, x, gamma, beta, dout, timeout)
-        else:
-            alt_time, grads = _time_student(student, alt, x, gamma, beta, dout, timeout)
-            ref_time, expected = _time_reference(ref_layers, x, gamma, beta, dout)
-        _verify(grads, expected)
-        if repeat:  # the first pair warms caches and the allocator
-            reference.append(ref_time)
-            timed.append(alt_time)
-    ratio = statistics.median(reference) / max(statistics.median(timed), 1e-9)
+    student.wait_ready()
+    with same_cpu(student.pid):
+        for repeat in range(repeats + 1):
+            _repeat(student, ref_layers, rng, alt, repeat, reference, timed, timeout)
+    ratio = statistics.median(r / max(a, 1e-9) for r, a in zip(reference, timed))
     return Speedup(ratio, reference, timed)
+
+
+def _repeat(student, ref_layers, rng, alt, repeat, reference, timed, timeout):
+    """One pair of timings on fresh inputs, in alternating order (pair 0 only warms up)."""
+    x, gamma, beta, dout = _inputs(rng)
+    if repeat % 2:
+        ref_time, expected = _time_reference(ref_layers, x, gamma, beta, dout)
+        alt_time, grads = _time_student(student, alt, x, gamma, beta, dout, timeout)
+    else:
+        alt_time, grads = _time_student(student, alt, x, gamma, beta, dout, timeout)
+        ref_time, expected = _time_reference(ref_layers, x, gamma, beta, dout)
+    _verify(grads, expected)
+    if repeat:
+        reference.append(ref_time)
+        timed.append(alt_time)

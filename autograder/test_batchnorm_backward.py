@@ -13,7 +13,7 @@ from norm_checks import LABELS, D, N, check_backward
 def test_batchnorm_backward(student, ref_layers, rng, credit):
     """Batchnorm backward
 
-    Batchnorm backward: dx, dgamma, dbeta against numeric gradients.
+    dx, dgamma, dbeta against centered differences of the reference forward.
     """
     check_backward(student, ref_layers, rng, credit, "batchnorm", "batchnorm_backward",
                    {"mode": "train"})
@@ -23,7 +23,8 @@ def test_batchnorm_backward(student, ref_layers, rng, credit):
 def test_batchnorm_backward_alt(student, ref_layers, rng, credit):
     """Batchnorm backward_alt
 
-    Batchnorm backward_alt: same cache as batchnorm_backward, numeric gradients.
+    Given the cache of batchnorm_forward: dx, dgamma, dbeta against centered
+    differences.
     """
     check_backward(student, ref_layers, rng, credit, "batchnorm", "batchnorm_backward_alt",
                    {"mode": "train"})
@@ -33,7 +34,7 @@ def test_batchnorm_backward_alt(student, ref_layers, rng, credit):
 def test_batchnorm_gradient_shapes(student, rng):
     """Batchnorm dgamma and dbeta shapes
 
-    Batchnorm backward and backward_alt: dgamma and dbeta have shape (D,).
+    dgamma and dbeta of both backward functions have shape (D,).
     """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
@@ -51,7 +52,7 @@ def test_batchnorm_gradient_shapes(student, rng):
 def test_batchnorm_alt_speedup(student, ref_layers, rng):
     """Batchnorm backward_alt speedup
 
-    Batchnorm backward_alt: clearly faster than a staged backward.
+    Clearly faster (in CPU time) than the reference's staged backward.
     """
     speed = measure_alt_speedup(student, ref_layers, rng)
     if speed.ratio < MIN_SPEEDUP:

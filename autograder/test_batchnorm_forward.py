@@ -21,7 +21,8 @@ def _bn_out(student, x, gamma, beta, bn_param, train=True):
 def test_batchnorm_train_forward(student, ref_layers, rng, credit):
     """Batchnorm train forward
 
-    Batchnorm forward, train mode: output on random inputs.
+    Output on random inputs (some features with a variance below eps), default eps and a
+    given one.
     """
     parts = Parts(credit)
     for weight, eps in ((0.6, None), (0.4, 1e-3)):
@@ -52,7 +53,8 @@ def _train_steps(student, batches, gamma, beta, bn_param):
 def test_batchnorm_running_stats(student, ref_layers, rng, credit):
     """Batchnorm running mean and variance
 
-    Batchnorm forward: running mean and variance (momentum recurrence, defaults).
+    The momentum recurrence after several steps, stored back into bn_param, shape (D,),
+    default and given momentum.
     """
     gamma, beta = scale_shift(rng, D)
     # Spreads near 1e-3: a variance of 1e-6, well below eps, so eps in it shows.
@@ -89,7 +91,7 @@ def test_batchnorm_running_stats(student, ref_layers, rng, credit):
 def test_batchnorm_test_mode(student, ref_layers, rng, credit):
     """Batchnorm test mode
 
-    Batchnorm forward, test mode: normalizes with the running statistics, leaves them alone.
+    Normalizes with the running statistics, and leaves them unchanged.
     """
     x = features(rng, N + 2, D)
     gamma, beta = scale_shift(rng, D)
@@ -123,7 +125,7 @@ def test_batchnorm_test_mode(student, ref_layers, rng, credit):
 def test_batchnorm_bad_mode(student, rng):
     """Batchnorm rejects an unknown mode
 
-    Batchnorm forward: a mode other than 'train' or 'test' raises ValueError.
+    A mode other than 'train' or 'test' raises ValueError.
     """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
@@ -157,7 +159,7 @@ def _unchanged(student, function, x, *args, train=True):
 def test_inputs_not_modified(student, rng, credit):
     """Norm layers leave x unchanged
 
-    Batchnorm and layer norm forward: x is not modified in place.
+    Batchnorm (train and test) and layer norm forward do not modify x in place.
     """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)

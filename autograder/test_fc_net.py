@@ -103,7 +103,7 @@ def check_structure(student, normalization, parts, weight):
 def test_fc_net_batchnorm_structure(student, credit):
     """FC net with batchnorm: parameters
 
-    FullyConnectedNet with batchnorm: params, initialization, bn_params.
+    Names, shapes, initial values and dtype of the parameters; bn_params.
     """
     parts = Parts(credit)
     net, names_ok = check_structure(student, "batchnorm", parts, 0.7)
@@ -123,7 +123,7 @@ def test_fc_net_batchnorm_structure(student, credit):
 def test_fc_net_other_structures(student, credit):
     """FC net, other normalizations: parameters
 
-    FullyConnectedNet without normalization and with layernorm; default dtype float32.
+    Parameters without normalization and with layernorm; float32 by default.
     """
     parts = Parts(credit)
     check_structure(student, None, parts, 0.35)
@@ -147,7 +147,7 @@ def test_fc_net_other_structures(student, credit):
 def test_fc_net_test_mode(student, reference, rng, credit):
     """FC net with batchnorm: test-time scores
 
-    FullyConnectedNet with batchnorm: scores when y is None use the running statistics.
+    With y None, batchnorm uses (and keeps) the running statistics.
     """
     theirs, ours, _ = twin_nets(student, reference, rng, normalization="batchnorm")
     bn_params = [{"mode": "train", "running_mean": rng.standard_normal(h),
@@ -238,7 +238,7 @@ def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, **optio
 def test_fc_net_batchnorm_loss(student, reference, rng, credit):
     """FC net with batchnorm: loss and gradients
 
-    FullyConnectedNet with batchnorm: loss and gradients (reg 0 and 3.14).
+    Loss and gradients with the reference's parameters, reg 0 and 3.14.
     """
     parts = Parts(credit)
     check_loss_and_grads(student, reference, rng, parts, 0.4, 2, 0.0, normalization="batchnorm")
@@ -250,7 +250,7 @@ def test_fc_net_batchnorm_loss(student, reference, rng, credit):
 def test_fc_net_layernorm_loss(student, reference, rng, credit):
     """FC net with layernorm: loss and gradients
 
-    FullyConnectedNet with layernorm: loss and gradients.
+    Loss and gradients with the reference's parameters.
     """
     parts = Parts(credit)
     check_loss_and_grads(student, reference, rng, parts, 1.0, 5, 0.7, normalization="layernorm")
@@ -261,7 +261,7 @@ def test_fc_net_layernorm_loss(student, reference, rng, credit):
 def test_fc_net_dropout(student, reference, rng, credit):
     """FC net with dropout
 
-    FullyConnectedNet with dropout: active in train mode only, gradients consistent.
+    Dropout in train mode only, seeded, with consistent gradients.
     """
     theirs, ours, params = twin_nets(student, reference, rng, dropout_keep_ratio=0.6, seed=7)
     plain = reference.module("cs231n.classifiers.fc_net").FullyConnectedNet(

@@ -15,7 +15,7 @@ N, D = 5, 8
 def test_layernorm_forward(student, ref_layers, rng, credit):
     """Layer norm forward
 
-    Layer norm forward: output on random inputs (statistics per data point).
+    Output on random inputs, statistics per data point; default eps and a given one.
     """
     parts = Parts(credit)
     for weight, ln_param in ((0.6, {}), (0.4, {"eps": 1e-2})):
@@ -36,6 +36,6 @@ def test_layernorm_forward(student, ref_layers, rng, credit):
 def test_layernorm_backward(student, ref_layers, rng, credit):
     """Layer norm backward
 
-    Layer norm backward: dx, dgamma, dbeta against numeric gradients.
+    dx, dgamma, dbeta against centered differences of the reference forward.
     """
     check_backward(student, ref_layers, rng, credit, "layernorm", "layernorm_backward", {})

@@ -48,7 +48,7 @@ def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, d
 def test_sgd_momentum(student, reference, rng, credit):
     """sgd_momentum
 
-    sgd_momentum: one step with a velocity, and the defaults.
+    One step with a given velocity, and one from the defaults.
     """
     _check_rule(student, reference, rng, credit, "sgd_momentum",
                 {"learning_rate": 0.05, "momentum": 0.7,
@@ -59,7 +59,7 @@ def test_sgd_momentum(student, reference, rng, credit):
 def test_rmsprop(student, reference, rng, credit):
     """rmsprop
 
-    rmsprop: one step with a cache of squared gradients, and the defaults.
+    One step with a given cache, and one from the defaults.
     """
     _check_rule(student, reference, rng, credit, "rmsprop",
                 {"learning_rate": 0.02, "decay_rate": 0.9, "epsilon": 1e-6,
@@ -77,7 +77,7 @@ def _adam_hints(w, dw, config):
 def test_adam(student, reference, rng, credit):
     """adam
 
-    adam: one step from a given state (m, v, t), and the defaults.
+    One step from a given state (m, v, t), and one from the defaults.
     """
     _check_rule(student, reference, rng, credit, "adam",
                 {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8,

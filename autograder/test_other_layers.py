@@ -34,7 +34,7 @@ def _dropout_train(student, x, p, seed, result):
 def test_dropout(student, rng, credit):
     """Dropout
 
-    Dropout: inverted, p is the keep probability, seeded, identity at test time.
+    Inverted dropout, p is the keep probability, seeded; identity at test time.
     """
     x = rng.uniform(1, 2, (100, 100)) * rng.choice([-1.0, 1.0], (100, 100))
     p = float(rng.uniform(0.25, 0.4))
@@ -69,7 +69,7 @@ def test_dropout(student, rng, credit):
 def test_conv_naive(student, ref_layers, rng, credit):
     """Convolution (naive)
 
-    Convolution (naive): forward and backward with stride 2 and padding 1.
+    Forward and backward with stride 2 and padding 1, non-square input.
     """
     x, w, b = (rng.standard_normal(s) for s in ((2, 3, 5, 7), (4, 3, 3, 3), (4,)))
     parts = Parts(credit)
@@ -84,7 +84,7 @@ def test_conv_naive(student, ref_layers, rng, credit):
 def test_max_pool_naive(student, ref_layers, rng, credit):
     """Max pooling (naive)
 
-    Max pooling (naive): forward and backward with overlapping 2x3 windows.
+    Forward and backward with overlapping 2x3 windows.
     """
     x = rng.standard_normal((2, 3, 6, 9))
     pool = {"pool_height": 2, "pool_width": 3, "stride": 2}
@@ -101,7 +101,7 @@ def test_max_pool_naive(student, ref_layers, rng, credit):
 def test_spatial_batchnorm(student, ref_layers, rng, credit):
     """Spatial batchnorm
 
-    Spatial batchnorm: statistics per channel over N, H, W; forward and backward.
+    Statistics per channel over N, H, W; forward and backward.
     """
     x = features(rng, 3 * 2 * 5, 4).reshape(3, 2, 5, 4).transpose(0, 3, 1, 2).copy()
     gamma, beta = scale_shift(rng, 4)
@@ -116,7 +116,7 @@ def test_spatial_batchnorm(student, ref_layers, rng, credit):
 def test_spatial_groupnorm(student, ref_layers, rng, credit):
     """Spatial groupnorm
 
-    Spatial groupnorm: G groups of consecutive channels; forward and backward.
+    G groups of consecutive channels per sample; forward and backward.
     """
     x = features(rng, 2 * 3 * 4, 6).reshape(2, 3, 4, 6).transpose(0, 3, 1, 2).copy()
     gamma, beta = scale_shift(rng, 6, shape=(1, 6, 1, 1))

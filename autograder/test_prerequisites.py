@@ -12,7 +12,7 @@ from layer_checks import check_layer
 def test_affine(student, ref_layers, rng, credit):
     """Affine forward and backward
 
-    Affine layer: forward and backward (inputs of shape (N, d1, d2)).
+    Inputs of shape (N, d1, d2); gradients from the student's own cache.
     """
     x, w, b = (rng.standard_normal(s) for s in ((4, 3, 2), (6, 5), (5,)))
     parts = Parts(credit)
@@ -25,7 +25,7 @@ def test_affine(student, ref_layers, rng, credit):
 def test_relu(student, ref_layers, rng, credit):
     """ReLU forward and backward
 
-    ReLU layer: forward and backward.
+    Output and gradient against the reference.
     """
     x = rng.standard_normal((5, 6))
     parts = Parts(credit)
@@ -55,7 +55,7 @@ def _softmax_part(student, ref_layers, x, y, what):
 def test_softmax_loss(student, ref_layers, rng, credit):
     """Softmax loss
 
-    Softmax loss: loss and gradient, also for very large scores.
+    Loss and gradient, also for scores near 1000 (which overflow without a max shift).
     """
     y = rng.integers(5, size=6)
     parts = Parts(credit)

@@ -33,6 +33,7 @@ class Mutant:
 
 
 def mutant(name, edits, fails, hint="", only=False):
+    """A Mutant from one edit or a tuple of edits; ``fails`` is a space-separated list."""
     if isinstance(edits[0], str):
         edits = (edits,)
     return Mutant(name, tuple(tuple(e) for e in edits), frozenset(fails.split()), hint, only)
@@ -240,3 +241,17 @@ HOSTILE = [
 ]
 
 MUTANTS = SPEC_PATTERNS + OWN_BUGS + HOSTILE
+
+# ------------------------------------------------------------ correct variants: full marks
+PLAIN_ALT = """\
+    xhat, gamma, inv_std = cache["xhat"], cache["gamma"], cache["inv_std"]
+    N = dout.shape[0]
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    return gamma * inv_std / N * (N * dout - dbeta - xhat * dgamma), dgamma, dbeta
+"""
+VARIANTS = [
+    # The closed form as students usually write it: must pass the speed check too.
+    mutant("plain closed-form alt",
+           (LAYERS, ALT_START, ALT_START.replace("    xhat,", PLAIN_ALT + "    xhat,", 1)), ""),
+]

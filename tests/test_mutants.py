@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mutants import MUTANTS, ROOT, apply, grade
+from mutants import MUTANTS, ROOT, VARIANTS, apply, grade
 
 SOLUTIONS = ROOT / "solutions"
 TEMPLATE = ROOT / "student_template"
@@ -43,7 +43,7 @@ def graded():
     for seed in REFERENCE_SEEDS:
         jobs[f"reference {seed}"] = (str(SOLUTIONS), seed)
     jobs["skeleton"] = (str(skeleton(work / "skeleton")), 5)
-    for index, item in enumerate(MUTANTS):
+    for index, item in enumerate(MUTANTS + VARIANTS):
         try:
             jobs[item.name] = (str(apply(item, SOLUTIONS, work / f"mutant{index}")), item.seed)
         except AssertionError as error:
@@ -72,6 +72,15 @@ def test_reference_scores_full_marks(graded, seed):
     failed = {n: c[3] for n, c in summary["checks"].items() if not c[2]}
     assert not failed, f"the reference fails {failed}"
     assert score(summary) == pytest.approx(100)
+
+
+@pytest.mark.parametrize("item", VARIANTS, ids=[m.name for m in VARIANTS])
+def test_correct_variant_scores_full_marks(graded, item):
+    summary = graded[item.name]
+    if isinstance(summary, Exception):
+        raise summary
+    lost = {n: c[3] for n, c in summary["checks"].items() if c[0] < c[1]}
+    assert not lost, f"a correct variant loses points: {lost}"
 
 
 def test_reference_grades_fast(graded):

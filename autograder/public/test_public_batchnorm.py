@@ -29,7 +29,7 @@ def _check_train_stats(student, a, gamma, beta):
 def test_batchnorm_train_notebook(student, credit):
     """Batchnorm train forward, notebook cell 4
 
-    Batchnorm forward, train mode: notebook cell 4 (means = beta, stds = gamma).
+    Means of the output equal beta and stds equal gamma, on the notebook's batch.
     """
     a = nb.forward_batch()
     parts = Parts(credit)
@@ -45,7 +45,7 @@ def test_batchnorm_train_notebook(student, credit):
 def test_batchnorm_test_mode_notebook(student):
     """Batchnorm test mode, notebook cell 5
 
-    Batchnorm forward, test mode: notebook cell 5 (50 train batches, then one test batch).
+    After 50 train batches, a test batch gives the means and stds the notebook prints.
     """
     train, test = nb.test_mode_batches()
     gamma, beta = np.ones(3), np.zeros(3)
@@ -75,7 +75,7 @@ def test_batchnorm_test_mode_notebook(student):
 def test_batchnorm_gradient_check_notebook(student, credit):
     """Batchnorm gradient check, notebook cell 6
 
-    Batchnorm backward: notebook cell 6 gradient check.
+    Centered differences of the student's forward against its backward (N, D = 4, 5).
     """
     parts = Parts(credit)
     norm_gradient_check(student, parts, "batchnorm", {"mode": "train"},
@@ -87,7 +87,7 @@ def test_batchnorm_gradient_check_notebook(student, credit):
 def test_batchnorm_alt_agrees_notebook(student, credit):
     """Batchnorm backward_alt agrees, notebook cell 7
 
-    Batchnorm backward_alt: agrees with batchnorm_backward on notebook cell 7's inputs.
+    Same cache, same gradients as batchnorm_backward at N, D = 100, 500.
     """
     x, gamma, beta, dout = nb.gradient_check_inputs(100, 500)
     _, cache, _ = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},

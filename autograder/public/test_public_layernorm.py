@@ -27,7 +27,7 @@ def _check_row_stats(student, a, gamma, beta):
 def test_layernorm_forward_notebook(student, credit):
     """Layer norm forward, notebook cell 16
 
-    Layer norm forward: notebook cell 16 (each row: mean = beta, std = gamma).
+    Each row of the output has mean beta and std gamma.
     """
     a = nb.forward_batch(rows=4)
     parts = Parts(credit)
@@ -42,7 +42,7 @@ def test_layernorm_forward_notebook(student, credit):
 def test_layernorm_gradient_check_notebook(student, credit):
     """Layer norm gradient check, notebook cell 17
 
-    Layer norm backward: notebook cell 17 gradient check.
+    Centered differences of the student's forward against its backward.
     """
     parts = Parts(credit)
     norm_gradient_check(student, parts, "layernorm", {}, nb.gradient_check_inputs())
