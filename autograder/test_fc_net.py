@@ -1,146 +1,15 @@
-"""Hidden checks: FullyConnectedNet with batchnorm, layernorm and dropout.
-
-The student's net is built in the sandbox, then given the same parameters as a
-reference net in the controller, so that scores, losses and gradients can be compared
-exactly.
+"""Hidden checks: FullyConnectedNet scores, losses and gradients, with batchnorm,
+layernorm and dropout, against a reference net with the same parameters.
 """
 
 import copy
-import re
 
 import numpy as np
 import pytest
 
-from checklib import FC_FILES, Parts, array, call, fail, model, outputs, scalar
-from numerics import compare, directional_errors, show
-
-D, H, C = 15, [20, 30], 10   # the notebook's gradient-check sizes
-NAMES = {None: "no normalization", "batchnorm": "batchnorm", "layernorm": "layernorm"}
-
-
-def expected_names(layers: int, normalized: bool) -> set[str]:
-    names = {f"{p}{k}" for k in range(1, layers + 1) for p in "Wb"}
-    if normalized:
-        names |= {f"{p}{k}" for k in range(1, layers) for p in ("gamma", "beta")}
-    return names
-
-
-def random_params(rng, normalization):
-    """Parameters with non-trivial biases, gammas and betas."""
-    dims = [D, *H, C]
-    params = {}
-    for k in range(1, len(dims)):
-        params[f"W{k}"] = rng.standard_normal((dims[k - 1], dims[k])) / np.sqrt(dims[k - 1])
-        params[f"b{k}"] = 0.1 * rng.standard_normal(dims[k])
-        if normalization and k < len(dims) - 1:
-            params[f"gamma{k}"] = rng.uniform(0.5, 1.5, dims[k])
-            params[f"beta{k}"] = 0.2 * rng.standard_normal(dims[k])
-    return params
-
-
-def twin_nets(student, reference, rng, **options):
-    """(student net, reference net) with the same random parameters; returns params too."""
-    fc = reference.module("cs231n.classifiers.fc_net")
-    params = random_params(rng, options.get("normalization"))
-    ours = fc.FullyConnectedNet(H, input_dim=D, num_classes=C, dtype=np.float64, **options)
-    ours.params = copy.deepcopy(params)
-    theirs = model(student, H, input_dim=D, num_classes=C, dtype="float64", **options)
-    student.setattr(theirs, "params", params)
-    return theirs, ours, params
-
-
-def student_loss(student, net, X, y):
-    what = "model.loss(X, y)"
-    loss, grads = outputs(call(student, (net, "loss"), X, y).value, what, ("loss", "grads"))
-    if not isinstance(grads, dict):
-        fail(f"{what}: grads should be a dict; it is a {type(grads).__name__}.")
-    return scalar(loss, f"{what} loss"), grads
-
-
-def check_structure(student, normalization, parts, weight):
-    """Parameter names, shapes, initial values and dtype of a freshly built net."""
-    ws = 3e-2
-    net = model(student, [40, 30], input_dim=50, num_classes=C, weight_scale=ws,
-                dtype="float64", normalization=normalization)
-    params = student.getattr(net, "params")
-    label = NAMES[normalization]
-
-    def names_and_shapes():
-        if not isinstance(params, dict):
-            fail(f"model.params should be a dict; it is a {type(params).__name__}.")
-        want = expected_names(3, normalization is not None)
-        extra, missing = sorted(set(params) - want), sorted(want - set(params))
-        if extra or missing:
-            hint = (" This looks like: gamma/beta created for the last layer."
-                    if {"gamma3", "beta3"} & set(extra) else "")
-            fail(f"model.params with {label}, hidden_dims=[40, 30]: missing "
-                 f"{missing or 'nothing'}, unexpected {extra or 'nothing'}.{hint}")
-        dims = [50, 40, 30, C]
-        for name, value in params.items():
-            k = int(re.sub(r"\D", "", name))
-            shape = (dims[k - 1], dims[k]) if name[0] == "W" else (dims[k],)
-            array(value, f"params[{name!r}]", shape)
-
-    def initial_values():
-        for name, value in sorted(params.items()):
-            value = array(value, f"params[{name!r}]")
-            if name[0] == "W":
-                std, mean = value.std(), value.mean()
-                if abs(std / ws - 1) > 0.15 or abs(mean) > 0.2 * ws:
-                    fail(f"params[{name!r}] with weight_scale={ws}: mean {mean:.3g}, std "
-                         f"{std:.3g}; expected mean 0 and std {ws}.")
-            else:
-                want = 1.0 if name.startswith("gamma") else 0.0
-                if not np.all(value == want):
-                    fail(f"params[{name!r}] starts as {show(value)}; expected all {want:g}.")
-
-    names_ok = parts.run(weight * 0.6, f"params with {label}", names_and_shapes)
-    parts.run(weight * 0.4, f"initial values with {label}", initial_values, needs=names_ok)
-    return net, names_ok
-
-
-@pytest.mark.grade(number="5.2", points=3, visibility="hidden", files=FC_FILES)
-def test_fc_net_batchnorm_structure(student, credit):
-    """FC net with batchnorm: parameters
-
-    Names, shapes, initial values and dtype of the parameters; bn_params.
-    """
-    parts = Parts(credit)
-    net, names_ok = check_structure(student, "batchnorm", parts, 0.7)
-
-    def bn_params():
-        value = student.getattr(net, "bn_params")
-        if (not isinstance(value, list) or len(value) != 2
-                or any(not isinstance(p, dict) or p.get("mode") != "train" for p in value)):
-            fail(f"model.bn_params for 2 hidden layers with batchnorm: {value!r:.200}; "
-                 "expected a list of 2 dicts with mode 'train' (none for the last layer).")
-
-    parts.run(0.3, "bn_params", bn_params, needs=names_ok)
-    parts.finish()
-
-
-@pytest.mark.grade(number="5.3", points=2, visibility="hidden", files=FC_FILES)
-def test_fc_net_other_structures(student, credit):
-    """FC net, other normalizations: parameters
-
-    Parameters without normalization and with layernorm; float32 by default.
-    """
-    parts = Parts(credit)
-    check_structure(student, None, parts, 0.35)
-    check_structure(student, "layernorm", parts, 0.35)
-
-    def default_dtype():
-        net = model(student, [6], input_dim=5, num_classes=3, normalization="batchnorm")
-        params = student.getattr(net, "params")
-        if not params:
-            fail("model.params is empty — not implemented yet?")
-        wrong = {k: str(getattr(v, "dtype", type(v).__name__)) for k, v in params.items()
-                 if not isinstance(v, np.ndarray) or v.dtype != np.float32}
-        if wrong:
-            fail(f"With the default dtype, every parameter should be float32; got {wrong}.")
-
-    parts.run(0.3, "default dtype", default_dtype)
-    parts.finish()
+from checklib import FC_FILES, Parts, array, call, fail
+from fc_nets import C, D, H, random_params, student_loss, twin_nets
+from numerics import compare, directional_errors
 
 
 @pytest.mark.grade(number="5.4", points=3, visibility="hidden", files=FC_FILES)
