@@ -113,3 +113,10 @@ def test_mutant_is_caught(graded, item):
     for number in item.fails:
         assert "internal error" not in summary["checks"][number][3]
     assert item.hint in outputs, f"feedback does not say {item.hint!r}:\n{outputs}"
+
+
+def test_patching_numpy_in_the_worker_changes_no_verdict(graded):
+    """np.allclose patched to always True in layers.py: the same checks fail as without."""
+    patched = graded["hostile: allclose always true, with ddof=1"]
+    plain = graded["ddof=1 variance"]
+    assert losers(patched) == losers(plain)
