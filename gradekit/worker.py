@@ -52,15 +52,13 @@ class Worker:
         self.response_fd = response_fd
         self.folder = os.path.join(os.path.realpath(folder), "")
         self.objects: dict[int, Any] = {}
-        self.ids: dict[int, int] = {}
         self.next_id = 1
 
     def keep(self, value: Any) -> protocol.Remote:
-        ident = self.ids.get(id(value))
-        if ident is None or self.objects.get(ident) is not value:
-            ident, self.next_id = self.next_id, self.next_id + 1
-            self.objects[ident] = value
-            self.ids[id(value)] = ident
+        # A fresh handle every time, even for an object already held: the controller
+        # may be dropping an older handle on the same object in this very request.
+        ident, self.next_id = self.next_id, self.next_id + 1
+        self.objects[ident] = value
         return protocol.Remote(ident, _type_name(value))
 
     def lookup(self, ident: int, _name: str = "") -> Any:
@@ -96,9 +94,8 @@ class Worker:
         if not isinstance(idents, list):
             return
         for ident in idents:
-            value = self.objects.pop(ident, None) if isinstance(ident, int) else None
-            if value is not None:
-                self.ids.pop(id(value), None)
+            if isinstance(ident, int):
+                self.objects.pop(ident, None)
 
     def send(self, reply: dict[str, Any], encoder: protocol.Encoder) -> None:
         sys.stdout.flush()

@@ -7,6 +7,7 @@ sandbox user; ``test_non_root_grader`` covers the grader running as an ordinary 
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import statistics
@@ -267,6 +268,17 @@ def test_remote_handles_methods_getattr_setattr_fetch(box):
     kept = box.call("pkg.mod.add", np.ones(2), 1.0, keep=True).value
     assert np.array_equal(box.fetch(kept), [2.0, 2.0])
     assert np.array_equal(box.call("pkg.mod.add", kept, kept).value, [4.0, 4.0])
+
+
+def test_a_second_handle_on_the_same_object_outlives_the_first(box):
+    counter = box.call("pkg.mod.Counter", 7).value
+    first = box.getattr(counter, "__class__", keep=True)
+    del first
+    gc.collect()
+    # The same class again, asked in the request that tells the worker to drop the first.
+    second = box.getattr(counter, "__class__", keep=True)
+    box.call("pkg.mod.add", np.ones(1), 1.0)
+    assert box.call((box.call(second, 1).value, "add"), 2).value == 3
 
 
 def test_values_that_are_not_plain_data_stay_remote(box):
