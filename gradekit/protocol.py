@@ -26,6 +26,7 @@ import json
 import os
 import math
 import struct
+import zlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -154,6 +155,34 @@ class LenientEncoder(Encoder):
                     value = base(value)
                     break
         return super().encode(value, depth)
+
+
+def digest(value: Any) -> int:
+    """A cheap fingerprint of every numpy array inside ``value`` (nested tuples, lists, dicts).
+
+    A worker reports it inside a timed call; the controller recomputes it on the value it
+    fetches afterwards. A match shows the arrays were final when the clock stopped: no
+    work could be put off until the untimed fetch. It sums the raw bytes as 64-bit words
+    (about 25 us per MB), so it cannot be known without the arrays themselves.
+    """
+    total = 0
+    for array in _arrays(value):
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+        words = data[: data.size - data.size % 8].view(np.uint64)
+        tail = int.from_bytes(data[words.size * 8:].tobytes(), "little")
+        part = int(words.sum(dtype=np.uint64)) + tail + zlib.crc32(f"{array.dtype.str}{array.shape}".encode())
+        total = (total * 1_000_003 + part) % (1 << 64)
+    return total
+
+
+def _arrays(value: Any) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [array for item in value for array in _arrays(item)]
+    return []
 
 
 def encode_message(header: dict[str, Any], encoder: Encoder) -> list[memoryview]:

@@ -215,6 +215,7 @@ class Sandbox:
         self._next_id = 1
         self._live: dict[int, int] = {}
         self._drop: list[int] = []
+        self._fingerprints: dict[int, int] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -253,14 +254,22 @@ class Sandbox:
         """Call ``target`` (``"pkg.mod.func"``, a Remote, or ``(Remote, "method")``)."""
         what = _describe_target(target)
         encoder = protocol.LenientEncoder(handle=self._handle)
+        # A timed call whose value stays in the worker also answers with a fingerprint of
+        # it, checked by fetch(): the work cannot be put off until after the clock stops.
+        fingerprint = bool(keep and measure_cpu)
         header = {"op": "call", "target": self._target(target), "keep": bool(keep),
-                  "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs)}
+                  "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs),
+                  "digest": fingerprint}
         reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout, measure_cpu,
                                                           what)
         value, call_args, call_kwargs = self._decode(
             decoder, what, reply.get("value"), reply.get("args"), reply.get("kwargs"))
         if type(call_args) is not list or type(call_kwargs) is not dict:
             self._violation(what, "bad argument echo")
+        if fingerprint:
+            if type(reply.get("digest")) is not int or not isinstance(value, Remote):
+                self._violation(what, "a timed call came back without its fingerprint")
+            self._fingerprints[value.id] = reply["digest"]
         return CallResult(value, tuple(call_args), call_kwargs, stdout, wall, cpu)
 
     def getattr(self, remote: Remote, name: str, *, timeout: float | None = None,
@@ -280,7 +289,12 @@ class Sandbox:
     def fetch(self, remote: Remote, *, timeout: float | None = None) -> Any:
         """The remote object itself, if it is plain data (else the same Remote back)."""
         header = {"op": "fetch", "obj": self._handle(remote)}
-        return self._simple(header, protocol.Encoder(), timeout, "fetching a value")
+        value = self._simple(header, protocol.Encoder(), timeout, "fetching a value")
+        expected = self._fingerprints.pop(remote.id, None)
+        if expected is not None and protocol.digest(value) != expected:
+            self._violation("fetching a timed result",
+                            "the result changed after its timed call had answered")
+        return value
 
     # ------------------------------------------------------------------ internals
     def _simple(self, header: dict[str, Any], encoder: protocol.Encoder,
@@ -571,6 +585,7 @@ class Sandbox:
         self._ready = False
         self._live.clear()
         self._drop.clear()
+        self._fingerprints.clear()
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -112,8 +112,11 @@ class Worker:
             kwargs = decoder.decode(header["kwargs"])
             value = target(*args, **kwargs)
             encoded = encoder._other(value) if header.get("keep") else encoder.encode(value)
-            return {"ok": True, "value": encoded, "args": encoder.encode(args),
-                    "kwargs": encoder.encode(kwargs)}
+            reply = {"ok": True, "value": encoded, "args": encoder.encode(args),
+                     "kwargs": encoder.encode(kwargs)}
+            if header.get("digest"):
+                reply["digest"] = protocol.digest(value)
+            return reply
         if operation == "getattr":
             value = getattr(self.lookup(header["obj"]), header["name"])
             encoded = encoder._other(value) if header.get("keep") else encoder.encode(value)

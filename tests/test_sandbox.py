@@ -130,6 +130,20 @@ def forge():
     return 0
 
 
+_LATER = []
+
+
+def deferred_result(n):
+    """Answer with an unfinished array; the work is done by a later, untimed request."""
+    out = np.zeros(n)
+    _LATER.append(out)
+    return out, 1.0
+
+
+def finish_deferred():
+    _LATER.pop()[:] = 1.0
+
+
 def early_answer(seconds):
     """Answer the grader at once (forged, with the right id), then keep working."""
     import json, struct
@@ -375,6 +389,15 @@ def test_answering_early_and_working_on_is_still_timed(box):
     except ProtocolViolation:
         return
     assert result.cpu_seconds >= 0.15
+
+
+def test_a_timed_result_must_be_final_when_the_clock_stops(box):
+    honest = box.call("pkg.mod.add", np.ones(4), 1.0, keep=True, measure_cpu=True)
+    assert np.array_equal(box.fetch(honest.value), [2.0] * 4)
+    lazy = box.call("pkg.mod.deferred_result", 4, keep=True, measure_cpu=True)
+    box.call("pkg.mod.finish_deferred")
+    with pytest.raises(ProtocolViolation, match="changed after its timed call"):
+        box.fetch(lazy.value)
 
 
 def test_environment_is_scrubbed_and_paths_are_private(box, folder):
