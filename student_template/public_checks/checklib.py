@@ -1,18 +1,18 @@
-"""Helpers shared by the Batch Normalization checks, public and hidden.
+"""Helpers shared by the Batch Normalization checks, public and hidden: calling student
+code in the sandbox, validating what it returned, and scoring checks in parts.
 
-They validate what student code returned, compare it with what was expected, and word
-the failure message. Nothing here knows how the layers are computed.
+Nothing here knows how the layers are computed.
 """
 
 from __future__ import annotations
 
-import functools
 import weakref
 
 import numpy as np
 
-from gradekit.checks import CheckFailed, expect_array
+from gradekit.checks import CheckFailed, describe, expect_array, expect_scalar
 from gradekit.sandbox import StudentException, StudentTimeout
+from numerics import compare, numeric_gradient, rel_error
 
 LAYERS = "cs231n.layers."
 OPTIM = "cs231n.optim."
@@ -117,110 +117,10 @@ def forward(student, function, *args, shape, train=True, shape_hints=None):
 
 
 def scalar(value, name: str) -> float:
-    """``value`` as a finite Python float (a number or a 0-d/1-element array)."""
+    """``value`` as a finite float, refusing None (the unfilled skeleton)."""
     if value is None:
         fail(f"{name} is None — not implemented yet?")
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.reshape(())[()]
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        fail(f"{name} should be a number; got {describe(value)}.")
-    if not np.isfinite(value):
-        fail(f"{name} is {value}; expected a finite number.")
-    return float(value)
-
-
-def describe(value) -> str:
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} items"
-    return f"a {type(value).__name__}"
-
-
-def rel_error(x, y) -> float:
-    """The notebook's relative error: max |x - y| / max(1e-8, |x| + |y|)."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
-
-
-def scaled_error(x, y, floor: float = 1e-12) -> float:
-    """Largest difference relative to the largest magnitude (at least ``floor``).
-
-    Unlike :func:`rel_error`, entries near zero do not turn rounding into large errors.
-    """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    scale = max(np.max(np.abs(x), initial=0.0), np.max(np.abs(y), initial=0.0), floor)
-    return float(np.max(np.abs(x - y), initial=0.0) / scale)
-
-
-def show(values, count: int = 5) -> str:
-    """The first few numbers of an array, compactly."""
-    flat = np.asarray(values, dtype=float).ravel()
-    text = ", ".join(f"{v:.5g}" for v in flat[:count])
-    return f"[{text}{', ...' if flat.size > count else ''}]"
-
-
-def diagnose(actual, hypotheses, error=None, tol: float = 1e-6) -> str | None:
-    """The label of the first bug hypothesis whose predicted value matches ``actual``.
-
-    ``hypotheses`` is a sequence of ``(label, value)``; a value may be a callable that
-    computes the prediction only when needed. A match is ``error(actual, value) <= tol``.
-    """
-    error = error or scaled_error
-    actual = np.asarray(actual, dtype=float)
-    for label, predicted in hypotheses:
-        if callable(predicted):
-            predicted = predicted()
-        predicted = np.asarray(predicted, dtype=float)
-        if predicted.shape == actual.shape and error(actual, predicted) <= tol:
-            return label
-    return None
-
-
-def max_abs_error(x, y) -> float:
-    return float(np.max(np.abs(np.asarray(x, float) - np.asarray(y, float)), initial=0.0))
-
-
-ERROR_NAMES = {rel_error: "relative error", scaled_error: "max rel error",
-               max_abs_error: "max abs error"}
-
-
-def compare(name, actual, expected, tol, *, error=scaled_error, hypotheses=(), floor=None):
-    """Fail unless ``error(actual, expected) <= tol``; the message shows both sides.
-
-    ``floor`` is the smallest magnitude :func:`scaled_error` scales by.
-    """
-    expected = np.asarray(expected, dtype=float)
-    if floor is not None:
-        error = functools.partial(scaled_error, floor=floor)
-    err = error(actual, expected)
-    if err <= tol:
-        return err
-    message = (f"{name}: {ERROR_NAMES.get(error, 'max rel error')} {err:.1e}; "
-               f"expected {tol:.0e} or less.\n"
-               f"  yours:    {show(actual)}\n  expected: {show(expected)}")
-    hint = diagnose(actual, hypotheses, error, max(tol, 1e-6))
-    if hint:
-        message += f"\nThis looks like: {hint}."
-    fail(message)
-
-
-def numeric_gradient(f, x, df, h: float = 1e-5):
-    """Centered differences of sum(f(x) * df) with respect to every entry of x.
-
-    ``f`` may call the sandbox; x is restored after each probe.
-    """
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        old = x[index]
-        x[index] = old + h
-        plus = f(x)
-        x[index] = old - h
-        minus = f(x)
-        x[index] = old
-        grad[index] = np.sum((plus - minus) * df) / (2 * h)
-    return grad
+    return expect_scalar(value, name)
 
 
 def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7):
@@ -246,31 +146,6 @@ def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7):
             f"{bwd} {name} vs centered differences of your forward (notebook: 1e-8 or less)",
             array(value, f"{bwd} {name}", expected.shape, reshape=True), expected, tol,
             error=rel_error))
-
-
-def directional_errors(loss_at, params, grads, directions, h: float = 1e-5):
-    """Gradient check along one random unit direction per parameter.
-
-    ``loss_at(params)`` evaluates the loss (it may call the sandbox). For each name,
-    the centered difference of the loss along ``directions[name]`` is compared with
-    the analytic ``<grads[name], direction>``. Returns ``{name: (numeric, analytic,
-    error)}``; the error's denominator has a floor so that zero gradients (a bias
-    before a normalization) do not turn rounding noise into large errors.
-    """
-    report = {}
-    for name, v in directions.items():
-        v = v / np.linalg.norm(v)
-        probe = dict(params)
-        probe[name] = params[name] + h * v
-        plus = loss_at(probe)
-        probe[name] = params[name] - h * v
-        minus = loss_at(probe)
-        numeric = (plus - minus) / (2 * h)
-        analytic = float(np.sum(grads[name] * v))
-        floor = max(1e-3 * float(np.linalg.norm(grads[name])), 1e-6)
-        report[name] = numeric, analytic, abs(numeric - analytic) / max(
-            abs(numeric) + abs(analytic), floor)
-    return report
 
 
 class Parts:

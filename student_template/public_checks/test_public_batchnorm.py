@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from checklib import (LAYERS_PY, Parts, array, call, compare, fail, forward,
-                      max_abs_error, norm_gradient_check, outputs, rel_error)
+from checklib import LAYERS_PY, Parts, array, call, fail, forward, norm_gradient_check, outputs
+from numerics import compare, max_abs_error, rel_error
 
 DDOF1 = np.sqrt(199 / 200)  # how the stds shrink at N = 200 when the variance uses N - 1
 
@@ -27,7 +27,10 @@ def _check_train_stats(student, a, gamma, beta):
 
 @pytest.mark.grade(number="2.1", points=3, visibility="visible", files=[LAYERS_PY])
 def test_batchnorm_train_notebook(student, credit):
-    """Batchnorm forward, train mode: notebook cell 4 (means = beta, stds = gamma)."""
+    """Batchnorm train forward, notebook cell 4
+
+    Means of the output equal beta and stds equal gamma, on the notebook's batch.
+    """
     a = nb.forward_batch()
     parts = Parts(credit)
     parts.run(0.4, "gamma=1, beta=0",
@@ -40,7 +43,10 @@ def test_batchnorm_train_notebook(student, credit):
 
 @pytest.mark.grade(number="2.4", points=3, visibility="visible", files=[LAYERS_PY])
 def test_batchnorm_test_mode_notebook(student):
-    """Batchnorm forward, test mode: notebook cell 5 (50 train batches, then one test batch)."""
+    """Batchnorm test mode, notebook cell 5
+
+    After 50 train batches, a test batch gives the means and stds the notebook prints.
+    """
     train, test = nb.test_mode_batches()
     gamma, beta = np.ones(3), np.zeros(3)
     bn_param = {"mode": "train"}
@@ -67,7 +73,10 @@ def test_batchnorm_test_mode_notebook(student):
 
 @pytest.mark.grade(number="3.1", points=3, visibility="visible", files=[LAYERS_PY])
 def test_batchnorm_gradient_check_notebook(student, credit):
-    """Batchnorm backward: notebook cell 6 gradient check."""
+    """Batchnorm gradient check, notebook cell 6
+
+    Centered differences of the student's forward against its backward (N, D = 4, 5).
+    """
     parts = Parts(credit)
     norm_gradient_check(student, parts, "batchnorm", {"mode": "train"},
                         nb.gradient_check_inputs())
@@ -76,7 +85,10 @@ def test_batchnorm_gradient_check_notebook(student, credit):
 
 @pytest.mark.grade(number="3.3", points=2, visibility="visible", files=[LAYERS_PY])
 def test_batchnorm_alt_agrees_notebook(student, credit):
-    """Batchnorm backward_alt: agrees with batchnorm_backward on notebook cell 7's inputs."""
+    """Batchnorm backward_alt agrees, notebook cell 7
+
+    Same cache, same gradients as batchnorm_backward at N, D = 100, 500.
+    """
     x, gamma, beta, dout = nb.gradient_check_inputs(100, 500)
     _, cache, _ = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},
                           shape=x.shape)

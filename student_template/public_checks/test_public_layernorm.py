@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from checklib import LAYERS_PY, Parts, fail, forward, max_abs_error, norm_gradient_check, show
+from checklib import LAYERS_PY, Parts, fail, forward, norm_gradient_check
+from numerics import max_abs_error, show
 
 
 def _check_row_stats(student, a, gamma, beta):
@@ -24,7 +25,10 @@ def _check_row_stats(student, a, gamma, beta):
 
 @pytest.mark.grade(number="4.1", points=2, visibility="visible", files=[LAYERS_PY])
 def test_layernorm_forward_notebook(student, credit):
-    """Layer norm forward: notebook cell 16 (each row: mean = beta, std = gamma)."""
+    """Layer norm forward, notebook cell 16
+
+    Each row of the output has mean beta and std gamma.
+    """
     a = nb.forward_batch(rows=4)
     parts = Parts(credit)
     parts.run(0.4, "gamma=1, beta=0",
@@ -36,7 +40,10 @@ def test_layernorm_forward_notebook(student, credit):
 
 @pytest.mark.grade(number="4.3", points=2, visibility="visible", files=[LAYERS_PY])
 def test_layernorm_gradient_check_notebook(student, credit):
-    """Layer norm backward: notebook cell 17 gradient check."""
+    """Layer norm gradient check, notebook cell 17
+
+    Centered differences of the student's forward against its backward.
+    """
     parts = Parts(credit)
     norm_gradient_check(student, parts, "layernorm", {}, nb.gradient_check_inputs())
     parts.finish()
