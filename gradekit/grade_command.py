@@ -87,9 +87,11 @@ def run_check(args: argparse.Namespace) -> int:
     assignment = load_assignment(folder / "assignment.toml")
     print(f"Running the public checks of {assignment.title} on {folder.resolve()} ...",
           flush=True)
+    live = sys.stdout.isatty()
     result = grade_submission(folder, assignment, public_only=True,
-                              on_result=_progress(True))
-    print()
+                              on_result=_progress(live))
+    if live:
+        print()
     print(result.table())
     if result.all_passed:
         print("\nAll public checks passed. The hidden checks test more; keep testing.")
