@@ -25,7 +25,9 @@ from numerics import scaled_error
 
 SHAPE = (384, 768)   # a staged backward takes a few ms here; a good alt half or less
 REPEATS = 7
-MIN_SPEEDUP = 1.2    # staged / alt; a copy of the staged backward scores about 1
+# staged / alt. Measured under two CPU hogs: a copy of the staged backward scores 0.74-0.93,
+# a plainly written closed form 1.14-1.75, the reference 1.66-2.17; 1.1 sits between.
+MIN_SPEEDUP = 1.1
 
 
 @dataclass

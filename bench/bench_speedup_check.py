@@ -64,6 +64,8 @@ def ratios(label: str, folder: Path, runs: int, rng, ref_layers) -> list[float]:
 
 
 def describe(values: list[float]) -> str:
+    if not values:
+        return "not run"
     ordered = sorted(values)
     low = ordered[len(ordered) // 100]
     return (f"min {ordered[0]:.2f}, 1st percentile {low:.2f}, median "
