@@ -17,9 +17,10 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends python3 python3-pip python3-venv >/dev/null
 
-python3 -m venv "$VENV"
+# The system interpreter apt installed: one every user can run (not a per-user install).
+/usr/bin/python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --no-cache-dir --disable-pip-version-check "$SOURCE"
-chmod -R a+rX "$(dirname "$VENV")"
+chmod -R a+rX "$VENV"
 
 if ! id -u "$SANDBOX_USER" >/dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin "$SANDBOX_USER"
