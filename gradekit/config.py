@@ -29,6 +29,8 @@ class Variant:
     name: str
     first_cell: Path | None = None
     translations: Path | None = None
+    embed_images: bool = False
+    """Put pictures linked from markdown inside the notebook (for hosts like Colab)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ def _read_release(reader: _Reader, root: Path) -> ReleaseConfig:
                 name=name,
                 first_cell=root / first_cell if first_cell else None,
                 translations=root / translations if translations else None,
+                embed_images=reader.flag(item, f"{where}.embed_images", False),
             )
         )
     if not variants:
@@ -217,6 +220,12 @@ class _Reader:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise self.error(f"{key} must be a list of strings")
         return tuple(value)
+
+    def flag(self, table: dict[str, Any], key: str, default: bool) -> bool:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if not isinstance(value, bool):
+            raise self.error(f"{key} must be true or false")
+        return value
 
     def mapping(self, table: dict[str, Any], key: str, default: Any = _MISSING) -> dict[str, str]:
         value = table.get(key.rsplit(".", 1)[-1], default)

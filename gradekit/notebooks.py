@@ -11,8 +11,10 @@ Cell tags (contract 2): ``solution`` marks a markdown cell holding a model answe
 
 from __future__ import annotations
 
+import base64
 import copy
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -124,6 +126,42 @@ class ReplaceAnswers:
             cell.source = self.placeholder
             cell.pop("attachments", None)
             cell.metadata["tags"] = [tag for tag in tags(cell) if tag != self.tag]
+
+
+class EmbedImages:
+    """Carry the pictures markdown cells link to inside the cells, as nbformat attachments.
+
+    For hosts that open a notebook without its folder (Colab opens it alone from Drive),
+    where a relative link such as ``![graph](graph.png)`` shows nothing. Links resolve
+    against the notebook's folder under ``root``; web links and other files are left as
+    they are; a missing picture is an error naming the cell.
+    """
+
+    LINK = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+    MIME_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                  ".gif": "image/gif"}
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __call__(self, notebook: NotebookNode, path: Path) -> None:
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                cell.source = self.LINK.sub(lambda link: self._embed(cell, link, path),
+                                            cell.source)
+
+    def _embed(self, cell: NotebookNode, link: re.Match[str], path: Path) -> str:
+        alt, target = link.groups()
+        mime = self.MIME_TYPES.get(Path(target).suffix.lower())
+        if mime is None or ":" in target:
+            return link.group(0)
+        picture = self.root / path.parent / target
+        if not picture.is_file():
+            raise UserError(f"{path}: cell {cell.id} links to {target}, which does not exist")
+        name = Path(target).name
+        data = base64.b64encode(picture.read_bytes()).decode("ascii")
+        cell.setdefault("attachments", {})[name] = {mime: data}
+        return f"![{alt}](attachment:{name})"
 
 
 class ClearOutputs:

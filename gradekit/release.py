@@ -28,6 +28,7 @@ from gradekit.markers import END, START, strip_python
 from gradekit.notebooks import (
     CleanMetadata,
     ClearOutputs,
+    EmbedImages,
     InsertFirstCell,
     RemoveTaggedCells,
     ReplaceAnswers,
@@ -171,7 +172,7 @@ class Release:
 
     def student_tree(self, variant: Variant) -> Tree:
         """The student folder of ``variant``."""
-        transforms = variant_transforms(variant, self.config)
+        transforms = variant_transforms(variant, self.config, self.assignment.root)
         tree = dict(self.student_base)
         for path, master in self.masters.items():
             student = make_student_notebook(master, Path(self.shown(path)), transforms)
@@ -230,7 +231,7 @@ class Release:
         return self.folder(support, "grading.support_root")
 
 
-def variant_transforms(variant: Variant, config: ReleaseConfig) -> list[Transform]:
+def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> list[Transform]:
     """The steps that turn a master notebook into ``variant``'s student copy."""
     first: list[Transform] = []
     if variant.first_cell is not None:
@@ -250,6 +251,7 @@ def variant_transforms(variant: Variant, config: ReleaseConfig) -> list[Transfor
         StripMarkers(),
         *translate,
         ReplaceAnswers(placeholder),
+        *([EmbedImages(root)] if variant.embed_images else []),
         ClearOutputs(),
         CleanMetadata(),
     ]

@@ -14,6 +14,7 @@ from gradekit.markers import END, START, MarkerError
 from gradekit.notebooks import (
     CleanMetadata,
     ClearOutputs,
+    EmbedImages,
     InsertFirstCell,
     RemoveTaggedCells,
     ReplaceAnswers,
@@ -155,6 +156,27 @@ def test_first_cell_goes_first_with_a_stable_id() -> None:
     assert (first.id, first.source, first.cell_type) == ("colab-first-cell", "import sys", "code")
     with pytest.raises(UserError, match="'intro' is reserved"):
         student(steps=[InsertFirstCell("x", "intro")])
+
+
+def test_linked_pictures_are_embedded_as_attachments(tmp_path: Path) -> None:
+    (tmp_path / "assignment").mkdir()
+    (tmp_path / "assignment" / "graph.png").write_bytes(b"\x89PNG picture bytes")
+    master = new_notebook(cells=[
+        cell("md", "pic", "See ![the graph](graph.png) and ![web](https://example.org/a.png)."),
+        cell("md", "text", "No picture here."),
+    ])
+    student = make_student_notebook(master, WHERE, [EmbedImages(tmp_path)])
+    picture = student.cells[0]
+    assert picture.source == ("See ![the graph](attachment:graph.png) and "
+                              "![web](https://example.org/a.png).")
+    assert picture.attachments == {"graph.png": {"image/png": "iVBORyBwaWN0dXJlIGJ5dGVz"}}
+    assert "attachments" not in student.cells[1]
+
+
+def test_a_missing_picture_names_the_cell(tmp_path: Path) -> None:
+    master = new_notebook(cells=[cell("md", "pic", "![graph](gone.png)")])
+    with pytest.raises(UserError, match="cell pic links to gone.png"):
+        make_student_notebook(master, WHERE, [EmbedImages(tmp_path)])
 
 
 def test_reading_needs_cell_ids(tmp_path: Path) -> None:
