@@ -16,6 +16,7 @@ from gradekit.errors import UserError
 COMMAND_MODULES = (
     "gradekit.release_command",
     "gradekit.grade_command",
+    "gradekit.collect",
 )
 
 

@@ -72,6 +72,8 @@ class GradingConfig:
     support_root: Path
     checks: Path | None = None
     reference_root: Path | None = None
+    hand_in_also: tuple[str, ...] = ()
+    """What students hand in apart from the zip (shown by the README and gradekit collect)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ def _read_grading(reader: _Reader, root: Path) -> GradingConfig:
         support_root=root / reader.text(table, "grading.support_root", "."),
         checks=root / checks if checks else None,
         reference_root=root / reference if reference else None,
+        hand_in_also=reader.texts(table, "grading.hand_in_also", ()),
     )
 
 

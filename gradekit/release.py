@@ -76,6 +76,10 @@ A zip of these files, as they are in this folder (run the notebook first so that
 outputs are saved):
 
 {submit}
+
+    python -m gradekit collect
+
+writes that zip for you and tells you about anything missing or not yet run.{also}
 """
 
 
@@ -281,6 +285,8 @@ def student_config(assignment: Assignment) -> str:
         f"version = {_toml(assignment.version)}\nroot = \".\"\n"
         f"\n[grading]\nsubmit = [\n{submit}]\n"
         f"public_checks = {_toml(STUDENT_PUBLIC_CHECKS)}\nsupport_root = \".\"\n"
+        + (f"hand_in_also = [{', '.join(map(_toml, grading.hand_in_also))}]\n"
+           if grading.hand_in_also else "")
     )
 
 
@@ -296,6 +302,7 @@ def student_readme(assignment: Assignment) -> str:
         end=END,
         public_checks=STUDENT_PUBLIC_CHECKS,
         submit="\n".join(f"- `{name}`" for name in assignment.grading.submit),
+        also="".join(f"\n\nAlso hand in {item}." for item in assignment.grading.hand_in_also),
     )
 
 

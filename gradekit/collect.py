@@ -1,0 +1,117 @@
+"""The ``collect`` command: zip a student's hand-in and say what is missing or unfinished.
+
+Light on purpose (standard library only), like ``gradekit check``: it runs on students'
+machines. Notebooks are read as plain JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gradekit.config import Assignment, load_assignment
+from gradekit.errors import UserError
+from gradekit.zips import Tree, read_file, write_zip
+
+
+@dataclass
+class Collected:
+    """What went into the zip, and what the student should look at."""
+
+    files: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def collect(folder: Path, assignment: Assignment, output: Path) -> Collected:
+    """Zip the ``[grading] submit`` files of ``folder`` into ``output``."""
+    assert assignment.grading is not None
+    collected = Collected()
+    tree: Tree = {}
+    for name in assignment.grading.submit:
+        path = folder / name
+        if not path.is_file() or path.is_symlink():
+            collected.missing.append(name)
+            continue
+        collected.warnings += [f"{name}: {problem}" for problem in _problems(path)]
+        tree[name] = read_file(path)
+        collected.files.append(name)
+    if tree:
+        write_zip(output, tree)
+    return collected
+
+
+def _problems(path: Path) -> list[str]:
+    if path.suffix == ".py":
+        return _python_problems(path)
+    if path.suffix == ".ipynb":
+        return _notebook_problems(path)
+    return []
+
+
+def _python_problems(path: Path) -> list[str]:
+    try:
+        compile(path.read_bytes(), str(path), "exec")
+    except SyntaxError as error:
+        return [f"line {error.lineno}: {error.msg} (the grader cannot import this file)"]
+    return []
+
+
+def _notebook_problems(path: Path) -> list[str]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (ValueError, KeyError, TypeError):
+        return ["not a readable notebook"]
+    code = [cell for cell in cells if cell.get("cell_type") == "code"]
+    unrun = sum(cell.get("execution_count") is None for cell in code)
+    errors = [index for index, cell in enumerate(cells, 1)
+              if any(out.get("output_type") == "error" for out in cell.get("outputs", []))]
+    problems = []
+    if code and unrun == len(code):
+        problems.append("has no outputs: run it from top to bottom and save it first")
+    elif unrun:
+        problems.append(f"{unrun} of its {len(code)} code cells were not run")
+    if errors:
+        problems.append(f"cells {', '.join(map(str, errors))} end in an error")
+    return problems
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``gradekit collect``."""
+    parser = subparsers.add_parser(
+        "collect", help="zip the files you hand in and list anything missing",
+        description="Zip the files the assignment asks for from your assignment folder, "
+        "and warn about missing files, files that do not parse and notebooks that were not "
+        "run. Exits with status 1 when a file is missing.")
+    parser.add_argument("folder", type=Path, nargs="?", default=Path("."),
+                        help="the assignment folder (default: the current folder)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="the zip to write (default: <assignment>_submission.zip in the "
+                             "folder)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = args.folder / "assignment.toml"
+    if not config.is_file():
+        raise UserError(f"{args.folder}: no assignment.toml here; run this in your assignment "
+                        "folder or pass it: gradekit collect FOLDER")
+    assignment = load_assignment(config)
+    if assignment.grading is None:
+        raise UserError(f"{config}: no [grading] table, so nothing to collect")
+    output = args.output or args.folder / f"{assignment.name}_submission.zip"
+    collected = collect(args.folder, assignment, output)
+    for name in collected.missing:
+        print(f"MISSING  {name}")
+    for warning in collected.warnings:
+        print(f"warning  {warning}")
+    if collected.files:
+        print(f"Wrote {output} with {len(collected.files)} of "
+              f"{len(assignment.grading.submit)} files.")
+    else:
+        print("Nothing to zip: none of the files to hand in is here.")
+    for item in assignment.grading.hand_in_also:
+        print(f"Also hand in: {item}")
+    return 1 if collected.missing else 0

@@ -1,0 +1,86 @@
+"""gradekit collect: the student's hand-in zip and what it warns about."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+CONFIG = """[assignment]
+name = "Lab"
+root = "."
+
+[grading]
+submit = ["lab.ipynb", "pkg/code.py", "pkg/more.py"]
+public_checks = "public_checks"
+hand_in_also = ["a PDF of your written answers"]
+"""
+
+
+def notebook(*counts: int | None, error: bool = False) -> str:
+    cells = [{"cell_type": "code", "execution_count": count, "metadata": {}, "source": "1",
+              "outputs": []} for count in counts]
+    if error:
+        cells[-1]["outputs"] = [{"output_type": "error", "ename": "E", "evalue": "",
+                                 "traceback": []}]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def folder_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "Lab"
+    for name, text in {"assignment.toml": CONFIG, **files}.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+def collect(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gradekit", "collect", str(folder), *extra],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_complete_hand_in_is_zipped_with_only_the_listed_files(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, {"lab.ipynb": notebook(1, 2), "pkg/code.py": "x = 1\n",
+                                    "pkg/more.py": "y = 2\n", "pkg/notes.txt": "private"})
+    done = collect(folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with zipfile.ZipFile(folder / "Lab_submission.zip") as archive:
+        assert archive.namelist() == ["lab.ipynb", "pkg/code.py", "pkg/more.py"]
+    assert "warning" not in done.stdout
+    assert "Also hand in: a PDF of your written answers" in done.stdout
+
+
+def test_missing_file_is_named_and_fails(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, {"lab.ipynb": notebook(1), "pkg/code.py": "x = 1\n"})
+    done = collect(folder, "--output", str(tmp_path / "out.zip"))
+    assert done.returncode == 1
+    assert "MISSING  pkg/more.py" in done.stdout
+    assert "with 2 of 3 files" in done.stdout
+    assert (tmp_path / "out.zip").is_file()
+
+
+def test_unrun_notebook_and_broken_python_are_warned_about(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, {"lab.ipynb": notebook(None, None),
+                                    "pkg/code.py": "def f(:\n", "pkg/more.py": ""})
+    done = collect(folder)
+    assert done.returncode == 0
+    assert "lab.ipynb: has no outputs: run it from top to bottom" in done.stdout
+    assert "pkg/code.py: line 1:" in done.stdout
+
+
+def test_partly_run_notebook_with_an_error_cell(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, {"lab.ipynb": notebook(1, None, 3, error=True),
+                                    "pkg/code.py": "", "pkg/more.py": ""})
+    done = collect(folder)
+    assert "1 of its 3 code cells were not run" in done.stdout
+    assert "cells 3 end in an error" in done.stdout
+
+
+def test_not_an_assignment_folder_is_one_clear_line(tmp_path: Path) -> None:
+    done = collect(tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"gradekit: error: {tmp_path}: no assignment.toml here; run "
+                                   "this in your assignment folder or pass it: gradekit "
+                                   "collect FOLDER")
