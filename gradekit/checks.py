@@ -96,7 +96,7 @@ def expect_scalar(value: Any, name: str = "the result") -> float:
 
 
 def rel_error(actual: np.ndarray, expected: np.ndarray) -> float:
-    """The largest relative error, as CS231n notebooks compute it."""
+    """The largest relative error: max abs(x - y) / max(1e-8, abs(x) + abs(y))."""
     return float(np.max(np.abs(actual - expected)
                         / np.maximum(1e-8, np.abs(actual) + np.abs(expected)), initial=0.0))
 

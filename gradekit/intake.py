@@ -1,8 +1,8 @@
 """Take in a submission: keep only the expected files, as plain regular files.
 
 A submission is a zip, a folder (Gradescope's submission folder too), a lone ``.py``
-file or a lone notebook. Each expected path (``cs231n/layers.py``) is looked for up to
-two folders deep (``assignment2/cs231n/layers.py``); macOS and editor junk and hidden
+file or a lone notebook. Each expected path (``pkg/module.py``) is looked for up to
+two folders deep (``homework2/pkg/module.py``); macOS and editor junk and hidden
 files are ignored; symlinks, oversized files and unsafe zip entries are rejected. When a
 path turns up more than once the shallowest copy wins (ties: alphabetical), with a note.
 """
