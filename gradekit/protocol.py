@@ -177,7 +177,7 @@ def digest(value: Any) -> int:
 
 def _arrays(value: Any) -> list[np.ndarray]:
     if isinstance(value, np.ndarray):
-        return [value]
+        return [] if value.dtype.hasobject else [value]  # object arrays never cross anyway
     if isinstance(value, dict):
         value = list(value.values())
     if isinstance(value, (list, tuple)):
