@@ -201,3 +201,16 @@ def test_headers_are_compact_json():
     parts = protocol.encode_message({"value": encoder.encode([1.5, "x"])}, encoder)
     text = bytes(parts[0])[16:]
     assert json.loads(text) == {"value": [1.5, "x"]}
+
+
+def test_digest_follows_every_array_value_and_ignores_memory_layout():
+    from gradekit.protocol import digest
+
+    values = np.arange(12.0).reshape(3, 4)
+    same = digest((values, {"k": [np.int8(1), values[0]]}))
+    assert digest((np.asfortranarray(values), {"k": [np.int8(1), values[0].copy()]})) == same
+    changed = values.copy()
+    changed[2, 3] = np.nextafter(changed[2, 3], 99.0)
+    assert digest((changed, {"k": [np.int8(1), values[0]]})) != same
+    assert digest((values.astype(np.float32), {"k": [np.int8(1), values[0]]})) != same
+    assert digest(values.reshape(4, 3)) != digest(values)
