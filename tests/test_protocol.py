@@ -204,8 +204,7 @@ def test_headers_are_compact_json():
 
 
 def test_digest_follows_every_array_value_and_ignores_memory_layout():
-    from gradekit.protocol import digest
-
+    digest = protocol.digest
     values = np.arange(12.0).reshape(3, 4)
     same = digest((values, {"k": [np.int8(1), values[0]]}))
     assert digest((np.asfortranarray(values), {"k": [np.int8(1), values[0].copy()]})) == same
