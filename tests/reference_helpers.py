@@ -100,3 +100,17 @@ def check_grads(forward, backward, inputs, names, dout, tol=1e-7, h=1e-5):
         errors[name] = rel_error(num, grads[i])
         assert errors[name] < tol, f"d{name}: relative error {errors[name]:.2e}"
     return errors
+
+
+def notebook_gradient_inputs():
+    """The notebook's gradient-check inputs (sections 6 and 17): x, gamma, beta, dout.
+
+    Seeds numpy's global generator with 231 and draws in the notebook's order; N, D = 4, 5.
+    """
+    np.random.seed(231)
+    N, D = 4, 5
+    x = 5 * np.random.randn(N, D) + 12
+    gamma = np.random.randn(D)
+    beta = np.random.randn(D)
+    dout = np.random.randn(N, D)
+    return x, gamma, beta, dout

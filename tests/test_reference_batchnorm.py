@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from reference_helpers import check_grads, ref, rel_error
+from reference_helpers import check_grads, notebook_gradient_inputs, ref, rel_error
 
 layers = ref("layers")
 
@@ -191,19 +191,9 @@ def test_notebook_section5_test_forward_numbers():
     np.testing.assert_array_equal(np.round(a_norm.std(axis=0), 3), [1.015, 1.012, 0.978])
 
 
-def _notebook_gradient_setup():
-    np.random.seed(231)
-    N, D = 4, 5
-    x = 5 * np.random.randn(N, D) + 12
-    gamma = np.random.randn(D)
-    beta = np.random.randn(D)
-    dout = np.random.randn(N, D)
-    return x, gamma, beta, dout
-
-
 @pytest.mark.parametrize("backward", ["batchnorm_backward", "batchnorm_backward_alt"])
 def test_notebook_section6_gradient_errors(backward):
-    x, gamma, beta, dout = _notebook_gradient_setup()
+    x, gamma, beta, dout = notebook_gradient_inputs()
     errors = check_grads(lambda x, g, b: layers.batchnorm_forward(x, g, b, {"mode": "train"}),
                          getattr(layers, backward), [x, gamma, beta], ["x", "gamma", "beta"],
                          dout, tol=1e-8)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from reference_helpers import check_grads, ref
+from reference_helpers import check_grads, notebook_gradient_inputs, ref
 
 layers = ref("layers")
 
@@ -47,12 +47,7 @@ def test_layernorm_gradients_with_non_constant_gamma():
 
 
 def test_layernorm_notebook_section17_gradient_errors():
-    np.random.seed(231)
-    N, D = 4, 5
-    x = 5 * np.random.randn(N, D) + 12
-    gamma = np.random.randn(D)
-    beta = np.random.randn(D)
-    dout = np.random.randn(N, D)
+    x, gamma, beta, dout = notebook_gradient_inputs()
     check_grads(lambda x, g, b: layers.layernorm_forward(x, g, b, {}), layers.layernorm_backward,
                 [x, gamma, beta], ["x", "gamma", "beta"], dout, tol=1e-8)
 
