@@ -213,7 +213,6 @@ class Sandbox:
         self._ready = False
         self._scratch: Path | None = None
         self._next_id = 1
-        self._live: dict[int, int] = {}
         self._drop: list[int] = []
         self._fingerprints: dict[int, int] = {}
 
@@ -334,21 +333,15 @@ class Sandbox:
         if ident < 0:
             raise protocol.ProtocolError("bad remote handle")
         remote = Remote(ident, type_name, self.generation)
-        self._live[ident] = self._live.get(ident, 0) + 1
         weakref.finalize(remote, self._release, self.generation, ident)
         return remote
 
     def _release(self, generation: int, ident: int) -> None:
         """A Remote was garbage-collected: let the worker free the object with the next
-        request once no other handle on it is left."""
-        if generation != self.generation:
-            return
-        count = self._live.get(ident, 0) - 1
-        if count > 0:
-            self._live[ident] = count
-        else:
-            self._live.pop(ident, None)
+        request (the worker gives every kept value its own id, so none is shared)."""
+        if generation == self.generation:
             self._drop.append(ident)
+            self._fingerprints.pop(ident, None)
 
     def _spawn(self) -> None:
         if self._scratch is None:
@@ -583,7 +576,6 @@ class Sandbox:
         self.peak_rss_kb = max(self.peak_rss_kb, _peak_rss_kb(process.pid))
         self.generation += 1
         self._ready = False
-        self._live.clear()
         self._drop.clear()
         self._fingerprints.clear()
         try:
