@@ -11,8 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gradekit.config import Assignment, load_assignment
-from gradekit.errors import UserError
+from gradekit.config import Assignment, load_student_folder
 from gradekit.zips import Tree, read_file, write_zip
 
 
@@ -94,13 +93,8 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = args.folder / "assignment.toml"
-    if not config.is_file():
-        raise UserError(f"{args.folder}: no assignment.toml here; run this in your assignment "
-                        "folder or pass it: gradekit collect FOLDER")
-    assignment = load_assignment(config)
-    if assignment.grading is None:
-        raise UserError(f"{config}: no [grading] table, so nothing to collect")
+    assignment = load_student_folder(args.folder, "collect")
+    assert assignment.grading is not None
     output = args.output or args.folder / f"{assignment.name}_submission.zip"
     collected = collect(args.folder, assignment, output)
     for name in collected.missing:

@@ -126,6 +126,21 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
 _VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+def load_student_folder(folder: Path, command: str) -> Assignment:
+    """The assignment of a student's folder: its own ``assignment.toml``, with [grading].
+
+    ``command`` names the gradekit command in the error a student sees.
+    """
+    config = folder / "assignment.toml"
+    if not config.is_file():
+        raise UserError(f"{folder}: no assignment.toml here; run this in your assignment "
+                        f"folder or pass it: gradekit {command} FOLDER")
+    assignment = load_assignment(config)
+    if assignment.grading is None:
+        raise UserError(f"{config}: no [grading] table")
+    return assignment
+
+
 def _read_release(reader: _Reader, root: Path) -> ReleaseConfig:
     table = reader.table("release")
     variants = []

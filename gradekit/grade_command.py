@@ -77,14 +77,11 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from gradekit.config import load_assignment
+    from gradekit.config import load_student_folder
     from gradekit.grading import grade_submission
 
     folder = args.folder
-    if not (folder / "assignment.toml").is_file():
-        raise UserError(f"{folder}: no assignment.toml here; run this in your assignment "
-                        "folder or pass it: gradekit check FOLDER")
-    assignment = load_assignment(folder / "assignment.toml")
+    assignment = load_student_folder(folder, "check")
     print(f"Running the public checks of {assignment.title} on {folder.resolve()} ...",
           flush=True)
     live = sys.stdout.isatty()
