@@ -7,7 +7,7 @@ import bug_models as bugs
 from checklib import LAYERS_PY, Parts, array, call, fail, forward
 from numerics import compare, diagnose, show
 from draws import features, scale_shift
-from gradekit.sandbox import StudentException
+from gradekit.sandbox.controller import StudentException
 
 N, D = 13, 7
 

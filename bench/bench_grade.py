@@ -53,7 +53,7 @@ def round_trip_us(calls: int = 500) -> float:
 
     import numpy as np
 
-    from gradekit.sandbox import Sandbox
+    from gradekit.sandbox.controller import Sandbox
 
     folder = Path(tempfile.mkdtemp(prefix="gradekit-bench-"))
     try:

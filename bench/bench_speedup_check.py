@@ -32,8 +32,8 @@ sys.path[:0] = [str(ROOT / "autograder" / "public"), str(ROOT / "autograder"),
 from alt_speed import MIN_SPEEDUP, SHAPE, measure_alt_speedup  # noqa: E402
 from mutants import MUTANTS, VARIANTS, apply  # noqa: E402
 
-from gradekit.sandbox import Sandbox  # noqa: E402
-from gradekit.worker import steady_malloc  # noqa: E402
+from gradekit.sandbox.controller import Sandbox  # noqa: E402
+from gradekit.sandbox.allocator import steady_malloc  # noqa: E402
 
 STAGED_COPY = next(m for m in MUTANTS if m.name == "alt is the staged backward")
 PLAIN_ALT = next(m for m in VARIANTS if m.name == "plain closed-form alt")

@@ -46,7 +46,7 @@ ASSIGNMENT = ROOT / "assignment" / "assignment.toml"
 def grade(folder: str, seed: int) -> dict:
     """Grade a submission folder in hidden mode; a plain-data summary (for a process pool)."""
     from gradekit.config import load_assignment
-    from gradekit.grading import grade_submission
+    from gradekit.grading.grade import grade_submission
 
     result = grade_submission(Path(folder), load_assignment(ASSIGNMENT), seed=seed)
     return {"error": result.error, "seconds": result.execution_time,

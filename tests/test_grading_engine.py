@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from gradekit import grading
-from gradekit.checks import INTERNAL
+from gradekit.grading import grade as grading
+from gradekit.grading.checks import INTERNAL
 from gradekit.config import load_assignment
 from gradekit.errors import UserError
-from gradekit.grading import grade_submission
+from gradekit.grading.grade import grade_submission
 from results_validation import validate
 
 TOY = Path(__file__).parent / "fixtures" / "toy_assignment"
@@ -252,7 +252,7 @@ def test_student_grading_path_is_light(tmp_path):
     code = (
         "import sys\nfrom pathlib import Path\n"
         "from gradekit.config import load_assignment\n"
-        "from gradekit.grading import grade_submission\n"
+        "from gradekit.grading.grade import grade_submission\n"
         f"folder = Path({str(folder)!r})\n"
         "result = grade_submission(folder, load_assignment(folder / 'assignment.toml'),"
         " public_only=True)\n"
@@ -286,7 +286,7 @@ def test_check_command_needs_only_numpy_and_pytest(tmp_path):
 
 
 def test_a_sandbox_that_cannot_start_fails_the_grade_not_the_student(toy, tmp_path, monkeypatch):
-    from gradekit.sandbox import Sandbox, SandboxError
+    from gradekit.sandbox.controller import Sandbox, SandboxError
 
     def refuse(self):
         raise SandboxError("the sandbox cannot start: test")

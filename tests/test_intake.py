@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.errors import UserError
-from gradekit.intake import IntakeLimits, copy_support, take_in
+from gradekit.grading.intake import IntakeLimits, copy_support, take_in
 
 EXPECTED = ("cs/layers.py", "cs/classifiers/net.py", "Notebook.ipynb")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.errors import UserError
-from gradekit.markers import END, START, MarkerError, find_regions, strip_python, strip_regions
+from gradekit.release.markers import END, START, MarkerError, find_regions, strip_python, strip_regions
 
 FIXTURE_MODULE = Path(__file__).parent / "fixtures/release/reference/vecops/norms.py"
 

@@ -27,7 +27,7 @@ def skeleton(destination: Path) -> Path:
     """The student skeleton: the committed template, or the reference with regions emptied."""
     if (TEMPLATE / "cs231n" / "layers.py").is_file():
         return TEMPLATE
-    from gradekit.markers import strip_python
+    from gradekit.release.markers import strip_python
 
     shutil.copytree(SOLUTIONS, destination, ignore=shutil.ignore_patterns("__pycache__"))
     for path in destination.rglob("*.py"):

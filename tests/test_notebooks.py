@@ -10,8 +10,8 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from gradekit.errors import UserError
-from gradekit.markers import END, START, MarkerError
-from gradekit.notebooks import (
+from gradekit.release.markers import END, START, MarkerError
+from gradekit.release.notebooks import (
     CleanMetadata,
     ClearOutputs,
     EmbedImages,
@@ -23,7 +23,7 @@ from gradekit.notebooks import (
     notebook_bytes,
     read_notebook,
 )
-from gradekit.translate import (
+from gradekit.release.translate import (
     TranslateCells,
     Translations,
     comment_free_code,

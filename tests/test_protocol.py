@@ -9,8 +9,8 @@ import os
 import numpy as np
 import pytest
 
-from gradekit import protocol
-from gradekit.protocol import Decoder, Encoder, LenientEncoder, ProtocolError, Remote
+from gradekit.sandbox import protocol
+from gradekit.sandbox.protocol import Decoder, Encoder, LenientEncoder, ProtocolError, Remote
 
 
 def roundtrip(value, encoder=None):

@@ -15,9 +15,9 @@ import pytest
 
 from gradekit.config import load_assignment
 from gradekit.errors import UserError
-from gradekit.markers import START, find_regions
-from gradekit.notebooks import SOLUTION_ONLY_TAG, SOLUTION_TAG, tags
-from gradekit.release import (
+from gradekit.release.markers import START, find_regions
+from gradekit.release.notebooks import SOLUTION_ONLY_TAG, SOLUTION_TAG, tags
+from gradekit.release.builder import (
     ENGINE,
     Release,
     plan_dist,
@@ -105,7 +105,13 @@ def test_student_zip_is_the_template_plus_the_engine(fixture_built) -> None:
         p: f.data for p, f in tree.items() if not p.startswith("VectorNorms/gradekit/")
     }
     engine = {p for p in tree if p.startswith("VectorNorms/gradekit/")}
-    assert {"VectorNorms/gradekit/release.py", "VectorNorms/gradekit/__main__.py"} <= engine
+    assert {"VectorNorms/gradekit/__main__.py", "VectorNorms/gradekit/cli/check.py",
+            "VectorNorms/gradekit/cli/collect.py", "VectorNorms/gradekit/sandbox/worker.py",
+            "VectorNorms/gradekit/student/collect.py"} <= engine
+    # Only what students run: no release builder, Gradescope scripts or staff commands.
+    assert not any(p.startswith(("VectorNorms/gradekit/release/", "VectorNorms/gradekit/classwork/"))
+                   or p in ("VectorNorms/gradekit/cli/release.py", "VectorNorms/gradekit/cli/grade.py")
+                   for p in engine)
     assert not any("__pycache__" in p or p.endswith(".pyc") for p in tree)
 
 
@@ -143,7 +149,8 @@ def test_autograder_zip_mirrors_the_repository(fixture_built) -> None:
     assert modes["assignment/assignment.toml"] == 0o100644
     for path in (
         "pyproject.toml",
-        "gradekit/cli.py",
+        "gradekit/cli/__init__.py",
+        "gradekit/release/gradescope/setup.sh",
         "checks/test_hidden_norms.py",
         "checks/public/test_public_norms.py",
         "reference/vecops/norms.py",

@@ -8,7 +8,7 @@ import os
 import jsonschema
 import pytest
 
-from gradekit.results import CheckResult, GradeResult, write_results
+from gradekit.grading.results import CheckResult, GradeResult, write_results
 from results_validation import validate
 
 

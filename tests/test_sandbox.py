@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradekit.sandbox import (
+from gradekit.sandbox.controller import (
     Limits,
     ProtocolViolation,
     Sandbox,
@@ -195,8 +195,8 @@ def weird():
 
 def monkeypatch():
     """Teach the worker's encoder to send text arrays; patch numpy."""
-    import gradekit.protocol
-    gradekit.protocol.DTYPES = frozenset(["<U3"])
+    import gradekit.sandbox.protocol
+    gradekit.sandbox.protocol.DTYPES = frozenset(["<U3"])
     np.allclose = lambda *a, **k: True
     return np.array(["abc"])
 
@@ -479,7 +479,7 @@ def test_user_switch_disabled_still_limits(folder):
 NON_ROOT_SCRIPT = """
 import sys
 from pathlib import Path
-from gradekit.sandbox import Sandbox, StudentException, StudentTimeout
+from gradekit.sandbox.controller import Sandbox, StudentException, StudentTimeout
 with Sandbox(Path(sys.argv[1])) as box:
     assert box.account is None
     env, cwd, path, uid = box.call("pkg.mod.environment").value
@@ -515,7 +515,7 @@ def test_non_root_grader(folder):
 def test_a_student_file_cannot_stand_in_for_numpy_or_the_engine():
     folder = make_folder({"numpy.py": "raise SystemExit('shadowed numpy')\n",
                           "gradekit/__init__.py": "raise SystemExit('shadowed engine')\n",
-                          "gradekit/worker.py": "raise SystemExit('shadowed worker')\n",
+                          "gradekit/sandbox/worker.py": "raise SystemExit('shadowed worker')\n",
                           "mod.py": "import numpy as np\n\ndef f():\n    return np.ones(2)\n"})
     try:
         with Sandbox(folder) as sandbox:
@@ -527,7 +527,7 @@ def test_a_student_file_cannot_stand_in_for_numpy_or_the_engine():
 ORPHAN_SCRIPT = """
 import os, sys, threading, time
 from pathlib import Path
-from gradekit.sandbox import Sandbox
+from gradekit.sandbox.controller import Sandbox
 box = Sandbox(Path(sys.argv[1]))
 box.wait_ready()
 print(box.pid, flush=True)

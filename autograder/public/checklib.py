@@ -10,8 +10,8 @@ import weakref
 
 import numpy as np
 
-from gradekit.checks import CheckFailed, describe, expect_array, expect_scalar
-from gradekit.sandbox import StudentException, StudentTimeout
+from gradekit.grading.checks import CheckFailed, describe, expect_array, expect_scalar
+from gradekit.sandbox.controller import StudentException, StudentTimeout
 from numerics import compare, numeric_gradient, rel_error
 
 LAYERS = "cs231n.layers."

@@ -8,7 +8,7 @@ import functools
 
 import numpy as np
 
-from gradekit.checks import CheckFailed, rel_error
+from gradekit.grading.checks import CheckFailed, rel_error
 
 
 def scaled_error(x, y, floor: float = 1e-12) -> float:

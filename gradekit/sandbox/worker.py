@@ -1,6 +1,6 @@
 """The sandboxed worker: the only process that runs student code.
 
-Started by :mod:`gradekit.sandbox` as ``python -I -S -c BOOTSTRAP``; it applies its
+Started by :mod:`gradekit.sandbox.controller` as ``python -I -S -c BOOTSTRAP``; it applies its
 resource limits, preloads numpy, says it is ready, then serves requests one at a time
 over its two protocol pipes. Everything here runs alongside student code, so nothing it
 says is trusted by the controller.
@@ -20,7 +20,8 @@ import traceback
 from types import ModuleType
 from typing import Any
 
-from gradekit import protocol
+from gradekit.sandbox import protocol
+from gradekit.sandbox.allocator import steady_malloc
 
 MAX_TRACEBACK_FRAMES = 12
 MAX_TEXT = 4000
@@ -203,22 +204,6 @@ def _redirect_output() -> None:
                                   errors="backslashreplace", write_through=True)
         setattr(sys, name, stream)
         setattr(sys, f"__{name}__", stream)
-
-
-def steady_malloc() -> None:
-    """Keep freed memory mapped (glibc), so timing is not page faults on fresh arrays.
-
-    A short-lived process otherwise maps and unmaps every large temporary array, which
-    makes the same numpy code several times slower than in a warmed-up process.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None)
-        libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD: large blocks from the heap
-        libc.mallopt(-1, 64 << 20)   # M_TRIM_THRESHOLD: do not give it back eagerly
-    except (OSError, AttributeError):
-        pass
 
 
 def die_with_parent(parent: int) -> None:

@@ -44,8 +44,8 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: building a release needs nbformat, which `gradekit check` must not.
-    from gradekit.release import Release, check_notebooks, plan_dist, print_summary
-    from gradekit.release import write_dist, write_template
+    from gradekit.release.builder import Release, check_notebooks, plan_dist, print_summary
+    from gradekit.release.builder import write_dist, write_template
 
     began = time.monotonic()
     assignment = load_assignment(args.config)

@@ -22,9 +22,9 @@ from typing import Callable
 
 from gradekit.config import Assignment, GradingConfig
 from gradekit.errors import UserError
-from gradekit.results import CheckResult, GradeResult, write_results
+from gradekit.grading.results import CheckResult, GradeResult, write_results
 
-_ENGINE_DIR = Path(__file__).resolve().parent
+_ENGINE_DIR = Path(__file__).resolve().parent.parent
 
 
 def grade_submission(submission: Path, assignment: Assignment, *,
@@ -37,7 +37,7 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     ``public_only`` runs the public checks only and needs no reference. ``on_result`` is
     called with each check's result as soon as it is known.
     """
-    from gradekit.worker import steady_malloc
+    from gradekit.sandbox.allocator import steady_malloc
 
     started = time.perf_counter()
     steady_malloc()  # the controller times reference code: same allocator as the worker
@@ -71,8 +71,8 @@ def _grading(assignment: Assignment) -> GradingConfig:
 def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, seed: int,
            public_only: bool, on_result: Callable[[CheckResult], None] | None) -> GradeResult:
     # Imported here so that `gradekit --help` and the release commands stay light.
-    from gradekit.intake import copy_support, take_in
-    from gradekit.sandbox import Limits, Sandbox
+    from gradekit.grading.intake import copy_support, take_in
+    from gradekit.sandbox.controller import Limits, Sandbox
 
     paths = _check_paths(grading, public_only)
     limits = Limits.from_table(_sandbox_table(assignment), f"{assignment.path}: grading.sandbox")
@@ -125,7 +125,7 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
                 on_result: Callable[[CheckResult], None] | None):  # type: ignore[no-untyped-def]
     import pytest
 
-    from gradekit.checks import GradingPlugin
+    from gradekit.grading.checks import GradingPlugin
 
     plugin = GradingPlugin(
         sandbox=sandbox, seed=seed, present=present, submit=grading.submit,  # type: ignore[arg-type]
@@ -216,7 +216,7 @@ def _open_to_all(root: Path) -> None:
 
 def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]:
     """Every check the check files declare (read without importing them), scored 0."""
-    from gradekit.checks import scan_file
+    from gradekit.grading.checks import scan_file
 
     grading = assignment.grading
     if grading is None:

@@ -1,7 +1,11 @@
-"""The ``gradekit`` command: one sub-command per job, each defined in its own module.
+"""The ``gradekit`` command line: argument parsing only, one module per command.
 
 A command module exposes ``add_command(subparsers) -> None``; the parser it adds sets
 ``func`` to a callable taking the parsed ``argparse.Namespace`` and returning an exit code.
+Command modules stay thin over the library and import it lazily, so ``--help`` is quick.
+This package is the only place in the engine that parses arguments; nothing imports it.
+A command whose module is absent (the student copy of the engine ships only the student
+commands) is simply not offered.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from gradekit import __version__
 from gradekit.errors import UserError
 
 COMMAND_MODULES = (
-    "gradekit.release_command",
-    "gradekit.grade_command",
-    "gradekit.collect",
+    "gradekit.cli.release",
+    "gradekit.cli.grade",
+    "gradekit.cli.check",
+    "gradekit.cli.collect",
 )
 
 
@@ -28,7 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gradekit {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(name).add_command(subparsers)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue  # not part of this copy of the engine
+        module.add_command(subparsers)
     return parser
 
 

@@ -1,7 +1,7 @@
 """Run student code in a separate, limited process and talk to it as plain data.
 
 The controller (the grader, trusted) never imports student code. A :class:`Sandbox`
-starts one worker process (``gradekit.worker``) that imports the student's modules and
+starts one worker process (``gradekit.sandbox.worker``) that imports the student's modules and
 calls what the checks ask for. The worker runs
 
 - as a dedicated unprivileged user when the grader runs as root (``gradekit-sandbox``, or
@@ -11,7 +11,7 @@ calls what the checks ask for. The worker runs
 - with a scrubbed environment, in its own session, with stdout/stderr captured;
 - under a wall-clock timeout per call, after which it is killed and restarted.
 
-Everything the worker says is decoded as hostile input (:mod:`gradekit.protocol`).
+Everything the worker says is decoded as hostile input (:mod:`gradekit.sandbox.protocol`).
 Root is exempt from ``RLIMIT_NPROC``: with the user switch disabled while running as root
 (tests only), threads are still caught at the end of a timed call, not prevented.
 """
@@ -36,13 +36,13 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from gradekit import protocol
+from gradekit.sandbox import protocol
 from gradekit.errors import UserError
-from gradekit.protocol import Remote
+from gradekit.sandbox.protocol import Remote
 
 DEFAULT_USER = "gradekit-sandbox"
 USER_ENV = "GRADEKIT_SANDBOX_USER"
-_ENGINE_DIR = Path(__file__).resolve().parent
+_ENGINE_DIR = Path(__file__).resolve().parent.parent
 _KEPT_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 _READABLE = select.POLLIN | select.POLLHUP | select.POLLERR
 _CHUNK = 1 << 16
@@ -59,7 +59,7 @@ def _boot(engine, paths, config):
     module = importlib.util.module_from_spec(spec)
     sys.modules["gradekit"] = module
     spec.loader.exec_module(module)
-    from gradekit.worker import main
+    from gradekit.sandbox.worker import main
     main(config)
 _boot(*sys.argv[1:4])
 """

@@ -11,7 +11,7 @@ Checks are pytest tests run by the controller (see docs/ARCHITECTURE.md, contrac
         expect_close(out, reference.module("pkg.mod").forward(x), name="out")
 
 :class:`GradingPlugin` is the pytest plugin behind the fixtures; the grading entry point
-(:mod:`gradekit.grading`) registers it.
+(:mod:`gradekit.grading.grade`) registers it.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
-from gradekit.results import VISIBILITIES, CheckResult
-from gradekit.sandbox import Sandbox, SandboxError, StudentError
+from gradekit.grading.results import VISIBILITIES, CheckResult
+from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError
 
 INTERNAL = ("internal error in check: the grader itself failed here, not your code "
             "(the course staff can see the details)")

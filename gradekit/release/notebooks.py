@@ -24,7 +24,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from gradekit.errors import UserError
-from gradekit.markers import check_parses, strip_regions
+from gradekit.release.markers import check_parses, strip_regions
 
 SOLUTION_TAG = "solution"
 SOLUTION_ONLY_TAG = "solution-only"

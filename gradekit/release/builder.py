@@ -24,8 +24,8 @@ from pathlib import Path
 from gradekit.config import Assignment, GradingConfig, ReleaseConfig, Variant
 from gradekit.config import read_toml
 from gradekit.errors import UserError
-from gradekit.markers import END, START, strip_python
-from gradekit.notebooks import (
+from gradekit.release.markers import END, START, strip_python
+from gradekit.release.notebooks import (
     CleanMetadata,
     ClearOutputs,
     EmbedImages,
@@ -39,11 +39,11 @@ from gradekit.notebooks import (
     notebook_bytes,
     read_notebook,
 )
-from gradekit.translate import TranslateCells, load_translations
+from gradekit.release.translate import TranslateCells, load_translations
 from gradekit.zips import File, Tree, differences, is_junk, read_file, read_tree, under
 from gradekit.zips import write_folder, write_zip
 
-ENGINE = Path(__file__).resolve().parent
+ENGINE = Path(__file__).resolve().parent.parent
 GRADESCOPE_SCRIPTS = ("setup.sh", "run_autograder")
 STUDENT_CONFIG = "assignment.toml"
 STUDENT_PUBLIC_CHECKS = "public_checks"
@@ -95,7 +95,7 @@ class Artefact:
 class Release:
     """The trees of one assignment's artefacts, built in memory from its sources."""
 
-    def __init__(self, assignment: Assignment, gradescope_dir: Path = ENGINE / "gradescope"):
+    def __init__(self, assignment: Assignment, gradescope_dir: Path = Path(__file__).resolve().parent / "gradescope"):
         if assignment.release is None or assignment.grading is None:
             raise UserError(f"{assignment.path}: a release needs [release] and [grading]")
         self.assignment = assignment
@@ -193,9 +193,14 @@ class Release:
         """The engine package's sources and data."""
         return read_tree(ENGINE)
 
+    @cached_property
+    def student_engine(self) -> Tree:
+        """The part of the engine students run: ``check``, ``collect``, the answers PDF."""
+        return {path: file for path, file in self.engine.items() if is_student_engine(path)}
+
     def student_zip_tree(self, variant: Variant) -> Tree:
-        """A student zip: the folder and the engine, under a folder named after the assignment."""
-        tree = self.student_tree(variant) | under("gradekit", self.engine)
+        """A student zip: the folder and the student engine, under the assignment's name."""
+        tree = self.student_tree(variant) | under("gradekit", self.student_engine)
         return under(self.assignment.name, tree)
 
     # ------------------------------------------------------------ instructor artefacts
@@ -259,6 +264,21 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
         ClearOutputs(),
         CleanMetadata(),
     ]
+
+
+# What students run, as paths inside the engine package: the student commands and what they
+# import (a test checks that these modules import nothing outside the list).
+STUDENT_ENGINE = (
+    "__init__.py", "__main__.py", "errors.py", "config.py", "zips.py",
+    "cli/__init__.py", "cli/progress.py", "cli/check.py", "cli/collect.py", "cli/pdf.py",
+    "sandbox/", "grading/", "student/",
+)
+
+
+def is_student_engine(path: str) -> bool:
+    """True for an engine file (path inside the package) that the student zip carries."""
+    return any(path == entry or (entry.endswith("/") and path.startswith(entry))
+               for entry in STUDENT_ENGINE)
 
 
 def engine_project_files() -> Tree:
