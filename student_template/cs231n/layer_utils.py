@@ -2,9 +2,11 @@
 
 Each ``*_forward`` returns ``(out, cache)`` and each ``*_backward`` takes
 ``(dout, cache)`` and returns the gradients of the chain's inputs, in order.
+The convolutional sandwiches use the vectorized layers of ``fast_layers``.
 """
 
 from .layers import *
+from .fast_layers import *
 
 
 def affine_relu_forward(x, w, b):
@@ -67,7 +69,7 @@ def conv_relu_forward(x, w, b, conv_param):
     - out: shape (N, F, H', W')
     - cache: (conv cache, relu cache)
     """
-    a, conv_cache = conv_forward_naive(x, w, b, conv_param)
+    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
     out, relu_cache = relu_forward(a)
     return out, (conv_cache, relu_cache)
 
@@ -83,7 +85,7 @@ def conv_relu_backward(dout, cache):
     """
     conv_cache, relu_cache = cache
     da = relu_backward(dout, relu_cache)
-    return conv_backward_naive(da, conv_cache)
+    return conv_backward_fast(da, conv_cache)
 
 
 def conv_bn_relu_forward(x, w, b, gamma, beta, conv_param, bn_param):
@@ -99,7 +101,7 @@ def conv_bn_relu_forward(x, w, b, gamma, beta, conv_param, bn_param):
     - out: shape (N, F, H', W')
     - cache: (conv cache, batchnorm cache, relu cache)
     """
-    a, conv_cache = conv_forward_naive(x, w, b, conv_param)
+    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
     an, bn_cache = spatial_batchnorm_forward(a, gamma, beta, bn_param)
     out, relu_cache = relu_forward(an)
     return out, (conv_cache, bn_cache, relu_cache)
@@ -118,7 +120,7 @@ def conv_bn_relu_backward(dout, cache):
     conv_cache, bn_cache, relu_cache = cache
     dan = relu_backward(dout, relu_cache)
     da, dgamma, dbeta = spatial_batchnorm_backward(dan, bn_cache)
-    dx, dw, db = conv_backward_naive(da, conv_cache)
+    dx, dw, db = conv_backward_fast(da, conv_cache)
     return dx, dw, db, dgamma, dbeta
 
 
@@ -134,9 +136,9 @@ def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
     - out: the pooled output, shape (N, F, H'', W'')
     - cache: (conv cache, relu cache, pool cache)
     """
-    a, conv_cache = conv_forward_naive(x, w, b, conv_param)
+    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
     s, relu_cache = relu_forward(a)
-    out, pool_cache = max_pool_forward_naive(s, pool_param)
+    out, pool_cache = max_pool_forward_fast(s, pool_param)
     return out, (conv_cache, relu_cache, pool_cache)
 
 
@@ -150,6 +152,6 @@ def conv_relu_pool_backward(dout, cache):
     Returns a tuple of dx (N, C, H, W), dw (F, C, HH, WW), db (F,).
     """
     conv_cache, relu_cache, pool_cache = cache
-    ds = max_pool_backward_naive(dout, pool_cache)
+    ds = max_pool_backward_fast(dout, pool_cache)
     da = relu_backward(ds, relu_cache)
-    return conv_backward_naive(da, conv_cache)
+    return conv_backward_fast(da, conv_cache)
