@@ -10,6 +10,7 @@ checks, the reference nor the results, and that each trick costs only its own ch
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import stat
@@ -22,6 +23,8 @@ import pytest
 
 from results_validation import validate
 
+# What reaching for the grader's files gets: denied, or (confined) not there at all.
+UNREACHABLE = "PermissionError|FileNotFoundError|Read-only file system"
 REPO = Path(__file__).resolve().parents[1]
 TOY = Path(__file__).parent / "fixtures" / "toy_assignment"
 SCRIPTS = REPO / "gradekit" / "release" / "gradescope"
@@ -185,10 +188,10 @@ def softmax(x):
 @pytest.mark.skipif(os.geteuid() != 0, reason="the Gradescope flow runs as root")
 @pytest.mark.parametrize("ops,stats,fails,reasons", [
     pytest.param(HOSTILE_OPS, "", {"0.1", "1.1", "1.2", "1.3", "1.4", "1.5"}, {
-        "0.1": "PermissionError", "1.1": "PermissionError", "1.2": "timed out after 2 s",
+        "0.1": UNREACHABLE, "1.1": UNREACHABLE, "1.2": "timed out after 2 s",
         "1.3": "not plain data", "1.4": "crashed", "1.5": "BlockingIOError"}, id="ops"),
     pytest.param("", HOSTILE_STATS, {"0.2", "2.1", "2.2"}, {
-        "0.2": "PermissionError", "2.1": "PermissionError", "2.2": "more than"}, id="stats"),
+        "0.2": UNREACHABLE, "2.1": UNREACHABLE, "2.2": "more than"}, id="stats"),
     pytest.param(SNEAKY_OPS, "", {"0.1", "1.1", "1.2", "1.3"}, {
         "0.1": "list", "1.1": "list", "1.2": "file descriptors it does not own", "1.3": "NaN"},
         id="sneaky"),

@@ -206,8 +206,13 @@ def _redirect_output() -> None:
         setattr(sys, f"__{name}__", stream)
 
 
-def die_with_parent(parent: int) -> None:
-    """Be killed when the controller goes away (PR_SET_PDEATHSIG), even mid-loop."""
+def die_with_parent(parent: int | None) -> None:
+    """Be killed when the controller goes away (PR_SET_PDEATHSIG), even mid-loop.
+
+    ``parent`` None: confined by bubblewrap, whose own init ends the worker with it.
+    """
+    if parent is None:
+        return
     try:
         import ctypes
 

@@ -1,0 +1,287 @@
+"""Sandbox slots: one per concurrent grade, each with its own account and folders.
+
+A slot is held by an exclusive lock for the length of a grade. Under a parent folder only
+the grader owns (mode 0711: others may pass through, not list), slot N has ``code``,
+``scratch`` and ``home`` folders owned by its account alone (0700). Before a slot is used
+and after it is released, every process of its account is killed and every file the
+account left in the shared temporary folders, POSIX and SysV shared memory is removed; a
+slot that stays dirty is refused.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gradekit.sandbox import accounts
+from gradekit.sandbox.errors import SandboxError
+
+SLOTS_ENV = "GRADEKIT_SLOTS"
+PARENT_ENV = "GRADEKIT_SLOT_ROOT"
+SHARED_TEMP = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue")
+_MAX_SCAN = 50_000
+
+
+def slot_parent() -> Path:
+    """The grader's own folder that holds every slot (created 0711, checked)."""
+    given = os.environ.get(PARENT_ENV)
+    if given:
+        parent = Path(given)
+    elif os.geteuid() == 0:
+        parent = Path("/run/gradekit" if os.path.isdir("/run") else "/var/tmp/gradekit-slots")
+    else:
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        parent = Path(runtime) / "gradekit" if runtime and os.path.isdir(runtime) else \
+            Path(f"/tmp/gradekit-{os.getuid()}")
+    try:
+        parent.mkdir(mode=0o711, parents=True, exist_ok=True)
+        info = os.lstat(parent)
+    except OSError as error:
+        raise SandboxError(f"cannot make the sandbox folder {parent}: {error}") from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        raise SandboxError(f"{parent} is not a folder of this user's own; remove it or set "
+                           f"${PARENT_ENV} to another place")
+    os.chmod(parent, 0o711)
+    return parent
+
+
+def max_slots() -> int:
+    """How many slots may exist at once (``$GRADEKIT_SLOTS``, default 4 per CPU)."""
+    given = os.environ.get(SLOTS_ENV, "")
+    count = int(given) if given.isdigit() and int(given) > 0 else 4 * (os.cpu_count() or 1)
+    limit = accounts.slot_count_limit()
+    return min(count, limit) if limit is not None else count
+
+
+@dataclass
+class Slot:
+    """One held slot: its number, account (None when the grader is not root) and folders."""
+
+    number: int
+    root: Path
+    account: pwd.struct_passwd | None
+    lock_fd: int
+    leftovers: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> Path:
+        return self.root / "code"
+
+    @property
+    def scratch(self) -> Path:
+        return self.root / "scratch"
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def uid(self) -> int | None:
+        return None if self.account is None else self.account.pw_uid
+
+    def prepare(self) -> None:
+        """Empty folders owned by the account, 0700."""
+        self.root.mkdir(mode=0o711, exist_ok=True)
+        os.chmod(self.root, 0o711)
+        for folder in (self.code, self.scratch, self.home):
+            _remove_tree(folder)
+            folder.mkdir(mode=0o700)
+            if self.account is not None:
+                os.chown(folder, self.account.pw_uid, self.account.pw_gid)
+
+    def hand_over(self) -> None:
+        """Let the account read the files placed in ``code``, not change them: folders
+        are its own (0700), files stay the grader's (0644, reachable only through them)."""
+        for folder, dirs, files in os.walk(self.code):
+            for name in dirs:
+                path = os.path.join(folder, name)
+                if self.account is not None:
+                    os.lchown(path, self.account.pw_uid, self.account.pw_gid)
+                os.chmod(path, 0o700)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o644)
+
+    def clean(self) -> list[str]:
+        """Kill the account's processes and remove its files; what could not be removed."""
+        left: list[str] = []
+        if self.uid is not None:
+            left += kill_processes(self.uid)
+            left += remove_files(self.uid)
+            left += remove_ipc(self.uid)
+        for folder in (self.code, self.scratch, self.home):
+            _remove_tree(folder)
+            if folder.exists():
+                left.append(f"{folder} could not be removed")
+        return left
+
+    def release(self) -> None:
+        """Clean up and unlock."""
+        try:
+            self.leftovers = self.clean()
+        finally:
+            os.close(self.lock_fd)
+
+
+def acquire_slot(confined_accounts: bool, wait: float = 600.0) -> Slot:
+    """Lock a free, clean slot (waiting up to ``wait`` seconds for one to be free).
+
+    ``confined_accounts``: give the slot its own account (the grader is root).
+    """
+    parent = slot_parent()
+    deadline = time.monotonic() + wait
+    dirty: list[str] = []
+    while True:
+        for number in range(1, max_slots() + 1):
+            lock_path = parent / f"slot-{number}.lock"
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            account = accounts.account(number) if confined_accounts else None
+            slot = Slot(number, parent / f"slot-{number}", account, fd)
+            left = slot.clean()  # whatever an earlier, killed grade left behind
+            if left:
+                dirty.append(f"slot {number}: " + "; ".join(left[:3]))
+                os.close(fd)
+                continue
+            slot.prepare()
+            return slot
+        if dirty and len(dirty) >= max_slots():
+            raise SandboxError("every sandbox slot is dirty and cannot be cleaned: "
+                               + " | ".join(dirty[:3]))
+        if time.monotonic() > deadline:
+            raise SandboxError(f"no sandbox slot became free within {wait:g} s "
+                               f"({max_slots()} slots; set ${SLOTS_ENV} for more)")
+        dirty.clear()
+        time.sleep(0.2)
+
+
+# ---------------------------------------------------------------- cleaning an account
+def account_processes(uid: int) -> list[int]:
+    """Processes whose real, effective or saved uid is ``uid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Uid:"):
+                        if uid in {int(x) for x in line.split()[1:4]}:
+                            found.append(int(entry))
+                        break
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def kill_processes(uid: int) -> list[str]:
+    """SIGKILL every process of ``uid`` (stopped and re-parented ones too) until none is left."""
+    for _ in range(100):
+        pids = account_processes(uid)
+        if not pids:
+            return []
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+    return [f"processes {account_processes(uid)[:5]} of uid {uid} survive SIGKILL"]
+
+
+def remove_files(uid: int, roots: tuple[str, ...] = SHARED_TEMP) -> list[str]:
+    """Remove what ``uid`` owns in the shared temporary folders (never following links).
+
+    Only folders others may write to are searched: the account can have created files
+    nowhere else (its own folders are removed whole).
+    """
+    left: list[str] = []
+    seen = 0
+    for root in roots:
+        if not os.path.isdir(root) or os.path.islink(root):
+            continue
+        for folder, dirs, files in os.walk(root, topdown=True):
+            seen += len(dirs) + len(files)
+            if seen > _MAX_SCAN:
+                return left  # a huge shared folder: what was searched is clean
+            descend = []
+            for name in dirs + files:
+                path = os.path.join(folder, name)
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    continue
+                if info.st_uid == uid:
+                    _remove_tree(Path(path))
+                    if os.path.lexists(path):
+                        left.append(f"{path} could not be removed")
+                elif stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_IWOTH:
+                    descend.append(name)
+            dirs[:] = descend
+    return left
+
+
+def remove_ipc(uid: int) -> list[str]:
+    """Remove SysV shared memory segments, message queues and semaphores of ``uid``."""
+    left = []
+    for kind, flag in (("shm", "-m"), ("msg", "-q"), ("sem", "-s")):
+        for ident in _ipc_of(kind, uid):
+            subprocess.run(["ipcrm", flag, str(ident)], capture_output=True)
+        remaining = _ipc_of(kind, uid)
+        if remaining:
+            left.append(f"SysV {kind} {remaining[:5]} of uid {uid} remain")
+    return left
+
+
+def _ipc_of(kind: str, uid: int) -> list[int]:
+    try:
+        with open(f"/proc/sysvipc/{kind}") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    if not lines:
+        return []
+    names = lines[0].split()
+    found = []
+    for line in lines[1:]:
+        values = dict(zip(names, line.split()))
+        try:
+            if int(values.get("uid", -1)) == uid or int(values.get("cuid", -1)) == uid:
+                found.append(int(values["shmid" if kind == "shm" else
+                                       "msqid" if kind == "msg" else "semid"]))
+        except (KeyError, ValueError):
+            continue
+    return found
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove ``path`` whatever the modes inside it (the account may have made them 0)."""
+    if not os.path.lexists(path):
+        return
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.unlink(path)
+        return
+
+    def fix(function, target, _info):  # type: ignore[no-untyped-def]
+        try:
+            os.chmod(os.path.dirname(target), 0o700)
+            os.chmod(target, 0o700)
+        except OSError:
+            pass
+        try:
+            function(target)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=fix)
