@@ -120,18 +120,42 @@ def test_student_config_is_relative_to_the_student_folder(fixture_built) -> None
     assert "# Vector Norms" in readme and "- `vecops/norms.py`" in readme
 
 
-def test_variants_differ_only_in_the_notebook(fixture_built) -> None:
+def test_variants_differ_only_in_the_notebook_and_readme(fixture_built) -> None:
     _, zips = fixture_built
     local, cloud, french = (unzip(zips[f"VectorNorms-{v}.zip"]) for v in ("local", "cloud", "fr"))
-    notebook = "VectorNorms/Norms.ipynb"
+    notebook, readme = "VectorNorms/Norms.ipynb", "VectorNorms/README.md"
     for other in (cloud, french):
-        assert {p: f for p, f in other.items() if p != notebook} == {
-            p: f for p, f in local.items() if p != notebook
+        assert {p: f for p, f in other.items() if p != notebook and p != readme} == {
+            p: f for p, f in local.items() if p != notebook and p != readme
         }
+    assert cloud[readme] == local[readme], "without a readme key: the engine's README"
     cells = nbformat.reads(cloud[notebook].data.decode(), as_version=4).cells
     assert cells[0].id == "cloud-first-cell" and "sys.path.append" in cells[0].source
     french_cells = nbformat.reads(french[notebook].data.decode(), as_version=4).cells
     assert french_cells[0].source.startswith("# Normes de vecteurs")
+
+
+def test_a_variant_readme_is_its_template_filled_in(fixture_built) -> None:
+    _, zips = fixture_built
+    french = unzip(zips["VectorNorms-fr.zip"])["VectorNorms/README.md"].data.decode()
+    assert french.startswith("# Vector Norms (version 1.0)\n\nOuvrez `Norms.ipynb` dans le "
+                             "dossier `VectorNorms` et suivez-le")
+    assert f"    {START}\n" in french and "`public_checks/`" in french
+    assert french.endswith("rendez ces fichiers :\n\n- `Norms.ipynb`\n- `vecops/norms.py`\n")
+    local = unzip(zips["VectorNorms-local.zip"])["VectorNorms/README.md"].data.decode()
+    assert "## Check your work" in local and "Ouvrez" not in local
+
+
+def test_a_bad_variant_readme_is_a_clear_error(tmp_path: Path) -> None:
+    release = fixture_release(tmp_path / "a")
+    template = release.assignment.root / "assignment" / "readme" / "fr.md"
+    template.write_text("# {title} {folder}\n")
+    with pytest.raises(UserError, match=r"readme/fr\.md: not a README template: bad "
+                                        r"placeholder 'folder'"):
+        plan_dist(release)
+    template.unlink()
+    with pytest.raises(UserError, match=r"readme/fr\.md: readme of variant fr missing"):
+        plan_dist(release)
 
 
 def test_autograder_zip_mirrors_the_repository(fixture_built) -> None:
