@@ -7,8 +7,9 @@ import sys
 from google.colab import drive
 drive.mount('/content/drive')
 
-# TODO: enter the path of the unzipped assignment folder inside your Drive,
-# for example 'cs231n/assignments/batchnorm'.
+# TODO: enter the path of the assignment folder inside your Drive. The zip unpacks
+# to a folder named BatchNormalization; if you uploaded it into cs231n/assignments,
+# the path is 'cs231n/assignments/BatchNormalization'.
 FOLDERNAME = None
 assert FOLDERNAME is not None, '[!] Set FOLDERNAME to the assignment folder in your Drive.'
 

@@ -31,6 +31,8 @@ class Variant:
     translations: Path | None = None
     embed_images: bool = False
     """Put pictures linked from markdown inside the notebook (for hosts like Colab)."""
+    readme: Path | None = None
+    """The student README's template for this variant (default: the engine's English one)."""
 
 
 @dataclass(frozen=True)
@@ -153,12 +155,14 @@ def _read_release(reader: _Reader, root: Path) -> ReleaseConfig:
             raise reader.error(f"{where}.name {name!r} must be unique and fit in a file name")
         first_cell = reader.text(item, f"{where}.first_cell", "")
         translations = reader.text(item, f"{where}.translations", "")
+        readme = reader.text(item, f"{where}.readme", "")
         variants.append(
             Variant(
                 name=name,
                 first_cell=root / first_cell if first_cell else None,
                 translations=root / translations if translations else None,
                 embed_images=reader.flag(item, f"{where}.embed_images", False),
+                readme=root / readme if readme else None,
             )
         )
     if not variants:

@@ -1,8 +1,9 @@
 """Static checks of the assignment's notebook content (nothing is executed).
 
 Covers assignment/BatchNormalization.ipynb against ASSIGNMENT_SPEC.md section 3 and
-contract 2 of docs/ARCHITECTURE.md, the zh-CN translation, the Colab first cell and the
-computation-graph picture. Executing the notebook is `make notebook-check`'s job.
+contract 2 of docs/ARCHITECTURE.md, the zh-CN translation, the Colab first cell, the
+computation-graph picture and the hints students read in the docstrings and TODO banners
+of solutions/cs231n/layers.py. Executing the notebook is `make notebook-check`'s job.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = ROOT / "assignment"
 NOTEBOOK = ASSIGNMENT / "BatchNormalization.ipynb"
 ZH_CN = ASSIGNMENT / "i18n" / "zh-CN.toml"
+LAYERS = ROOT / "solutions" / "cs231n" / "layers.py"
 COLAB = ASSIGNMENT / "colab_setup.py"
 GRAPH = ASSIGNMENT / "batchnorm_graph.png"
 
@@ -477,10 +479,59 @@ def test_derivation_prompt_and_graph_picture(nb):
 
 # ----------------------------------------------------------------------------- zh-CN
 def test_zh_cn_has_only_contract_keys(zh):
-    assert set(zh) == {"answer_placeholder", "cells", "comments"}
-    assert CJK.search(zh["answer_placeholder"]) and "[FILL THIS IN]" in zh["answer_placeholder"]
+    assert set(zh) <= {"answer_placeholder", "cells", "comments", "strings"}
+    placeholder = zh["answer_placeholder"]
+    assert CJK.search(placeholder) and not re.search(r"[A-Za-z]", placeholder), \
+        f"the answer placeholder is not all Chinese: {placeholder!r}"
     for cell_id, entry in zh["cells"].items():
         assert set(entry) == {"source"}, f"cells.{cell_id}: keys {set(entry)}"
+
+
+def test_zh_cn_header_names_only_files_that_exist():
+    header = []
+    for line in ZH_CN.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    named = re.findall(r"[\w./-]+\.(?:py|md|toml|ipynb)\b", "\n".join(header))
+    assert named, "the header says which notebook this translates"
+    for name in named:
+        assert (ROOT / name).is_file(), f"the header of zh-CN.toml names {name}, which does not exist"
+
+
+def test_zh_cn_inline_questions_use_one_term(nb, zh):
+    for number, index in inline_questions(nb).items():
+        chinese = zh["cells"][nb.cells[index].id]["source"]
+        assert chinese.splitlines()[0] == f"## 随堂问题 {number}", chinese.splitlines()[0]
+    assert "课堂问题" not in ZH_CN.read_text(encoding="utf-8")
+
+
+def figure_texts(cell) -> list[str]:
+    """The string literals of a plotting cell that end up as text in a figure: titles,
+    labels, legends (a capital letter or a space; not keys like 'loss_history' or '-o')."""
+    found = []
+    for node in ast.walk(parse(cell)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if re.search(r"[A-Z ]", node.value):
+                found.append(node.value)
+    return found
+
+
+def test_zh_cn_translates_the_figure_text_of_the_plotting_cells(nb, zh):
+    strings = zh.get("strings", {})
+    plots = {cell.id: cell for cell in code_cells(nb) if "pdf-ignore-input" in tags(cell)}
+    assert len(plots) == 4
+    # Only plotting cells: code whose output the checks read keeps its English strings.
+    assert set(strings) <= set(plots), f"strings for non-plotting cells: {set(strings) - set(plots)}"
+    for cell_id, cell in plots.items():
+        texts = set(figure_texts(cell))
+        table = strings.get(cell_id, {})
+        assert not texts - set(table), f"strings.{cell_id}: untranslated {sorted(texts - set(table))}"
+        assert not set(table) - texts, f"strings.{cell_id}: stale {sorted(set(table) - texts)}"
+        for english, chinese in table.items():
+            assert CJK.search(chinese), f"strings.{cell_id}: {english!r} -> {chinese!r}"
+            assert re.findall(r"%\w", english) == re.findall(r"%\w", chinese), \
+                f"strings.{cell_id}: {english!r} -> {chinese!r} changes a format field"
 
 
 def test_zh_cn_translates_every_markdown_cell(nb, zh):
@@ -539,3 +590,83 @@ def test_colab_cell_mounts_drive_and_sets_up_the_folder(colab_source):
     assert download, "CIFAR-10 is fetched with cs231n/datasets/get_datasets.sh"
     guard = [n for n in ast.walk(tree) if isinstance(n, ast.If) and "cifar-10-batches-py" in ast.unparse(n.test)]
     assert guard, "the download runs only when the data is absent"
+
+
+def test_colab_example_folder_is_the_assignment_folder(colab_source):
+    with open(ASSIGNMENT / "assignment.toml", "rb") as f:
+        name = tomllib.load(f)["assignment"]["name"]
+    examples = re.findall(r"'([\w./ -]+)'", "\n".join(
+        line for line in colab_source.splitlines() if line.lstrip().startswith("#")))
+    assert examples, "the first cell gives an example FOLDERNAME"
+    for example in examples:
+        assert example.rsplit("/", 1)[-1] == name, \
+            f"example {example!r}: the student zips unpack to a folder named {name}"
+
+
+# ----------------------------------------------------------------------------- prose
+def test_intro_presents_internal_covariate_shift_as_a_hypothesis(cells, zh):
+    intro = cells["title"].source
+    assert "internal covariate shift" in intro.lower()
+    assert "hypothesis" in intro and "Santurkar" in intro
+    assert "arxiv.org/abs/1805.11604" in intro, "cites Santurkar et al. 2018"
+    assert "假设" in zh["cells"]["title"]["source"]
+
+
+def test_staged_backward_text_has_the_sum_over_branches_rule(cells, zh):
+    text = cells["bn-backward-md"].source
+    assert "Sum over branches" in text and "sum of the gradients" in text
+    assert "梯度之和" in zh["cells"]["bn-backward-md"]["source"]
+
+
+def test_bias_errors_before_a_norm_layer_are_explained(cells, zh):
+    text = cells["fc-bn-md"].source
+    assert "1e-8 or less for the biases" not in text
+    assert "`b1` and `b2`" in text and "exactly zero" in text and "rounding noise" in text
+    assert "舍入噪声" in zh["cells"]["fc-bn-md"]["source"]
+
+
+def test_batch_size_text_counts_the_updates(cells, zh):
+    num_train = assignments(cells["deep-net-train"])["num_train"][-1]
+    small, large = (assignments(cells["batch-size-train"])["batch_sizes"][-1][i] for i in (0, -1))
+    text = cells["batch-size-md"].source
+    assert f"{num_train} training images" in text
+    assert f"{num_train // small} updates with batch size {small}" in text
+    assert f"only {num_train // large} with batch size {large}" in text
+    ratio = {10: "ten"}[large // small]
+    assert f"{ratio} times as many updates" in text
+    chinese = zh["cells"]["batch-size-md"]["source"]
+    assert f"{num_train // small} 次更新" in chinese and "十倍" in chinese
+
+
+def test_layer_norm_intro_gets_recurrent_networks_right(cells, zh):
+    text = cells["ln-md"].source
+    assert "no natural batch" not in text
+    assert "Recurrent networks" in text and "every time step" in text
+    assert "时间步" in zh["cells"]["ln-md"]["source"]
+
+
+# ----------------------------------------------------------------------------- layers.py hints
+def student_function_text(name: str) -> str:
+    """What students see of a function of layers.py: its docstring and TODO banner."""
+    from gradekit.markers import strip_python
+
+    student = strip_python(LAYERS.read_text(encoding="utf-8"), LAYERS)
+    (function,) = [n for n in ast.parse(student).body
+                   if isinstance(n, ast.FunctionDef) and n.name == name]
+    return "\n".join(student.splitlines()[function.lineno - 1:function.end_lineno])
+
+
+def test_alt_backward_docstring_leaves_the_derivation_to_students():
+    text = student_function_text("batchnorm_backward_alt")
+    text = text.replace("dx, dgamma, dbeta = None, None, None", "")
+    assert not re.search(r"\bdx\s*=", text), "the closed form for dx is the exercise"
+    assert "sum_i" not in text and "xhat *" not in text
+    for shape in ("dx: shape (N, D)", "dgamma: shape (D,)", "dbeta: shape (D,)"):
+        assert shape in text
+    assert "gamma * dout" in text, "the notebook's hint: dL/dxhat = gamma * dout"
+
+
+def test_layernorm_backward_hint_names_the_transpose_and_dout_times_gamma():
+    text = student_function_text("layernorm_backward")
+    assert "dout * gamma" in text and "dxhat.T" in text and "xhat.T" in text
+    assert "(D, N)" in text and "transpose the result back" in text

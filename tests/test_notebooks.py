@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -158,7 +159,7 @@ def test_first_cell_goes_first_with_a_stable_id() -> None:
         student(steps=[InsertFirstCell("x", "intro")])
 
 
-def test_linked_pictures_are_embedded_as_attachments(tmp_path: Path) -> None:
+def test_linked_pictures_are_embedded_as_data_uris(tmp_path: Path) -> None:
     (tmp_path / "assignment").mkdir()
     (tmp_path / "assignment" / "graph.png").write_bytes(b"\x89PNG picture bytes")
     master = new_notebook(cells=[
@@ -167,10 +168,12 @@ def test_linked_pictures_are_embedded_as_attachments(tmp_path: Path) -> None:
     ])
     student = make_student_notebook(master, WHERE, [EmbedImages(tmp_path)])
     picture = student.cells[0]
-    assert picture.source == ("See ![the graph](attachment:graph.png) and "
-                              "![web](https://example.org/a.png).")
-    assert picture.attachments == {"graph.png": {"image/png": "iVBORyBwaWN0dXJlIGJ5dGVz"}}
-    assert "attachments" not in student.cells[1]
+    # Colab renders a data URI in the link, but not nbformat attachments.
+    assert picture.source == ("See ![the graph](data:image/png;base64,iVBORyBwaWN0dXJlIGJ5dGVz)"
+                              " and ![web](https://example.org/a.png).")
+    assert "attachments" not in picture and "attachments" not in student.cells[1]
+    again = make_student_notebook(student, WHERE, [EmbedImages(tmp_path)])
+    assert again.cells[0].source == picture.source, "an embedded picture stays as it is"
 
 
 def test_a_missing_picture_names_the_cell(tmp_path: Path) -> None:
@@ -254,11 +257,46 @@ def test_comments_inside_regions_and_symbol_lines_need_no_translation() -> None:
     assert by_id(translated(notebook=notebook))["work"].source.startswith("# ----\n")
 
 
+def with_plot(source: str) -> NotebookNode:
+    notebook = master()
+    notebook.cells.insert(2, cell("code", "plot", source))
+    return notebook
+
+
+def test_strings_of_the_named_code_cell_are_translated() -> None:
+    source = ("ax.set_title('Sum')\nax.set_xlabel(\"It's x\")\nax.set_ylabel('Sum of v')\n"
+              "key = 'Sum '\nprint(f'Sum', b'Sum', r'Sum\\n')")
+    notebook = with_plot(source)
+    notebook.cells[1].source += "\nprint('Sum')"
+    strings = {"plot": {"Sum": "Somme", "It's x": "C'est x", "Sum of v": "l'addition de v"}}
+    cells = by_id(translated(replace(FRENCH, strings=strings), notebook))
+    assert cells["plot"].source == (
+        "ax.set_title('Somme')\nax.set_xlabel(\"C'est x\")\nax.set_ylabel(\"l'addition de v\")\n"
+        "key = 'Sum '\nprint(f'Sum', b'Sum', r'Sum\\n')"
+    ), "only plain literals equal to a key change; quotes stay valid"
+    assert cells["work"].source.endswith("\nprint('Sum')"), "other cells keep their strings"
+    assert "Somme" not in cells["run"].source
+
+
+def test_a_string_the_cell_does_not_hold_is_an_error() -> None:
+    strings = {"plot": {"Sum": "Somme", "Total": "Total"}}
+    with pytest.raises(UserError, match=r"strings\.plot: cell plot of Lesson\.ipynb has no "
+                                        r"string literal 'Total'$"):
+        translated(replace(FRENCH, strings=strings), with_plot("title = 'Sum'"))
+    with pytest.raises(UserError, match=r"strings\.intro: cell intro .* is not a code cell"):
+        translated(replace(FRENCH, strings={"intro": {"Lesson": "Leçon"}}))
+
+
 def test_translation_file_is_type_checked(tmp_path: Path) -> None:
     path = tmp_path / "fr.toml"
     path.write_text('answer_placeholder = "A"\n[cells.intro]\nsource = "B"\n')
     path.write_text(path.read_text() + '[comments]\n"# c" = "# d"\n')
     assert load_translations(path) == Translations(path, "A", {"intro": "B"}, {"# c": "# d"})
+    path.write_text(path.read_text() + '[strings.plot]\n"Sum" = "Somme"\n')
+    assert load_translations(path).strings == {"plot": {"Sum": "Somme"}}
+    path.write_text('answer_placeholder = "A"\n[strings]\nplot = "Somme"\n')
+    with pytest.raises(UserError, match=r"fr\.toml: strings\.plot must be a table of strings"):
+        load_translations(path)
     path.write_text('answer_placeholder = "A"\n[cells.intro]\ntext = "B"\n')
     with pytest.raises(UserError, match=r"fr\.toml: cells\.intro\.source must be a string"):
         load_translations(path)

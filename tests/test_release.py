@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import base64
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +28,7 @@ from gradekit.release.builder import (
     write_dist,
     write_template,
 )
+from gradekit.translate import comment_free_code, load_translations
 from gradekit.zips import File, Tree, read_tree, write_folder, write_zip
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release"
@@ -126,18 +130,42 @@ def test_student_config_is_relative_to_the_student_folder(fixture_built) -> None
     assert "# Vector Norms" in readme and "- `vecops/norms.py`" in readme
 
 
-def test_variants_differ_only_in_the_notebook(fixture_built) -> None:
+def test_variants_differ_only_in_the_notebook_and_readme(fixture_built) -> None:
     _, zips = fixture_built
     local, cloud, french = (unzip(zips[f"VectorNorms-{v}.zip"]) for v in ("local", "cloud", "fr"))
-    notebook = "VectorNorms/Norms.ipynb"
+    notebook, readme = "VectorNorms/Norms.ipynb", "VectorNorms/README.md"
     for other in (cloud, french):
-        assert {p: f for p, f in other.items() if p != notebook} == {
-            p: f for p, f in local.items() if p != notebook
+        assert {p: f for p, f in other.items() if p != notebook and p != readme} == {
+            p: f for p, f in local.items() if p != notebook and p != readme
         }
+    assert cloud[readme] == local[readme], "without a readme key: the engine's README"
     cells = nbformat.reads(cloud[notebook].data.decode(), as_version=4).cells
     assert cells[0].id == "cloud-first-cell" and "sys.path.append" in cells[0].source
     french_cells = nbformat.reads(french[notebook].data.decode(), as_version=4).cells
     assert french_cells[0].source.startswith("# Normes de vecteurs")
+
+
+def test_a_variant_readme_is_its_template_filled_in(fixture_built) -> None:
+    _, zips = fixture_built
+    french = unzip(zips["VectorNorms-fr.zip"])["VectorNorms/README.md"].data.decode()
+    assert french.startswith("# Vector Norms (version 1.0)\n\nOuvrez `Norms.ipynb` dans le "
+                             "dossier `VectorNorms` et suivez-le")
+    assert f"    {START}\n" in french and "`public_checks/`" in french
+    assert french.endswith("rendez ces fichiers :\n\n- `Norms.ipynb`\n- `vecops/norms.py`\n")
+    local = unzip(zips["VectorNorms-local.zip"])["VectorNorms/README.md"].data.decode()
+    assert "## Check your work" in local and "Ouvrez" not in local
+
+
+def test_a_bad_variant_readme_is_a_clear_error(tmp_path: Path) -> None:
+    release = fixture_release(tmp_path / "a")
+    template = release.assignment.root / "assignment" / "readme" / "fr.md"
+    template.write_text("# {title} {folder}\n")
+    with pytest.raises(UserError, match=r"readme/fr\.md: not a README template: bad "
+                                        r"placeholder 'folder'"):
+        plan_dist(release)
+    template.unlink()
+    with pytest.raises(UserError, match=r"readme/fr\.md: readme of variant fr missing"):
+        plan_dist(release)
 
 
 def test_autograder_zip_mirrors_the_repository(fixture_built) -> None:
@@ -374,6 +402,94 @@ def test_real_jupyter_zip_imports_and_opens(tmp_path: Path) -> None:
         for path, file in release.student_zip_tree(release.config.variants[0]).items():
             archive.writestr(path, file.data)
     check_unzipped_student_folder(release, buffer.getvalue(), tmp_path)
+
+
+def real_zip_texts(release: Release, path: str) -> dict[str, str]:
+    """The text of ``path`` (relative to the student folder) in every variant's zip."""
+    name = release.assignment.name
+    return {
+        variant.name: release.student_zip_tree(variant)[f"{name}/{path}"].data.decode()
+        for variant in release.config.variants
+    }
+
+
+def test_each_real_zip_has_a_readme_in_its_language_for_its_setup() -> None:
+    release = real_release()
+    name, grading = release.assignment.name, release.grading
+    readmes = real_zip_texts(release, "README.md")
+    assert set(readmes) == {"jupyter", "colab", "zh-CN"}
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for variant, text in readmes.items():
+        assert not re.search(r"\{\w*\}", text), f"{variant}: a placeholder is left in its README"
+        assert all(f"- `{path}`" in text for path in grading.submit), variant
+        assert "python -m gradekit check" in text and "python -m gradekit collect" in text
+        assert f"`{name}_submission.zip`" in text, variant
+    jupyter, colab, chinese = readmes["jupyter"], readmes["colab"], readmes["zh-CN"]
+    assert not cjk.search(jupyter) and not cjk.search(colab)
+    assert "jupyter lab" in jupyter and "bash get_datasets.sh" in jupyter
+    assert "Drive" not in jupyter and "Colab" not in jupyter
+    assert "Google Drive" in colab and "`FOLDERNAME`" in colab and "!python -m gradekit check" in colab
+    assert f"folder named `{name}`" in colab and f"'cs231n/assignments/{name}'" in colab
+    assert len(cjk.findall(chinese)) > 300, "the zh-CN README is written in Chinese"
+    assert "jupyter lab" in chinese and "bash get_datasets.sh" in chinese
+    assert "Drive" not in chinese and "随堂问题" in chinese
+
+
+def test_real_colab_folder_name_is_the_folder_its_zip_unpacks_to() -> None:
+    release = real_release()
+    colab = next(v for v in release.config.variants if v.name == "colab")
+    tree = release.student_zip_tree(colab)
+    roots = {path.split("/", 1)[0] for path in tree}
+    assert roots == {release.assignment.name}
+    notebook = nbformat.reads(tree[f"{release.assignment.name}/BatchNormalization.ipynb"]
+                              .data.decode(), as_version=4)
+    assert f"'cs231n/assignments/{release.assignment.name}'" in notebook.cells[0].source
+
+
+def test_real_colab_notebook_shows_the_picture_inline() -> None:
+    release = real_release()
+    picture = base64.b64encode((REPO / "assignment" / "batchnorm_graph.png").read_bytes())
+    notebooks = real_zip_texts(release, "BatchNormalization.ipynb")
+    for variant, text in notebooks.items():
+        markdown = [c.source for c in nbformat.reads(text, as_version=4).cells
+                    if c.cell_type == "markdown"]
+        if variant == "colab":
+            inline = f"](data:image/png;base64,{picture.decode()})"
+            assert sum(inline in source for source in markdown) == 1
+            assert "attachment" not in text and "batchnorm_graph.png)" not in text
+        else:
+            assert sum("](batchnorm_graph.png)" in source for source in markdown) == 1, variant
+            assert "data:image" not in text, variant
+
+
+def test_real_zh_cn_code_differs_only_in_comments_and_figure_strings() -> None:
+    release = real_release()
+    variants = {v.name: v for v in release.config.variants}
+    assert variants["zh-CN"].translations is not None
+    strings = load_translations(variants["zh-CN"].translations).strings
+    english, chinese = (
+        nbformat.reads(text, as_version=4).cells
+        for name, text in real_zip_texts(release, "BatchNormalization.ipynb").items()
+        if name in ("jupyter", "zh-CN")
+    )
+    changed = set()
+    for mine, theirs in zip(english, chinese, strict=True):
+        if mine.cell_type != "code" or comment_free_code(mine.source) == comment_free_code(
+            theirs.source
+        ):
+            continue
+        changed.add(mine.id)
+        assert mine.id in strings, f"cell {mine.id}: code changed without a [strings] entry"
+        assert _without_strings(mine.source) == _without_strings(theirs.source), mine.id
+    assert changed == set(strings), "every [strings] cell is translated"
+
+
+def _without_strings(source: str) -> str:
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = ""
+    return ast.dump(tree)
 
 
 # ---------------------------------------------------------------- the leak scanner

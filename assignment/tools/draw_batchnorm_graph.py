@@ -5,7 +5,8 @@ The picture shows the forward pass for one feature (one column of the input):
     x -> mu, x -> v, mu -> v, v -> sigma, (x, mu, sigma) -> y, (y, gamma, beta) -> out
 
 Run from anywhere:  .venv/bin/python assignment/tools/draw_batchnorm_graph.py
-The PNG is committed; keep it small (a few tens of KB at most).
+The PNG is committed; keep it small (a few tens of KB at most). It holds no words, only
+formulas, so every language variant can show it; what it shows is said in the notebook.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ EDGES = [
 def main() -> None:
     fig, ax = plt.subplots(figsize=(8.0, 3.4), dpi=100)
     ax.set_xlim(-0.7, 12.2)
-    ax.set_ylim(-2.9, 2.8)
+    ax.set_ylim(-2.4, 2.8)
     ax.set_aspect("equal")
     ax.axis("off")
 
@@ -80,15 +81,6 @@ def main() -> None:
             )
         )
 
-    ax.text(
-        5.6,
-        -2.65,
-        "Forward pass for one feature. Backpropagation follows every arrow in reverse.",
-        ha="center",
-        va="center",
-        fontsize=9,
-        color="#555555",
-    )
     fig.savefig(OUTPUT, dpi=100, bbox_inches="tight", pad_inches=0.05)
     print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)")
 

@@ -4,7 +4,8 @@ From ``[release]`` and ``[grading]`` of ``assignment.toml`` it builds, in memory
 
 - the student folder of each variant: the package files stripped of their solutions
   (``student_files`` under ``solution_root``), the notebooks made student copies, the
-  ``extra_files``, a student ``assignment.toml``, ``public_checks/`` and a ``README.md``;
+  ``extra_files``, a student ``assignment.toml``, ``public_checks/`` and a ``README.md``
+  (from the variant's own ``readme`` template when it names one);
 - ``template_dir``: the first variant's student folder, committed to the repository;
 - ``dist/<name>-<variant>.zip``: a student folder plus a copy of the engine, under ``<name>/``;
 - ``dist/<name>-solutions.zip``: the package unstripped, the master notebooks, extra files;
@@ -138,11 +139,10 @@ class Release:
 
     @cached_property
     def student_base(self) -> Tree:
-        """Everything of a student folder except the notebooks."""
+        """Everything of a student folder except the notebooks and the README."""
         tree = {relative: self._strip(relative, file) for relative, file in self.package.items()}
         tree.update(self.extra_files)
         tree[STUDENT_CONFIG] = File(student_config(self.assignment).encode())
-        tree["README.md"] = File(student_readme(self.assignment).encode())
         public_checks = self.folder(self.grading.public_checks, "grading.public_checks")
         tree.update(under(STUDENT_PUBLIC_CHECKS, public_checks))
         return tree
@@ -178,6 +178,7 @@ class Release:
         """The student folder of ``variant``."""
         transforms = variant_transforms(variant, self.config, self.assignment.root)
         tree = dict(self.student_base)
+        tree["README.md"] = File(student_readme(self.assignment, variant).encode())
         for path, master in self.masters.items():
             student = make_student_notebook(master, Path(self.shown(path)), transforms)
             tree[path.name] = File(notebook_bytes(student))
@@ -310,20 +311,37 @@ def student_config(assignment: Assignment) -> str:
     )
 
 
-def student_readme(assignment: Assignment) -> str:
-    """The student folder's ``README.md``, from :data:`README_TEMPLATE`."""
+def student_readme(assignment: Assignment, variant: Variant | None = None) -> str:
+    """The student folder's ``README.md``.
+
+    The template is the variant's ``readme`` file if it has one, else
+    :data:`README_TEMPLATE`. Its placeholders are filled in: ``{title}``, ``{version}``,
+    ``{name}`` (the folder a student zip unpacks to), ``{notebooks}``, ``{start}`` and
+    ``{end}`` (the marker lines), ``{public_checks}``, ``{submit}`` (a list of the files
+    to hand in) and ``{also}`` (English sentences naming ``hand_in_also``). Write ``{{``
+    and ``}}`` for literal braces.
+    """
     assert assignment.release is not None and assignment.grading is not None
+    template, where = README_TEMPLATE, "README_TEMPLATE"
+    if variant is not None and variant.readme is not None:
+        if not variant.readme.is_file():
+            raise UserError(f"{variant.readme}: readme of variant {variant.name} missing")
+        template, where = variant.readme.read_text(encoding="utf-8"), str(variant.readme)
     notebooks = ", ".join(f"`{path.name}`" for path in assignment.release.notebooks)
-    return README_TEMPLATE.format(
-        title=assignment.title,
-        version=assignment.version,
-        notebooks=notebooks or "the files",
-        start=START,
-        end=END,
-        public_checks=STUDENT_PUBLIC_CHECKS,
-        submit="\n".join(f"- `{name}`" for name in assignment.grading.submit),
-        also="".join(f"\n\nAlso hand in {item}." for item in assignment.grading.hand_in_also),
-    )
+    try:
+        return template.format(
+            title=assignment.title,
+            version=assignment.version,
+            name=assignment.name,
+            notebooks=notebooks or "the files",
+            start=START,
+            end=END,
+            public_checks=STUDENT_PUBLIC_CHECKS,
+            submit="\n".join(f"- `{name}`" for name in assignment.grading.submit),
+            also="".join(f"\n\nAlso hand in {item}." for item in assignment.grading.hand_in_also),
+        )
+    except (KeyError, IndexError, ValueError) as error:
+        raise UserError(f"{where}: not a README template: bad placeholder {error}") from None
 
 
 def _toml(text: str) -> str:

@@ -129,10 +129,12 @@ class ReplaceAnswers:
 
 
 class EmbedImages:
-    """Carry the pictures markdown cells link to inside the cells, as nbformat attachments.
+    """Put the pictures markdown cells link to inside the links, as base64 data URIs.
 
     For hosts that open a notebook without its folder (Colab opens it alone from Drive),
-    where a relative link such as ``![graph](graph.png)`` shows nothing. Links resolve
+    where a relative link such as ``![graph](graph.png)`` shows nothing. Colab renders
+    neither relative links nor nbformat attachments, but it does render a data URI in the
+    link itself (the form it writes when an image is put into a text cell). Links resolve
     against the notebook's folder under ``root``; web links and other files are left as
     they are; a missing picture is an error naming the cell.
     """
@@ -158,10 +160,8 @@ class EmbedImages:
         picture = self.root / path.parent / target
         if not picture.is_file():
             raise UserError(f"{path}: cell {cell.id} links to {target}, which does not exist")
-        name = Path(target).name
         data = base64.b64encode(picture.read_bytes()).decode("ascii")
-        cell.setdefault("attachments", {})[name] = {mime: data}
-        return f"![{alt}](attachment:{name})"
+        return f"![{alt}](data:{mime};base64,{data})"
 
 
 class ClearOutputs:

@@ -2,7 +2,7 @@
 
 A translation file (TOML)::
 
-    answer_placeholder = "**你的回答：** *[FILL THIS IN]*"
+    answer_placeholder = "**你的回答：** *[请在此作答]*"
 
     [cells.<cell-id>]
     source = '''...translated markdown...'''
@@ -10,14 +10,23 @@ A translation file (TOML)::
     [comments]
     "# Compute the gradients" = "# 计算梯度"
 
+    [strings.<code-cell-id>]
+    "Training loss" = "训练损失"
+
 Every markdown cell of the student copy needs a translation, except answer cells (they
 get ``answer_placeholder``). Every whole-line comment of a code cell that holds a letter
-needs one too; it keeps its indentation. Marker lines stay as they are. Code is untouched.
+needs one too; it keeps its indentation. Marker lines stay as they are. Code is untouched
+except for ``[strings]``: in the code cell named, each plain string literal whose value is
+a key becomes the translation (for figure titles and labels; a key the cell does not
+hold is an error). Strings a program prints or compares are best left out of it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ast
+import io
+import tokenize
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +48,8 @@ class Translations:
     answer_placeholder: str
     cells: dict[str, str]
     comments: dict[str, str]
+    strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Code cell id -> {string literal's value: its translation}."""
 
 
 def load_translations(path: Path) -> Translations:
@@ -55,7 +66,11 @@ def load_translations(path: Path) -> Translations:
     comments = _table(path, data, "comments")
     if not all(isinstance(value, str) for value in comments.values()):
         raise UserError(f"{path}: every value under [comments] must be a string")
-    return Translations(path, placeholder, cells, comments)
+    strings = _table(path, data, "strings")
+    for cell_id, table in strings.items():
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise UserError(f"{path}: strings.{cell_id} must be a table of strings")
+    return Translations(path, placeholder, cells, comments, strings)
 
 
 def _table(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -69,6 +84,38 @@ def needs_translation(line: str) -> bool:
     """Whether a code line is a comment to translate (has a letter, is not a marker)."""
     stripped = line.strip()
     return stripped.startswith("#") and any(c.isalpha() for c in stripped) and not is_marker(line)
+
+
+def translate_strings(source: str, strings: dict[str, str]) -> tuple[str, set[str]]:
+    """Replace the plain string literals of ``source`` whose value is a key of ``strings``.
+
+    Returns the new source and the keys that were found. Bytes and f-strings stay.
+    """
+    lines = source.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    replacements: list[tuple[int, int, str]] = []
+    found: set[str] = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type != tokenize.STRING:
+            continue
+        prefix = token.string[: len(token.string) - len(token.string.lstrip("rRuUbBfF"))]
+        if set(prefix.lower()) & {"b", "f"}:
+            continue
+        value = ast.literal_eval(token.string)
+        if value not in strings:
+            continue
+        found.add(value)
+        quote = token.string[len(prefix)]
+        text = strings[value]
+        literal = quote + text + quote if not set(text) & {quote, "\\", "\n"} else repr(text)
+        start = offsets[token.start[0] - 1] + token.start[1]
+        end = offsets[token.end[0] - 1] + token.end[1]
+        replacements.append((start, end, literal))
+    for start, end, literal in reversed(replacements):
+        source = source[:start] + literal + source[end:]
+    return source, found
 
 
 def comment_free_code(source: str) -> str:
@@ -97,12 +144,29 @@ class TranslateCells:
                     missing_cells.append(cell.id)
             elif cell.cell_type == "code":
                 cell.source = self._comments(cell.source, cell.id, missing_comments)
+                if cell.id in self.translations.strings:
+                    cell.source = self._strings(cell.source, cell.id, path)
+            if cell.cell_type != "code" and cell.id in self.translations.strings:
+                raise UserError(f"{self.translations.path}: strings.{cell.id}: "
+                                f"cell {cell.id} of {path.name} is not a code cell")
         if missing_cells or missing_comments:
             parts = (_listing("cells", missing_cells), _listing("comments", missing_comments))
             raise UserError(
                 f"{self.translations.path}: missing translations for {path.name}: "
                 + "; ".join(part for part in parts if part)
             )
+
+    def _strings(self, source: str, cell_id: str, path: Path) -> str:
+        strings = self.translations.strings[cell_id]
+        try:
+            source, found = translate_strings(source, strings)
+        except (tokenize.TokenError, SyntaxError, ValueError) as error:
+            raise UserError(f"{path}: cell {cell_id}: cannot read its strings: {error}") from None
+        absent = ", ".join(repr(text) for text in strings if text not in found)
+        if absent:
+            raise UserError(f"{self.translations.path}: strings.{cell_id}: cell {cell_id} of "
+                            f"{path.name} has no string literal {absent}")
+        return source
 
     def _comments(self, source: str, cell_id: str, missing: list[str]) -> str:
         lines = source.split("\n")

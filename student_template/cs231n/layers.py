@@ -229,7 +229,8 @@ def batchnorm_backward(dout, cache):
     # the output back to x. Draw the graph first (mean, centred x, variance,  #
     # standard deviation, its inverse, xhat, scale, shift) and apply the      #
     # chain rule at each node. Where a node sums or broadcasts over the batch #
-    # axis, its backward does the opposite.                                   #
+    # axis, its backward does the opposite. A value used by several later     #
+    # nodes (x, the centred x) gets the sum of the gradients of all of them.  #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     pass
@@ -241,13 +242,13 @@ def batchnorm_backward(dout, cache):
 
 
 def batchnorm_backward_alt(dout, cache):
-    """Batch normalization, backward pass in simplified closed form.
+    """Batch normalization, backward pass in a simplified closed form.
 
-    Same inputs and outputs as batchnorm_backward (and the same cache), but the
-    gradient w.r.t. x is computed from a formula derived on paper, which needs far
-    fewer passes over the data:
-
-        dx = gamma / (N * sigma) * (N * dout - sum_i dout_i - xhat * sum_i dout_i * xhat_i)
+    Same inputs, outputs and cache as batchnorm_backward; only the way dx is found
+    differs. Derive dL/dx on paper first (the notebook's "A faster backward pass"):
+    add up what every path from x to the output contributes, and simplify until the
+    result needs only N, sigma = sqrt(var + eps), xhat and dL/dxhat = gamma * dout.
+    Simplified far enough, it fits on one line of code.
 
     Inputs:
     - dout: upstream gradient, shape (N, D)
@@ -322,8 +323,13 @@ def layernorm_backward(dout, cache):
     dx, dgamma, dbeta = None, None, None
     ###########################################################################
     # TODO: gamma and beta act per feature, as in batch normalization, so     #
-    # their gradients sum over the batch. For dx, reuse the closed form of    #
-    # batchnorm_backward_alt with the roles of the two axes swapped.          #
+    # their gradients sum over the batch (axis 0). For dx, your closed form   #
+    # of batchnorm_backward_alt carries over once it is written in terms of   #
+    # dxhat = dout * gamma (not dout): apply it to the transposes dxhat.T and #
+    # xhat.T, of shape (D, N), so that its sums and its count run over the D  #
+    # features of each data point, with that data point's sigma, and          #
+    # transpose the result back. gamma varies along the axis summed over      #
+    # here, so it cannot be taken out of the sums as in batch normalization.  #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     pass
