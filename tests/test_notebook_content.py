@@ -648,7 +648,7 @@ def test_layer_norm_intro_gets_recurrent_networks_right(cells, zh):
 # ----------------------------------------------------------------------------- layers.py hints
 def student_function_text(name: str) -> str:
     """What students see of a function of layers.py: its docstring and TODO banner."""
-    from gradekit.markers import strip_python
+    from gradekit.release.markers import strip_python
 
     student = strip_python(LAYERS.read_text(encoding="utf-8"), LAYERS)
     (function,) = [n for n in ast.parse(student).body

@@ -260,7 +260,7 @@ def test_layer_utils_conv_helpers_use_the_fast_layers():
 def test_layer_utils_imports_from_a_fresh_student_template(tmp_path):
     """The template, generated now, imports layer_utils and runs the given fast layers."""
     from gradekit.config import load_assignment
-    from gradekit.release import Release
+    from gradekit.release.builder import Release
     from gradekit.zips import write_folder
 
     release = Release(load_assignment(REPO / "assignment" / "assignment.toml"))

@@ -28,7 +28,7 @@ from gradekit.release.builder import (
     write_dist,
     write_template,
 )
-from gradekit.translate import comment_free_code, load_translations
+from gradekit.release.translate import comment_free_code, load_translations
 from gradekit.zips import File, Tree, read_tree, write_folder, write_zip
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release"
