@@ -304,7 +304,8 @@ def batchnorm_backward_alt(dout, cache):
     dbeta = dout.sum(axis=0)
     dgamma = np.sum(dout * xn, axis=0)
     dxn = dout * gamma
-    dx = (N * dxn - dxn.sum(axis=0) - xn * (dxn * xn).sum(axis=0)) / (N * std)
+    # the two sums over dxn are gamma * dbeta and gamma * dgamma, no need to redo them
+    dx = (N * dxn - gamma * dbeta - xn * (gamma * dgamma)) / (N * std)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
     #                             END OF YOUR CODE                            #
