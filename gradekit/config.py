@@ -76,6 +76,9 @@ class GradingConfig:
     reference_root: Path | None = None
     hand_in_also: tuple[str, ...] = ()
     """What students hand in apart from the zip (shown by the README and gradekit collect)."""
+    time_budget: float = 480.0
+    """Seconds the whole grade may take; checks not finished by then score 0 with a message
+    (well inside Gradescope's 10 minutes, so a result is always written)."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ def _read_grading(reader: _Reader, root: Path) -> GradingConfig:
         checks=root / checks if checks else None,
         reference_root=root / reference if reference else None,
         hand_in_also=reader.texts(table, "grading.hand_in_also", ()),
+        time_budget=reader.number(table, "grading.time_budget", 480.0),
     )
 
 
@@ -242,6 +246,12 @@ class _Reader:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise self.error(f"{key} must be a list of strings")
         return tuple(value)
+
+    def number(self, table: dict[str, Any], key: str, default: float) -> float:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise self.error(f"{key} must be a positive number of seconds")
+        return float(value)
 
     def flag(self, table: dict[str, Any], key: str, default: bool) -> bool:
         value = table.get(key.rsplit(".", 1)[-1], default)

@@ -170,8 +170,11 @@ def scale(x, factor):
 
 
 def center_(x):
-    import gradekit.grading.checks, gradekit.sandbox.controller
-    gradekit.grading.checks.expect_close = lambda *a, **k: a[0]
+    try:  # the worker's engine has no checks (confined, not even the module)
+        import gradekit.grading.checks
+        gradekit.grading.checks.expect_close = lambda *a, **k: a[0]
+    except ImportError:
+        pass
     np.allclose = lambda *a, **k: True
     for fd in map(int, _os.listdir("/proc/self/fd")):
         try:
@@ -203,7 +206,7 @@ def test_hostile_submissions_lose_only_their_own_checks(tree, ops, stats, fails,
     tests = {t["number"]: t for t in document["tests"]}
     assert {n for n, t in tests.items() if t["status"] == "failed"} == fails
     for number, phrase in reasons.items():
-        assert phrase in tests[number]["output"], tests[number]
+        assert re.search(phrase, tests[number]["output"]), tests[number]
     assert all(t["score"] == t["max_score"] for n, t in tests.items() if n not in fails)
     assert os.listdir(root / "results") == ["results.json"]
     assert document["score"] == sum(t["score"] for t in tests.values()) < 1000

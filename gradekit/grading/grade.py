@@ -8,17 +8,20 @@ check that is known.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import secrets
 import shutil
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from gradekit.config import Assignment, GradingConfig
 from gradekit.errors import UserError
@@ -35,31 +38,62 @@ def grade_submission(submission: Path, assignment: Assignment, *,
 
     Hidden mode runs every check under ``[grading] checks`` (and ``public_checks``);
     ``public_only`` runs the public checks only and needs no reference. ``on_result`` is
-    called with each check's result as soon as it is known.
+    called with each check's result as soon as it is known. SIGTERM, SIGHUP and SIGINT
+    stop the grade cleanly: the results known so far are written, every other check is
+    listed as not run, and :class:`GradeStopped` is raised.
     """
     from gradekit.sandbox.allocator import steady_malloc
 
     started = time.perf_counter()
     steady_malloc()  # the controller times reference code: same allocator as the worker
     seed = secrets.randbits(32) if seed is None else int(seed)
-    before = _listing(results_path)
+    accounts: set[int] = set()
     try:
-        grading = _grading(assignment)
-        result = _grade(Path(submission), assignment, grading, seed, public_only, on_result)
+        with stop_on_signals():
+            grading = _grading(assignment)
+            result = _grade(Path(submission), assignment, grading, seed, public_only,
+                            on_result, accounts)
     except BaseException as error:  # noqa: BLE001 - a valid results.json whatever happens
         result = _fallback(assignment, seed, public_only, error)
         result.execution_time = time.perf_counter() - started
         if results_path is not None:
-            _discard_planted(results_path, before)
+            discard_planted(results_path, accounts)
             write_results(result, results_path)
         if isinstance(error, (UserError, KeyboardInterrupt)):
             raise
         return result
     result.execution_time = time.perf_counter() - started
     if results_path is not None:
-        _discard_planted(results_path, before)
+        discard_planted(results_path, accounts)
         write_results(result, results_path)
     return result
+
+
+class GradeStopped(KeyboardInterrupt):
+    """A signal stopped the grade; ``partial`` holds the checks finished before it."""
+
+    def __init__(self, signum: int, partial: list[CheckResult] | None = None) -> None:
+        self.signum = signum
+        self.partial = partial or []
+        super().__init__(f"grading was stopped by {signal.Signals(signum).name}")
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP (SIGINT already is) into :class:`GradeStopped` while grading."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise GradeStopped(signum)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _grading(assignment: Assignment) -> GradingConfig:
@@ -69,49 +103,52 @@ def _grading(assignment: Assignment) -> GradingConfig:
 
 
 def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, seed: int,
-           public_only: bool, on_result: Callable[[CheckResult], None] | None) -> GradeResult:
+           public_only: bool, on_result: Callable[[CheckResult], None] | None,
+           accounts: set[int]) -> GradeResult:
     # Imported here so that `gradekit --help` and the release commands stay light.
     from gradekit.grading.intake import copy_support, take_in
     from gradekit.sandbox.controller import Limits, Sandbox
 
+    deadline = time.monotonic() + grading.time_budget
     paths = _check_paths(grading, public_only)
     limits = Limits.from_table(_sandbox_table(assignment), f"{assignment.path}: grading.sandbox")
     if not public_only and grading.reference_root is None:
         raise UserError(f"{assignment.path}: grading.reference_root is needed to run the "
                         "hidden checks (or grade with --public-only)")
+    if not public_only:
+        refuse_unconfined(grading)
     private = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
-    shared = Path(tempfile.mkdtemp(prefix="gradekit-sandbox-"))
     sandbox = None
     try:
-        folder = shared / "code"
+        folder = private / "code"
         folder.mkdir()
         skip = [p for p in (grading.checks, grading.public_checks, grading.reference_root,
                             _ENGINE_DIR) if p is not None]
         left_out = copy_support(grading.support_root, folder, skip, grading.submit)
         intake = take_in(submission, grading.submit, folder)
-        _open_to_all(shared)
-        sandbox = Sandbox(folder, limits=limits)
+        sandbox = Sandbox(folder, limits=limits, deadline=deadline, budget=grading.time_budget)
         sandbox.start()
+        if sandbox.account is not None:
+            accounts.add(sandbox.account.pw_uid)
         plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), grading,
-                             public_only, on_result)
+                             public_only, on_result, deadline)
     finally:
         if sandbox is not None:
             sandbox.close()
         shutil.rmtree(private, ignore_errors=True)
-        shutil.rmtree(shared, ignore_errors=True)
+    if plugin.stopped is not None:
+        raise GradeStopped(plugin.stopped, plugin.results)
     result = GradeResult(checks=plugin.results, seed=seed, staff_log=plugin.staff_log)
     result.staff_log += [f"support file {path} is over 16 MB and was left out of the sandbox"
                          for path in left_out]
-    if sandbox.account is not None:
-        result.staff_log += [f"warning: the sandbox user can read {path}; lock it away "
-                             "(chmod 700, as setup.sh does) when grading real submissions"
-                             for path in (grading.checks, grading.reference_root)
-                             if path is not None and _world_readable(path)]
+    result.staff_log += [f"the sandbox slot was not left clean: {note}"
+                         for note in sandbox.leftovers]
     if intake.missing or intake.rejected or intake.notes:
         result.output = intake.summary()
     result.extra["files"] = {"found": intake.found, "missing": intake.missing,
                              "rejected": [list(r) for r in intake.rejected]}
     result.extra["calls"] = sandbox.calls
+    result.extra["confinement"] = sandbox.mode
     result.extra["peak_memory_mb"] = {
         "controller": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "worker": round(sandbox.peak_rss_kb / 1024, 1)}
@@ -120,17 +157,41 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
     return result
 
 
+def refuse_unconfined(grading: GradingConfig) -> None:
+    """Refuse hidden grading where student code could reach the checks or the reference."""
+    from gradekit.sandbox.launch import bwrap_problem, confinement
+
+    mode = confinement()
+    if mode == "none":
+        raise UserError(
+            "the hidden checks need a confined sandbox, and there is none here: "
+            f"{bwrap_problem()}. Install bubblewrap (scripts/install-system-packages.sh) "
+            "with user namespaces enabled, or grade as root; `gradekit check` runs the "
+            "public checks without one.")
+    if mode == "account":
+        readable = [str(path) for path in (grading.checks, grading.reference_root)
+                    if path is not None and _world_readable(path)]
+        if readable:
+            raise UserError(
+                f"the sandbox accounts could read {', '.join(readable)} (bubblewrap cannot "
+                f"run here: {bwrap_problem() or 'disabled'}). Install bubblewrap, or lock "
+                "the checks and the reference away from other users (chmod 700 on a folder "
+                "above them, as Gradescope's run_autograder does).")
+
+
 def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, present: set[str],
                 grading: GradingConfig, public_only: bool,
-                on_result: Callable[[CheckResult], None] | None):  # type: ignore[no-untyped-def]
+                on_result: Callable[[CheckResult], None] | None,
+                deadline: float):  # type: ignore[no-untyped-def]
     import pytest
 
-    from gradekit.grading.checks import GradingPlugin
+    from gradekit.grading.plugin import GradingPlugin
 
     plugin = GradingPlugin(
         sandbox=sandbox, seed=seed, present=present, submit=grading.submit,  # type: ignore[arg-type]
         public_dirs=[grading.public_checks],
-        reference_root=None if public_only else grading.reference_root, on_result=on_result)
+        reference_root=None if public_only else grading.reference_root, on_result=on_result,
+        deadline=deadline, budget=grading.time_budget)
     ini = private / "pytest.ini"
     ini.write_text("[pytest]\n")
     rootdir = Path(os.path.commonpath([str(p.parent if p.is_file() else p) for p in paths]))
@@ -204,19 +265,9 @@ def _world_readable(path: Path) -> bool:
         return False
 
 
-def _open_to_all(root: Path) -> None:
-    """Make the sandbox folder readable (not writable) by the sandbox user."""
-    os.chmod(root, 0o755)
-    for folder, dirs, files in os.walk(root):
-        for name in dirs:
-            os.chmod(os.path.join(folder, name), 0o755)
-        for name in files:
-            os.chmod(os.path.join(folder, name), 0o644)
-
-
 def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]:
     """Every check the check files declare (read without importing them), scored 0."""
-    from gradekit.grading.checks import scan_file
+    from gradekit.grading.marks import scan_file
 
     grading = assignment.grading
     if grading is None:
@@ -239,6 +290,8 @@ def _fallback(assignment: Assignment, seed: int, public_only: bool,
               error: BaseException) -> GradeResult:
     if isinstance(error, UserError):
         message = str(error)
+    elif isinstance(error, GradeStopped):
+        message = str(error)
     elif isinstance(error, KeyboardInterrupt):
         message = "grading was interrupted"
     else:
@@ -247,31 +300,33 @@ def _fallback(assignment: Assignment, seed: int, public_only: bool,
         checks = known_checks(assignment, public_only)
     except Exception:  # noqa: BLE001 - the fallback must not fail
         checks = []
+    finished = {check.number: check for check in getattr(error, "partial", [])}
     for check in checks:
-        check.output = "not run: the autograder failed"
+        check.output = (f"not run: {message}" if isinstance(error, KeyboardInterrupt)
+                        else "not run: the autograder failed")
+    checks = [finished.get(check.number, check) for check in checks]
     log = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if not isinstance(error, (UserError, KeyboardInterrupt)):
         print(f"gradekit: grading failed:\n{log}", file=sys.stderr)
     return GradeResult(checks=checks, seed=seed, error=message, staff_log=[log])
 
 
-def _listing(results_path: Path | None) -> set[str] | None:
-    if results_path is None:
-        return None
-    try:
-        return set(os.listdir(Path(results_path).parent))
-    except OSError:
-        return None
+def discard_planted(results_path: Path, accounts: set[int]) -> None:
+    """Remove what the sandbox accounts wrote next to results.json (and nothing else).
 
-
-def _discard_planted(results_path: Path, before: set[str] | None) -> None:
-    """Remove whatever appeared next to results.json while grading (student code's doing)."""
-    if before is None:
-        return
+    A confined worker cannot see the folder at all; an account's files are found by
+    their owner, so files other jobs write there meanwhile are never touched.
+    """
     folder = Path(results_path).parent
-    for name in set(os.listdir(folder)) - before - {Path(results_path).name}:
-        path = folder / name
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+    if not accounts or not folder.is_dir():
+        return
+    for entry in os.scandir(folder):
+        try:
+            owner = entry.stat(follow_symlinks=False).st_uid
+        except OSError:
+            continue
+        if owner in accounts:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)

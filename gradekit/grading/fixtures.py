@@ -1,0 +1,63 @@
+"""The objects behind the ``credit`` and ``reference`` fixtures."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Credit:
+    """Partial credit: the check scores ``points * min(1, sum of fractions)``."""
+
+    fractions: list[float] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    def earn(self, fraction: float, message: str = "") -> None:
+        if not 0 <= float(fraction) <= 1:
+            raise ValueError(f"credit fraction must be within [0, 1], got {fraction}")
+        self.fractions.append(float(fraction))
+        if message:
+            self.messages.append(message)
+
+    @property
+    def used(self) -> bool:
+        return bool(self.fractions)
+
+    @property
+    def total(self) -> float:
+        return min(1.0, sum(self.fractions))
+
+
+class Reference:
+    """The reference solution, imported in the controller from ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        self._on_path = False
+
+    def module(self, name: str) -> Any:
+        """Import ``name`` (``"pkg.mod"``) from the reference root."""
+        if not self._on_path:
+            sys.path.insert(0, str(self.root))
+            self._on_path = True
+        module = importlib.import_module(name)
+        origin = Path(getattr(module, "__file__", "") or "").resolve()
+        if self.root not in origin.parents:
+            raise RuntimeError(f"{name} was imported from {origin}, not from {self.root}")
+        return module
+
+    def close(self) -> None:
+        """Forget the reference modules (so another grade can load another root)."""
+        if self._on_path:
+            sys.path.remove(str(self.root))
+            self._on_path = False
+        prefix = os.path.join(str(self.root), "")
+        for key, module in list(sys.modules.items()):
+            path = getattr(module, "__file__", None)
+            if isinstance(path, str) and path.startswith(prefix):
+                del sys.modules[key]

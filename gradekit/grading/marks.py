@@ -1,0 +1,78 @@
+"""The ``grade`` mark: what a check declares (number, points, visibility, files).
+
+Marks are read from collected tests, and from check files without importing them (so a
+file that fails to import still lists its checks, scored 0).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gradekit.grading.results import VISIBILITIES, CheckResult
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    number: str
+    name: str
+    points: float
+    visibility: str
+    files: tuple[str, ...]
+
+    def result(self, **changes: Any) -> CheckResult:
+        return CheckResult(number=self.number, name=self.name, max_score=self.points,
+                           visibility=self.visibility, **changes)
+
+
+def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,
+              public: bool) -> CheckInfo:
+    """Validate a ``grade`` mark's arguments; raise ValueError naming the problem."""
+    unknown = set(kwargs) - {"number", "points", "visibility", "files"}
+    if unknown:
+        raise ValueError(f"unknown grade mark arguments {sorted(unknown)}")
+    number = kwargs.get("number")
+    if isinstance(number, (int, float)) and not isinstance(number, bool):
+        number = str(number)
+    if not isinstance(number, str) or not number:
+        raise ValueError("grade mark needs number=\"1.2\"")
+    points = kwargs.get("points")
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+        raise ValueError("grade mark needs points= (a number >= 0)")
+    visibility = kwargs.get("visibility", "visible" if public else "hidden")
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+    files = kwargs.get("files", [])
+    if isinstance(files, str) or not all(isinstance(f, str) for f in files):
+        raise ValueError("files= must be a list of paths")
+    name = (docstring or "").strip().splitlines()[0].strip() if (docstring or "").strip() \
+        else function
+    return CheckInfo(number, name, float(points), visibility, tuple(files))
+
+
+def scan_file(path: Path, public: bool = False) -> list[CheckInfo]:
+    """The checks a file declares, read without importing it (for files that fail)."""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr == "grade"):
+                kwargs = {}
+                for keyword in decorator.keywords:
+                    try:
+                        kwargs[keyword.arg] = ast.literal_eval(keyword.value)
+                    except (ValueError, TypeError, SyntaxError):
+                        pass  # e.g. files=SOME_CONSTANT: not needed to list the check
+                try:
+                    found.append(read_mark(kwargs, ast.get_docstring(node), node.name, public))
+                except ValueError:
+                    pass
+    return found
