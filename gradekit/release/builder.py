@@ -40,6 +40,7 @@ from gradekit.release.notebooks import (
     read_notebook,
 )
 from gradekit.release.translate import TranslateCells, load_translations
+from gradekit.student.pdf import INSTALL_COMMAND
 from gradekit.zips import File, Tree, differences, is_junk, read_file, read_tree, under
 from gradekit.zips import write_folder, write_zip
 
@@ -79,7 +80,21 @@ outputs are saved):
 
     python -m gradekit collect
 
-writes that zip for you and tells you about anything missing or not yet run.{also}
+writes that zip for you and tells you about anything missing or not yet run.{also}{pdf}
+"""
+
+PDF_SECTION = """
+
+## The PDF of your written answers
+
+After you install its packages (once; no TeX needed, and nothing is downloaded later)
+
+    {install}
+
+`python -m gradekit collect` also writes `{name}_answers.pdf` beside the zip: the
+notebook's title, questions and your answers, one question per page, with the figures they
+refer to. Look through it, then upload it. The last package is the font for Chinese text;
+`python -m gradekit pdf {notebook}` makes the PDF alone.
 """
 
 
@@ -323,7 +338,18 @@ def student_readme(assignment: Assignment) -> str:
         public_checks=STUDENT_PUBLIC_CHECKS,
         submit="\n".join(f"- `{name}`" for name in assignment.grading.submit),
         also="".join(f"\n\nAlso hand in {item}." for item in assignment.grading.hand_in_also),
+        pdf=_pdf_section(assignment),
     )
+
+
+def _pdf_section(assignment: Assignment) -> str:
+    """How students make the answers PDF, when they hand in a notebook."""
+    assert assignment.grading is not None
+    notebooks = [name for name in assignment.grading.submit if name.endswith(".ipynb")]
+    if not notebooks:
+        return ""
+    return PDF_SECTION.format(install=INSTALL_COMMAND, name=assignment.name,
+                              notebook=notebooks[0])
 
 
 def _toml(text: str) -> str:
