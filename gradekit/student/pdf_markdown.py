@@ -431,7 +431,8 @@ class _Blocks:
             body.append(lines[j][quoted.end():] if quoted else lines[j])
             j += 1
         inner = "\n\n".join(self.convert(body))
-        return f"#quote(block: true)[{inner}];", j
+        return (f"#block(stroke: (left: 2pt + luma(180)), inset: (left: 9pt, y: 3pt))"
+                f"[{inner}];", j)
 
     def _list(self, lines: list[str], i: int) -> tuple[str, int] | None:
         first = _ITEM.match(lines[i])
