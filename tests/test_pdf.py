@@ -356,6 +356,32 @@ def test_markdown_constructs() -> None:
         to_typst("$\\frac{1$", hook)
 
 
+def test_any_markdown_converts_to_typst_that_compiles_or_is_refused() -> None:
+    """Random mixes of markdown and TeX syntax: the converter refuses them (the cell is
+    then shown as text) or its markup compiles; it never leaves Typst markup open."""
+    import random
+
+    import typst
+
+    pieces = list("ab c1.2)-+*_`#[]()<>!|:;{}~=/\"'&@%^\n\n  \t$\\") + [
+        "**", "__", "```", "- ", "1. ", "> ", "# ", "| ", "---", "<br>", "<b>", "http://x.y",
+        "![a](b)", "[l](u)", "[l]()", "中文", "&amp;", "\\*", "$$", "\\frac{", "\\(",
+        "\\)", "\\[", "\\]", "\\begin{align}", "\\end{align}", "&=", "\\\\", "x^2",
+        "\\text{#a}", "%", "//"]
+    rng = random.Random(20260)
+    compiler = typst.Compiler(ignore_system_fonts=True)
+    compiled = 0
+    for _ in range(600):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        try:
+            markup = to_typst(text, lambda source, alt: "[picture]")
+        except MarkdownError:
+            continue
+        compiler.compile(input=markup.encode())  # raises typst.TypstError on bad markup
+        compiled += 1
+    assert compiled > 400
+
+
 # ---------------------------------------------------------------- collect, packaging
 
 

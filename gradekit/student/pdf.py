@@ -319,6 +319,8 @@ def _piece(path: Path, index: int, cell: dict[str, Any], kind: str, images: _Ima
             piece.markup = "\n\n".join(filter(None, [code, _outputs(outputs, images)]))
     except MarkdownError as error:
         piece.fail(str(error))
+    except Exception as error:  # a converter bug must cost one cell, not the PDF
+        piece.fail(f"{type(error).__name__}: {error}")
     return piece
 
 

@@ -80,16 +80,21 @@ def math(tex: str, display: bool) -> str:
     except Exception as error:  # the converter reports any TeX it cannot read this way
         first_line = str(error).strip().split("\n")[0]
         raise MarkdownError(f"math ${tex}$: {first_line}") from None
-    if _has_code(converted):
-        raise MarkdownError(f"math ${tex}$: converts to Typst code, which is not allowed")
+    if not display:
+        converted = converted.rstrip("\\ ")  # a trailing line break would escape the "$"
+    problem = _unsafe(converted)
+    if problem:
+        raise MarkdownError(f"math ${tex}$: converts to Typst {problem}, which is not allowed")
     if not converted:
         return ""
     return f"$ {converted} $" if display else f"${converted}$"
 
 
-def _has_code(typst_math: str) -> bool:
-    """True when ``#`` or ``$`` stands outside a string literal of converted math."""
+def _unsafe(typst_math: str) -> str | None:
+    """What in converted math could leave its ``$...$``: code (``#``), a ``$``, a comment,
+    an unterminated string. None when there is nothing of the kind."""
     in_string = escaped = False
+    previous = ""
     for char in typst_math:
         if in_string:
             if escaped:
@@ -98,11 +103,18 @@ def _has_code(typst_math: str) -> bool:
                 escaped = True
             elif char == '"':
                 in_string = False
+        elif escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
         elif char == '"':
             in_string = True
         elif char in "#$":
-            return True
-    return False
+            return "code" if char == "#" else "with a $"
+        elif previous == "/" and char in "/*":
+            return "with a comment"
+        previous = "" if in_string else char
+    return "with an unterminated string" if in_string else None
 
 
 # ---------------------------------------------------------------- inline text
@@ -146,9 +158,7 @@ class _Inline:
         return f"\ue000{len(self.spans) - 1}\ue001"
 
     def _restore(self, text: str) -> str:
-        while _PLACEHOLDER.search(text):
-            text = _PLACEHOLDER.sub(lambda m: self.spans[int(m.group(1))][0], text)
-        return text
+        return _PLACEHOLDER.sub(lambda m: self.spans[int(m.group(1))][0], text)
 
     def _source(self, text: str) -> str:
         """The markdown behind ``text`` (placeholders put back), e.g. for a link target."""
@@ -261,10 +271,14 @@ class _Inline:
             markup = self.images(_unangle(self._source(found.group(2))),
                                  self._source(found.group(1)))
         elif kind == "link":
-            target = _unangle(self._source(found.group(2)))
+            target = _unangle(self._source(found.group(2))).strip()
             label = self._nest(found.group(1))
-            markup = (f"#link({typst_string(target)})[{label}];" if label
-                      else f"#link({typst_string(target)});")
+            if not target:
+                markup = label
+            elif label:
+                markup = f"#link({typst_string(target)})[{label}];"
+            else:
+                markup = f"#link({typst_string(target)});"
         else:
             markup = f"{_CALLS[kind]}[{self._nest(found.group(1))}];"
         return escape_text(before) + markup + self._nest(after)
@@ -321,6 +335,7 @@ _MATH_BEGIN = re.compile(r"^\s*\\begin\{(" + _MATH_ENVIRONMENTS + r")\}")
 
 def to_typst(markdown: str, images: ImageHook) -> str:
     """A markdown cell's source as Typst markup."""
+    markdown = markdown.replace("\ue000", "\ufffd").replace("\ue001", "\ufffd")  # placeholders
     lines = markdown.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n")
     return "\n\n".join(_Blocks(images).convert(lines))
 
