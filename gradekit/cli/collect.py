@@ -1,4 +1,5 @@
-"""``gradekit collect``: zip the files a student hands in, naming what is missing."""
+"""``gradekit collect``: zip the files a student hands in, naming what is missing, and write
+the PDF of their written answers."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                         help="the assignment folder (default: the current folder)")
     parser.add_argument("--output", type=Path, default=None,
                         help="the zip to write (default: <assignment>_submission.zip in the "
-                             "folder)")
+                             "folder); the answers PDF goes beside it")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="do not write <assignment>_answers.pdf, the PDF of your written "
+                             "answers")
     parser.set_defaults(func=run)
 
 
@@ -28,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     assignment = load_student_folder(args.folder, "collect")
     assert assignment.grading is not None
     output = args.output or args.folder / f"{assignment.name}_submission.zip"
-    collected = collect(args.folder, assignment, output)
+    pdf = None if args.no_pdf else output.with_name(f"{assignment.name}_answers.pdf")
+    collected = collect(args.folder, assignment, output, pdf)
     for name in collected.missing:
         print(f"MISSING  {name}")
     for warning in collected.warnings:
@@ -38,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
               f"{len(assignment.grading.submit)} files.")
     else:
         print("Nothing to zip: none of the files to hand in is here.")
+    if collected.pdf is not None:
+        print(f"Wrote {collected.pdf} ({collected.pdf_pages} pages), the PDF of your written "
+              "answers: check it, then upload it.")
+    for note in collected.pdf_notes:
+        print(f"pdf      {note}")
     for item in assignment.grading.hand_in_also:
         print(f"Also hand in: {item}")
     return 1 if collected.missing else 0

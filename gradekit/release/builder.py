@@ -41,6 +41,7 @@ from gradekit.release.notebooks import (
     read_notebook,
 )
 from gradekit.release.translate import TranslateCells, load_translations
+from gradekit.extras import PDF_INSTALL_COMMAND
 from gradekit.zips import File, Tree, differences, is_junk, read_file, read_tree, under
 from gradekit.zips import write_folder, write_zip
 
@@ -80,7 +81,21 @@ outputs are saved):
 
     python -m gradekit collect
 
-writes that zip for you and tells you about anything missing or not yet run.{also}
+writes that zip for you and tells you about anything missing or not yet run.{also}{pdf}
+"""
+
+PDF_SECTION = """
+
+## The PDF of your written answers
+
+After you install its packages (once; no TeX needed, and nothing is downloaded later)
+
+    {install}
+
+`python -m gradekit collect` also writes `{name}_answers.pdf` beside the zip: the
+notebook's title, questions and your answers, one question per page, with the figures they
+refer to. Look through it, then upload it. The last package is the font for Chinese text;
+`python -m gradekit pdf {notebook}` makes the PDF alone.
 """
 
 
@@ -270,7 +285,7 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
 # What students run, as paths inside the engine package: the student commands and what they
 # import (a test checks that these modules import nothing outside the list).
 STUDENT_ENGINE = (
-    "__init__.py", "__main__.py", "errors.py", "config.py", "zips.py",
+    "__init__.py", "__main__.py", "errors.py", "config.py", "zips.py", "extras.py",
     "cli/__init__.py", "cli/progress.py", "cli/check.py", "cli/collect.py", "cli/pdf.py",
     "sandbox/", "grading/", "student/",
 )
@@ -318,7 +333,8 @@ def student_readme(assignment: Assignment, variant: Variant | None = None) -> st
     :data:`README_TEMPLATE`. Its placeholders are filled in: ``{title}``, ``{version}``,
     ``{name}`` (the folder a student zip unpacks to), ``{notebooks}``, ``{start}`` and
     ``{end}`` (the marker lines), ``{public_checks}``, ``{submit}`` (a list of the files
-    to hand in) and ``{also}`` (English sentences naming ``hand_in_also``). Write ``{{``
+    to hand in), ``{also}`` (English sentences naming ``hand_in_also``), ``{pdf}`` (an
+    English section on the answers PDF) and ``{pdf_install}`` (its install line). Write ``{{``
     and ``}}`` for literal braces.
     """
     assert assignment.release is not None and assignment.grading is not None
@@ -339,9 +355,21 @@ def student_readme(assignment: Assignment, variant: Variant | None = None) -> st
             public_checks=STUDENT_PUBLIC_CHECKS,
             submit="\n".join(f"- `{name}`" for name in assignment.grading.submit),
             also="".join(f"\n\nAlso hand in {item}." for item in assignment.grading.hand_in_also),
+            pdf=_pdf_section(assignment),
+            pdf_install=PDF_INSTALL_COMMAND,
         )
     except (KeyError, IndexError, ValueError) as error:
         raise UserError(f"{where}: not a README template: bad placeholder {error}") from None
+
+
+def _pdf_section(assignment: Assignment) -> str:
+    """How students make the answers PDF, when they hand in a notebook."""
+    assert assignment.grading is not None
+    notebooks = [name for name in assignment.grading.submit if name.endswith(".ipynb")]
+    if not notebooks:
+        return ""
+    return PDF_SECTION.format(install=PDF_INSTALL_COMMAND, name=assignment.name,
+                              notebook=notebooks[0])
 
 
 def _toml(text: str) -> str:

@@ -1,7 +1,9 @@
 """Zip a student's hand-in and say what is missing or unfinished.
 
 Light on purpose (standard library only), like ``gradekit check``: it runs on students'
-machines. Notebooks are read as plain JSON.
+machines. Notebooks are read as plain JSON. The PDF of written answers is made too when
+the ``pdf`` extra is installed (:mod:`gradekit.student.pdf`, imported only then); without
+it, or when the PDF cannot be made, the zip is still written and the notes say why.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gradekit.config import Assignment
+from gradekit.errors import UserError
 from gradekit.zips import Tree, read_file, write_zip
 
 
@@ -21,10 +24,19 @@ class Collected:
     files: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    """The answers PDF written, if one was."""
+    pdf_pages: int = 0
+    pdf_notes: list[str] = field(default_factory=list)
+    """Why no PDF was written, or what to look at in it."""
 
 
-def collect(folder: Path, assignment: Assignment, output: Path) -> Collected:
-    """Zip the ``[grading] submit`` files of ``folder`` into ``output``."""
+def collect(folder: Path, assignment: Assignment, output: Path,
+            pdf: Path | None = None) -> Collected:
+    """Zip the ``[grading] submit`` files of ``folder`` into ``output``.
+
+    With ``pdf``, also write there the answers PDF of the submitted notebooks.
+    """
     assert assignment.grading is not None
     collected = Collected()
     tree: Tree = {}
@@ -38,7 +50,31 @@ def collect(folder: Path, assignment: Assignment, output: Path) -> Collected:
         collected.files.append(name)
     if tree:
         write_zip(output, tree)
+    notebooks = [folder / name for name in collected.files if name.endswith(".ipynb")]
+    if pdf is not None and notebooks:
+        _answers_pdf(notebooks, pdf, collected)
     return collected
+
+
+def _answers_pdf(notebooks: list[Path], output: Path, collected: Collected) -> None:
+    from gradekit.student import pdf
+
+    missing = pdf.missing_packages()
+    if missing:
+        collected.pdf_notes.append(
+            f"no answers PDF: it needs {' and '.join(missing)}; install them with "
+            f"`{pdf.INSTALL_COMMAND}` and run collect again")
+        return
+    try:
+        built = pdf.write_answers_pdf(notebooks, output)
+    except UserError as error:
+        collected.pdf_notes.append(f"no answers PDF: {error}")
+    except Exception as error:  # a Typst failure must not cost the student the zip
+        collected.pdf_notes.append(f"no answers PDF: it could not be made "
+                                   f"({type(error).__name__}: {error})")
+    else:
+        collected.pdf, collected.pdf_pages = output, built.pages
+        collected.pdf_notes += built.warnings
 
 
 def _problems(path: Path) -> list[str]:
