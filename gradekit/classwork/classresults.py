@@ -24,7 +24,7 @@ from typing import Any
 from gradekit.grading.results import CheckResult
 
 _BUG = re.compile(r"\blooks like:?\s*(.+?)(?:\.(?=\s|$)|$)", re.IGNORECASE)
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(r"(?<!\w)[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\w)")
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ _TOKEN = re.compile(r"""
   | (?P<newline>\n)
   | (?P<skip>[ \t\f\r\\]+|.)
 """, re.VERBOSE)
+_GAP = 4  # lines between two matches that still count as one shared region
 _KWARG = re.compile(r"[ \t]*=(?!=)")
 _CODE_SUFFIXES = (".py", ".ipynb")
 _MAX_FILE_BYTES = 2_000_000
@@ -365,7 +366,8 @@ def _shared_items(sets: dict[str, set[Any]]) -> dict[tuple[str, str], list[Any]]
 
 def shared_regions(prints_a: list[Fingerprint], prints_b: list[Fingerprint],
                    common: set[int]) -> list[SharedRegion]:
-    """Matched fingerprints merged into runs that are contiguous on both sides."""
+    """Matched fingerprints merged into runs that go on in step on both sides (a few
+    lines of comments or blank lines in between do not split a run)."""
     first_b: dict[int, Fingerprint] = {}
     for fp in prints_b:
         first_b.setdefault(fp.hash, fp)
@@ -379,8 +381,8 @@ def shared_regions(prints_a: list[Fingerprint], prints_b: list[Fingerprint],
     regions: list[list[Any]] = []
     for fa, a1, a2, fb, b1, b2 in sorted(matches):
         last = regions[-1] if regions else None
-        if (last and last[0] == fa and last[3] == fb and a1 <= last[2] + 1
-                and b1 <= last[5] + 1 and b2 >= last[4] - 1):
+        if (last and last[0] == fa and last[3] == fb and a1 <= last[2] + _GAP
+                and last[4] - _GAP <= b1 <= last[5] + _GAP):
             last[2], last[4], last[5] = max(last[2], a2), min(last[4], b1), max(last[5], b2)
         else:
             regions.append([fa, a1, a2, fb, b1, b2])

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "gradekit.cli.grade",
     "gradekit.cli.check",
     "gradekit.cli.collect",
+    "gradekit.cli.report",
 )
 
 
