@@ -85,6 +85,11 @@ def total(result: dict[str, Any]) -> float:
     return as_float(result.get("score"))
 
 
+def grade_failed(result: dict[str, Any]) -> bool:
+    """Whether the grade failed as a whole (the grader's own error, no checks run)."""
+    return str(result.get("output", "")).startswith("The autograder could not grade")
+
+
 def named_bug(test: dict[str, Any], result: dict[str, Any] | None = None) -> str:
     """The bug a failed check names: a ``bug`` field, ``extra_data["bugs"]``, or the
     output's ``This looks like: <label>.``; empty when none is named."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from gradekit.classwork.classresults import (
-    CheckInfo, check_catalog, fmt_score, named_bug, number_key, checks_of, total,
+    CheckInfo, check_catalog, checks_of, fmt_score, grade_failed, named_bug, number_key, total,
 )
 from gradekit.classwork.roster import Roster, Student
 
@@ -54,7 +54,7 @@ def ordered(roster: Roster) -> list[Student]:
 def status_of(result: dict[str, Any] | None) -> str:
     if result is None:
         return "no results"
-    if str(result.get("output", "")).startswith("The autograder could not grade"):
+    if grade_failed(result):
         return "error"
     return "graded"
 

@@ -33,7 +33,8 @@ th { background: #eef2f7; } td.num { text-align: right; font-variant-numeric: ta
 .summary span { display: inline-block; margin-right: 1.5em; }
 .muted { color: #66707c; } .warn { color: #9a3412; }
 .pair { border: 1px solid #d5dde8; border-radius: 4px; margin: 1em 0; padding: 0.2em 0.8em; }
-table.regions { width: 100%; table-layout: fixed; } .side { width: 50%; } pre { margin: 0; font-size: 0.85em; overflow-x: auto; }
+table.regions { width: 100%; table-layout: fixed; } .side { width: 50%; }
+pre { margin: 0; font-size: 0.85em; overflow-x: auto; }
 pre span { display: block; white-space: pre; } pre .hit { background: #ffe8a3; }
 pre .ln { display: inline; color: #8a94a0; user-select: none; }
 svg.quintiles rect.bar { fill: #3b6ea8; } svg.quintiles rect.bg { fill: #eef2f7; }

@@ -30,7 +30,6 @@ Standard library only.
 from __future__ import annotations
 
 import builtins
-import csv
 import hashlib
 import json
 import keyword
@@ -146,19 +145,17 @@ def student_lines(text: str, skeleton_lines: set[str]) -> list[tuple[int, str]]:
     docstring)."""
     lines = text.splitlines()
     inside = [False] * len(lines)
-    has_markers = False
     open_region = False
     for number, line in enumerate(lines):
         stripped = line.strip()
         if stripped == START:
-            open_region, has_markers = True, True
+            open_region = True
         elif stripped == END:
             open_region = False
         elif open_region:
             inside[number] = True
     return [(number + 1, line) for number, line in enumerate(lines)
-            if (inside[number] if has_markers and inside[number] else
-                line.strip() not in skeleton_lines and line.strip() not in (START, END))]
+            if inside[number] or line.strip() not in skeleton_lines | {START, END}]
 
 
 # ---------------------------------------------------------------- tokens
@@ -307,8 +304,7 @@ def compare(code: dict[str, dict[str, str]], skeleton: dict[str, str],
     pairs.sort(key=lambda p: (-p.score, -p.shared, p.a, p.b))
     for pair in pairs[:settings.detailed]:
         common = code_sets[pair.a] & code_sets[pair.b]
-        pair.regions = shared_regions(prints[pair.a] if pair.a in prints else [],
-                                      prints[pair.b] if pair.b in prints else [], common)
+        pair.regions = shared_regions(prints.get(pair.a, []), prints.get(pair.b, []), common)
     return pairs
 
 

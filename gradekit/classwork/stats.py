@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradekit.classwork.classresults import (
-    CheckInfo, as_float, checks_of, failure_kind, mask_numbers, total,
+    CheckInfo, as_float, checks_of, failure_kind, grade_failed, mask_numbers, total,
 )
 
 QUINTILES = 5
@@ -52,8 +52,7 @@ class Problems:
 
 
 def graded(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {key: result for key, result in results.items()
-            if not str(result.get("output", "")).startswith("The autograder could not grade")}
+    return {key: result for key, result in results.items() if not grade_failed(result)}
 
 
 def check_stats(results: dict[str, dict[str, Any]],
@@ -94,8 +93,10 @@ def _correlation(x: np.ndarray, y: np.ndarray) -> float | None:
 def common_failures(results: dict[str, dict[str, Any]], catalog: list[CheckInfo],
                     top: int = 5) -> dict[str, list[tuple[str, int, list[str]]]]:
     """Per check number: the ``top`` failure kinds (named bug, else first line with
-    numbers masked) with their count and the first few submissions showing each."""
+    numbers masked) with their count and the first few submissions showing each
+    (graded submissions only)."""
     found: dict[str, dict[str, list[str]]] = {c.number: {} for c in catalog}
+    results = graded(results)
     for key in sorted(results):
         result = results[key]
         for number, test in checks_of(result).items():
@@ -111,7 +112,7 @@ def problems(results: dict[str, dict[str, Any]]) -> Problems:
     report = Problems(by_kind={label: [] for label, _ in PROBLEMS})
     for key in sorted(results):
         result = results[key]
-        if str(result.get("output", "")).startswith("The autograder could not grade"):
+        if grade_failed(result):
             report.grade_errors.append(key)
         outputs = [str(t.get("output", "")) for t in checks_of(result).values()
                    if t.get("status") == "failed"]
