@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "gradekit.cli.check",
     "gradekit.cli.collect",
     "gradekit.cli.pdf",
+    "gradekit.cli.report",
 )
 
 

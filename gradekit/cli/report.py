@@ -1,0 +1,60 @@
+"""``gradekit report``: gradebook CSVs, similarity and report.html for a graded class."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gradekit.errors import UserError
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``gradekit report``."""
+    parser = subparsers.add_parser(
+        "report", help="write gradebook CSVs, similarity.csv and report.html for a class",
+        description="Read OUT/<submission>/results.json (and OUT/<submission>/submission/ "
+        "when kept) from a class grade and write grades.csv, canvas.csv, checks.csv, "
+        "similarity.csv and a self-contained report.html into OUT.")
+    parser.add_argument("out", type=Path, metavar="OUT", help="the class grade's output folder")
+    parser.add_argument("--assignment", type=Path, default=None,
+                        help="assignment.toml, for the title and the released skeleton "
+                             "(default: assignment/assignment.toml, else ./assignment.toml, "
+                             "when there)")
+    parser.add_argument("--roster", type=Path, default=None,
+                        help="Gradescope's Export Submissions (folder or zip) or the plain "
+                             "folder of submissions, to name the students (default: ids are "
+                             "the submission folders)")
+    parser.add_argument("--skeleton", type=Path, default=None,
+                        help="the released student folder, whose code the similarity leaves "
+                             "out (default: the assignment's [release] template_dir)")
+    parser.add_argument("--title", default=None,
+                        help="the assignment's name in the report and the Canvas column "
+                             "(default: the assignment's title)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gradekit.classwork.build import build_reports
+    from gradekit.classwork.roster import read_roster
+
+    title, skeleton = args.title, args.skeleton
+    config = args.assignment or next((p for p in (Path("assignment/assignment.toml"),
+                                                  Path("assignment.toml")) if p.is_file()), None)
+    if config is not None:
+        from gradekit.config import load_assignment
+
+        assignment = load_assignment(config)
+        title = title or assignment.title
+        if skeleton is None and assignment.release is not None:
+            skeleton = assignment.release.template_dir
+    if skeleton is not None and not skeleton.is_dir():
+        raise UserError(f"{skeleton}: no such skeleton folder (pass --skeleton DIR)")
+    roster = read_roster(args.roster) if args.roster else None
+    summary = build_reports(args.out, roster, skeleton, title or args.out.resolve().name)
+    for warning in summary.warnings + (roster.warnings if roster else []):
+        print(f"warning  {warning}")
+    for path in summary.written:
+        print(f"wrote    {path}")
+    timings = ", ".join(f"{part} {seconds:.1f} s" for part, seconds in summary.seconds.items())
+    print(f"{summary.submissions} results, {summary.with_code} with code kept; {timings}")
+    return 0
