@@ -14,6 +14,7 @@ import importlib
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def package_folders(names: tuple[str, ...]) -> list[Path]:
 def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     """The runtime folder for ``preload`` under ``parent``, built when missing."""
     folders = package_folders(preload)
-    key = hashlib.sha256()
+    key = hashlib.sha256(Path(__file__).read_bytes())  # how it is built is part of it
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
     for folder in folders:
@@ -69,8 +70,8 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ENGINE / relative, target)
         for folder in folders:
-            shutil.copytree(folder, building / "lib" / folder.name, copy_function=_link_or_copy,
-                            ignore=shutil.ignore_patterns("__pycache__", "tests"))
+            # Whole, compiled files included: numpy imports parts of its tests at run time.
+            shutil.copytree(folder, building / "lib" / folder.name, copy_function=_link_or_copy)
         (building / "complete").write_text("")
         _open_to_all(building)
         try:
@@ -80,7 +81,20 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
+    _prune(parent, keep=root)
     return Runtime(root)
+
+
+def _prune(parent: Path, keep: Path, age: float = 3600.0) -> None:
+    """Remove runtime folders of other versions unused for ``age`` seconds (no grade lasts
+    that long, so none is in use)."""
+    now = time.time()
+    for folder in parent.glob("runtime-*"):
+        try:
+            if folder != keep and now - folder.stat().st_mtime > age:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -168,18 +168,19 @@ def acquire_slot(confined_accounts: bool, wait: float = 600.0) -> Slot:
 
 # ---------------------------------------------------------------- cleaning an account
 def account_processes(uid: int) -> list[int]:
-    """Processes whose real, effective or saved uid is ``uid``."""
+    """Live processes whose real, effective or saved uid is ``uid`` (zombies are already
+    dead: they only wait for their parent to reap them)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/status", "rb") as handle:
-                for line in handle:
-                    if line.startswith(b"Uid:"):
-                        if uid in {int(x) for x in line.split()[1:4]}:
-                            found.append(int(entry))
-                        break
+                status = dict(line.split(b":", 1) for line in handle if b":" in line)
+            if status.get(b"State", b"").split()[:1] in ([b"Z"], [b"X"]):
+                continue
+            if uid in {int(x) for x in status.get(b"Uid", b"").split()[:3]}:
+                found.append(int(entry))
         except (OSError, ValueError):
             continue
     return found
