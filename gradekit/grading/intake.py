@@ -63,8 +63,11 @@ def take_in(submission: Path, expected: tuple[str, ...], destination: Path,
     if not submission.exists() and not submission.is_symlink():
         raise UserError(f"{submission}: no such file or folder")
     result = Intake()
-    if submission.is_symlink():
-        result.rejected.append((submission.name, "is a symbolic link"))
+    kind = os.lstat(submission).st_mode
+    if not (stat.S_ISDIR(kind) or stat.S_ISREG(kind)):
+        # Never opened: a FIFO or a device would block, a link could lead anywhere.
+        why = "is a symbolic link" if stat.S_ISLNK(kind) else "is not a regular file or folder"
+        result.rejected.append((submission.name, why))
         result.missing = list(expected)
         return result
     if submission.is_dir():

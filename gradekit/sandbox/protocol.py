@@ -9,7 +9,8 @@ The header is UTF-8 JSON; the payload holds raw array bytes, each array at the n
 
 - JSON ``null``/``true``/``false``/integers/strings/arrays (lists) as themselves;
 - finite floats as JSON numbers, others as ``{"t": "float", "v": "nan"|"inf"|"-inf"}``;
-- ``{"t": "tuple", "v": [...]}``, ``{"t": "dict", "v": {...}}`` (string keys only),
+- ``{"t": "tuple", "v": [...]}``, ``{"t": "dict", "v": {...}}`` (string keys),
+  ``{"t": "kdict", "v": [[key, value], ...]}`` (a dict with other keys: ints, tuples, ...),
   ``{"t": "complex", "v": [re, im]}``;
 - ``{"t": "nd", "dtype": "<f8", "shape": [...], "off": N, "len": M}`` for a numpy array of
   a plain numeric or bool dtype; ``{"t": "np", "dtype": "<f8", "hex": "..."}`` for a numpy
@@ -108,6 +109,9 @@ class Encoder:
             return {"t": "tuple", "v": [self.encode(item, depth + 1) for item in value]}
         if kind is dict and all(type(key) is str for key in value):
             return {"t": "dict", "v": {k: self.encode(v, depth + 1) for k, v in value.items()}}
+        if kind is dict:
+            return {"t": "kdict", "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)]
+                                        for k, v in value.items()]}
         if kind is complex:
             return {"t": "complex", "v": [self.encode(value.real), self.encode(value.imag)]}
         if kind is Remote:
@@ -254,6 +258,18 @@ class Decoder:
         if tag == "dict":
             items = _expect(node, "v", dict)
             return {key: self.decode(value, depth + 1) for key, value in items.items()}
+        if tag == "kdict":
+            pairs = _expect(node, "v", list)
+            if not all(type(pair) is list and len(pair) == 2 for pair in pairs):
+                raise ProtocolError("bad dict pairs")
+            decoded = {}
+            for key, value in pairs:
+                key = self.decode(key, depth + 1)
+                try:
+                    decoded[key] = self.decode(value, depth + 1)
+                except TypeError:
+                    raise ProtocolError("unhashable dict key") from None
+            return decoded
         if tag == "np":
             dtype = self._dtype(node)
             raw = _expect(node, "hex", str)
