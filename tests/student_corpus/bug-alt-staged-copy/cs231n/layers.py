@@ -87,7 +87,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         x_norm = (x - running_mean) / np.sqrt(running_var + eps)
         out = gamma * x_norm + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError("mode should be 'train' or 'test', got %r" % mode)
 
     bn_param["running_mean"] = running_mean
     bn_param["running_var"] = running_var

@@ -81,7 +81,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
     elif mode == "test":
         out = gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError("batchnorm mode has to be 'train' or 'test' (got %s)" % mode)
 
     bn_param["running_mean"] = running_mean
     bn_param["running_var"] = running_var

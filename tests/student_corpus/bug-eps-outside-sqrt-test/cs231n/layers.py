@@ -74,7 +74,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         xhat = (x - running_mean) / (np.sqrt(running_var) + eps)
         out = gamma * xhat + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError(f"mode {mode} is neither train nor test")
 
     bn_param["running_mean"] = running_mean
     bn_param["running_var"] = running_var

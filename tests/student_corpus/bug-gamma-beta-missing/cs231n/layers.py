@@ -78,7 +78,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         xn = (x - running_mean) / np.sqrt(running_var + eps)
         out = gamma * xn + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError("bad mode " + repr(mode))
 
     bn_param["running_mean"] = running_mean
     bn_param["running_var"] = running_var

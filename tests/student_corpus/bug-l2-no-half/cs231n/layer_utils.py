@@ -3,15 +3,10 @@ from cs231n.fast_layers import *
 
 
 def affine_relu_forward(x, w, b):
-    """Convenience layer: an affine transform followed by a ReLU.
+    """affine_forward followed by relu_forward.
 
-    Inputs:
-    - x: input to the affine layer
-    - w, b: weights and biases of the affine layer
-
-    Returns a tuple of:
-    - out: output of the ReLU
-    - cache: object to give to the backward pass
+    x: (N, d_1, ..., d_k), w: (D, M), b: (M,)
+    Returns out (N, M) and cache = (fc_cache, relu_cache).
     """
     a, fc_cache = affine_forward(x, w, b)
     out, relu_cache = relu_forward(a)
@@ -20,7 +15,7 @@ def affine_relu_forward(x, w, b):
 
 
 def affine_relu_backward(dout, cache):
-    """Backward pass for the affine-relu convenience layer."""
+    """Undo affine_relu_forward: returns dx, dw, db."""
     fc_cache, relu_cache = cache
     da = relu_backward(dout, relu_cache)
     dx, dw, db = affine_backward(da, fc_cache)
@@ -62,15 +57,10 @@ def affine_layernorm_relu_backward(dout, cache):
 
 
 def conv_relu_forward(x, w, b, conv_param):
-    """Convenience layer: a convolution followed by a ReLU.
+    """conv_forward_fast followed by relu_forward.
 
-    Inputs:
-    - x: input to the convolutional layer
-    - w, b, conv_param: weights and parameters of the convolutional layer
-
-    Returns a tuple of:
-    - out: output of the ReLU
-    - cache: object to give to the backward pass
+    x: (N, C, H, W), w: (F, C, HH, WW), b: (F,); conv_param holds stride and pad.
+    Returns out (N, F, H', W') and cache = (conv_cache, relu_cache).
     """
     a, conv_cache = conv_forward_fast(x, w, b, conv_param)
     out, relu_cache = relu_forward(a)
@@ -79,7 +69,7 @@ def conv_relu_forward(x, w, b, conv_param):
 
 
 def conv_relu_backward(dout, cache):
-    """Backward pass for the conv-relu convenience layer."""
+    """Undo conv_relu_forward: returns dx, dw, db."""
     conv_cache, relu_cache = cache
     da = relu_backward(dout, relu_cache)
     dx, dw, db = conv_backward_fast(da, conv_cache)
@@ -87,7 +77,7 @@ def conv_relu_backward(dout, cache):
 
 
 def conv_bn_relu_forward(x, w, b, gamma, beta, conv_param, bn_param):
-    """Convenience layer: convolution, spatial batch normalization, ReLU."""
+    """conv_forward_fast, spatial_batchnorm_forward, relu_forward in a row."""
     a, conv_cache = conv_forward_fast(x, w, b, conv_param)
     an, bn_cache = spatial_batchnorm_forward(a, gamma, beta, bn_param)
     out, relu_cache = relu_forward(an)
@@ -96,7 +86,7 @@ def conv_bn_relu_forward(x, w, b, gamma, beta, conv_param, bn_param):
 
 
 def conv_bn_relu_backward(dout, cache):
-    """Backward pass for the conv-bn-relu convenience layer."""
+    """Undo conv_bn_relu_forward: returns dx, dw, db, dgamma, dbeta."""
     conv_cache, bn_cache, relu_cache = cache
     dan = relu_backward(dout, relu_cache)
     da, dgamma, dbeta = spatial_batchnorm_backward(dan, bn_cache)
@@ -105,16 +95,10 @@ def conv_bn_relu_backward(dout, cache):
 
 
 def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
-    """Convenience layer: convolution, ReLU, max pooling.
+    """conv_forward_fast, relu_forward, then max_pool_forward_fast.
 
-    Inputs:
-    - x: input to the convolutional layer
-    - w, b, conv_param: weights and parameters of the convolutional layer
-    - pool_param: parameters of the pooling layer
-
-    Returns a tuple of:
-    - out: output of the pooling layer
-    - cache: object to give to the backward pass
+    pool_param holds pool_height, pool_width and stride.
+    Returns the pooled output and cache = (conv_cache, relu_cache, pool_cache).
     """
     a, conv_cache = conv_forward_fast(x, w, b, conv_param)
     s, relu_cache = relu_forward(a)
@@ -124,7 +108,7 @@ def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
 
 
 def conv_relu_pool_backward(dout, cache):
-    """Backward pass for the conv-relu-pool convenience layer."""
+    """Undo conv_relu_pool_forward: returns dx, dw, db."""
     conv_cache, relu_cache, pool_cache = cache
     ds = max_pool_backward_fast(dout, pool_cache)
     da = relu_backward(ds, relu_cache)

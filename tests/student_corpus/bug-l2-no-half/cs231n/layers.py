@@ -77,7 +77,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         x_hat = (x - running_mean) / np.sqrt(running_var + eps)
         out = gamma * x_hat + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError("batchnorm 的 mode 必须是 train 或 test, 得到 %s" % mode)
 
     bn_param["running_mean"] = running_mean
     bn_param["running_var"] = running_var

@@ -66,7 +66,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
     elif mode == 'test':
         out = gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError('mode must be train or test')
 
     return out, cache
 

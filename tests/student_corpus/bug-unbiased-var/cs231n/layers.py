@@ -93,7 +93,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         x_norm = (x - running_mean) / np.sqrt(running_var + eps)
         out = gamma * x_norm + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError("bn_param['mode'] 只能是 'train' 或 'test', 现在是 %r" % mode)
 
     # 把更新后的滑动平均存回 bn_param
     bn_param["running_mean"] = running_mean

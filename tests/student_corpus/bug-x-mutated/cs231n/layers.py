@@ -4,7 +4,7 @@ import numpy as np
 
 def affine_forward(x, w, b):
     """
-    Computes the forward pass for an affine (fully connected) layer.
+    Affine layer forward: each example flattened, times w, plus b.
     x: (N, d_1, ..., d_k); w: (D, M); b: (M,)
     Returns out (N, M) and cache (x, w, b).
     """
@@ -90,7 +90,7 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         x_hat = (x - running_mean) / np.sqrt(running_var + eps)
         out = gamma * x_hat + beta
     else:
-        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+        raise ValueError("batchnorm_forward: mode must be train/test, not " + str(mode))
 
     bn_param["running_mean"] = running_mean
     bn_param["running_var"] = running_var

@@ -8,11 +8,11 @@ from ..layer_utils import *
 
 class FullyConnectedNet(object):
     """
-    A fully-connected network with an arbitrary number of hidden layers:
+    Fully connected classifier, as many hidden layers as hidden_dims has:
 
     {affine - [batch/layer norm] - relu - [dropout]} x (L - 1) - affine - softmax
 
-    Learnable parameters are stored in self.params.
+    Weights, biases, gammas and betas all sit in self.params.
     """
 
     def __init__(

@@ -8,8 +8,7 @@ from cs231n.layer_utils import *
 
 class FullyConnectedNet(object):
     """
-    A fully-connected neural network with an arbitrary number of hidden layers,
-    ReLU nonlinearities, and a softmax loss function.
+    net of any depth: hidden layers of affine + relu, softmax on top
     {affine - [batch/layer norm] - relu - [dropout]} x (L - 1) - affine - softmax
     """
 
