@@ -1,0 +1,184 @@
+"""A fully connected network of any depth, with optional normalization and dropout."""
+
+import numpy as np
+
+from ..layers import *
+from ..layer_utils import *
+
+
+class FullyConnectedNet:
+    """Fully connected network with a softmax loss.
+
+    With L = num_layers, the architecture is
+
+        {affine - [batch/layer norm] - relu - [dropout]} x (L - 1) - affine - softmax
+
+    where the bracketed layers are optional. The learnable parameters live in
+    ``self.params``: weights ``W1..WL``, biases ``b1..bL`` and, with normalization,
+    scales ``gamma1..gamma(L-1)`` and shifts ``beta1..beta(L-1)`` (the last affine
+    layer is never normalized).
+    """
+
+    def __init__(
+        self,
+        hidden_dims,
+        input_dim=3 * 32 * 32,
+        num_classes=10,
+        dropout_keep_ratio=1,
+        normalization=None,
+        reg=0.0,
+        weight_scale=1e-2,
+        dtype=np.float32,
+        seed=None,
+    ):
+        """Build the network and initialize its parameters.
+
+        Inputs:
+        - hidden_dims: list of the hidden layer sizes
+        - input_dim: size of the (flattened) input
+        - num_classes: number of classes
+        - dropout_keep_ratio: probability of keeping a unit in dropout; 1 means
+          no dropout
+        - normalization: None, 'batchnorm' or 'layernorm'
+        - reg: L2 regularization strength
+        - weight_scale: standard deviation of the normal initial weights
+        - dtype: numpy dtype of all parameters and computations (float64 for
+          gradient checks)
+        - seed: when given, dropout becomes deterministic (for gradient checks)
+        """
+        self.normalization = normalization
+        self.use_dropout = dropout_keep_ratio != 1
+        self.reg = reg
+        self.num_layers = 1 + len(hidden_dims)
+        self.dtype = dtype
+        self.params = {}
+
+        #######################################################################
+        # TODO: Initialize the parameters in self.params, layer by layer      #
+        # (W1, b1, W2, b2, ...): weights drawn from a normal distribution     #
+        # with mean 0 and standard deviation weight_scale (np.random.randn),  #
+        # biases zero. With normalization, every layer except the last also   #
+        # gets a scale gammaK (ones) and a shift betaK (zeros).               #
+        #######################################################################
+        # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+        dims = [input_dim] + hidden_dims + [num_classes]
+        for i in range(1, self.num_layers + 1):
+            self.params["W%d" % i] = np.random.randn(dims[i - 1], dims[i]) * weight_scale
+            self.params["b%d" % i] = np.zeros(dims[i])
+            if self.normalization is not None and i != self.num_layers:
+                self.params["gamma%d" % i] = np.ones(dims[i])
+                self.params["beta%d" % i] = np.zeros(dims[i])
+        # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+        #######################################################################
+        #                          END OF YOUR CODE                           #
+        #######################################################################
+
+        # Dropout shares one parameter dict across all dropout layers; its mode
+        # is switched by loss().
+        self.dropout_param = {}
+        if self.use_dropout:
+            self.dropout_param = {"mode": "train", "p": dropout_keep_ratio}
+            if seed is not None:
+                self.dropout_param["seed"] = seed
+
+        # One parameter dict per normalization layer: batchnorm keeps its running
+        # statistics there.
+        self.bn_params = []
+        if self.normalization == "batchnorm":
+            self.bn_params = [{"mode": "train"} for _ in range(self.num_layers - 1)]
+        if self.normalization == "layernorm":
+            self.bn_params = [{} for _ in range(self.num_layers - 1)]
+
+        for name, value in self.params.items():
+            self.params[name] = value.astype(dtype)
+
+    def loss(self, X, y=None):
+        """Compute the class scores, or the loss and its gradients.
+
+        Inputs:
+        - X: input data, shape (N, d_1, ..., d_k)
+        - y: labels, shape (N,), y[i] in [0, num_classes); None at test time
+
+        Returns:
+        - when y is None: scores, shape (N, num_classes)
+        - otherwise a tuple of:
+          - loss: scalar, softmax loss plus 0.5 * reg * sum of all squared weights
+          - grads: dict with the same keys as self.params, gradients of the loss
+        """
+        X = X.astype(self.dtype)
+        mode = "test" if y is None else "train"
+
+        # Normalization and dropout behave differently at train and test time.
+        if self.use_dropout:
+            self.dropout_param["mode"] = mode
+        if self.normalization == "batchnorm":
+            for bn_param in self.bn_params:
+                bn_param["mode"] = mode
+
+        scores = None
+        #######################################################################
+        # TODO: Forward pass. Run the L - 1 hidden layers (affine, optional   #
+        # normalization with self.bn_params[i], relu, optional dropout with   #
+        # self.dropout_param), then the last affine layer, and store the      #
+        # class scores in `scores`. Keep every layer's cache for the          #
+        # backward pass.                                                      #
+        #######################################################################
+        # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+        caches = {}
+        h = X
+        for i in range(1, self.num_layers):
+            w, b = self.params["W%d" % i], self.params["b%d" % i]
+            if self.normalization == "batchnorm":
+                h, caches[i] = affine_bn_relu_forward(h, w, b, self.params["gamma%d" % i],
+                                                      self.params["beta%d" % i], self.bn_params[i - 1])
+            elif self.normalization == "layernorm":
+                h, caches[i] = affine_ln_relu_forward(h, w, b, self.params["gamma%d" % i],
+                                                      self.params["beta%d" % i], self.bn_params[i - 1])
+            else:
+                h, caches[i] = affine_relu_forward(h, w, b)
+            if self.use_dropout:
+                h, caches["dropout%d" % i] = dropout_forward(h, self.dropout_param)
+        n = self.num_layers
+        scores, caches[n] = affine_forward(h, self.params["W%d" % n], self.params["b%d" % n])
+        # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+        #######################################################################
+        #                          END OF YOUR CODE                           #
+        #######################################################################
+
+        if mode == "test":
+            return scores
+
+        loss, grads = 0.0, {}
+        #######################################################################
+        # TODO: Backward pass. Compute the softmax loss and its gradient,     #
+        # then backpropagate through the layers in reverse order, filling     #
+        # grads with the same keys as self.params. Add the L2 penalty         #
+        # 0.5 * self.reg * sum(W**2) for every weight matrix (not biases,     #
+        # gammas or betas) and its gradient to grads.                         #
+        #######################################################################
+        # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+        loss, dscores = softmax_loss(scores, y)
+        n = self.num_layers
+        dh, grads["W%d" % n], grads["b%d" % n] = affine_backward(dscores, caches[n])
+        for i in range(n - 1, 0, -1):
+            if self.use_dropout:
+                dh = dropout_backward(dh, caches["dropout%d" % i])
+            if self.normalization == "batchnorm":
+                dh, grads["W%d" % i], grads["b%d" % i], grads["gamma%d" % i], grads["beta%d" % i] = \
+                    affine_bn_relu_backward(dh, caches[i])
+            elif self.normalization == "layernorm":
+                dh, grads["W%d" % i], grads["b%d" % i], grads["gamma%d" % i], grads["beta%d" % i] = \
+                    affine_ln_relu_backward(dh, caches[i])
+            else:
+                dh, grads["W%d" % i], grads["b%d" % i] = affine_relu_backward(dh, caches[i])
+
+        # 正则项, 只加在 W 上
+        for i in range(1, n + 1):
+            loss += 0.5 * self.reg * np.sum(self.params["W%d" % i] ** 2)
+            grads["W%d" % i] += self.reg * self.params["W%d" % i]
+        # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+        #######################################################################
+        #                          END OF YOUR CODE                           #
+        #######################################################################
+
+        return loss, grads

@@ -1,0 +1,126 @@
+from cs231n.layers import *
+from cs231n.fast_layers import *
+
+
+def affine_relu_forward(x, w, b):
+    """affine_forward followed by relu_forward.
+
+    x: (N, d_1, ..., d_k), w: (D, M), b: (M,)
+    Returns out (N, M) and cache = (fc_cache, relu_cache).
+    """
+    a, fc_cache = affine_forward(x, w, b)
+    out, relu_cache = relu_forward(a)
+    cache = (fc_cache, relu_cache)
+    return out, cache
+
+
+def affine_relu_backward(dout, cache):
+    """Undo affine_relu_forward: returns dx, dw, db."""
+    fc_cache, relu_cache = cache
+    da = relu_backward(dout, relu_cache)
+    dx, dw, db = affine_backward(da, fc_cache)
+    return dx, dw, db
+
+
+###############################################################################
+# TODO (optional): your own helper layers for the fully connected net.        #
+###############################################################################
+# *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+
+def affine_bn_relu_forward(x, w, b, gamma, beta, bn_param):
+    """affine - batchnorm - relu 前向"""
+    a, fc_cache = affine_forward(x, w, b)
+    a_bn, bn_cache = batchnorm_forward(a, gamma, beta, bn_param)
+    out, relu_cache = relu_forward(a_bn)
+    return out, (fc_cache, bn_cache, relu_cache)
+
+
+def affine_bn_relu_backward(dout, cache):
+    """affine - batchnorm - relu 反向"""
+    fc_cache, bn_cache, relu_cache = cache
+    da_bn = relu_backward(dout, relu_cache)
+    da, dgamma, dbeta = batchnorm_backward_alt(da_bn, bn_cache)
+    dx, dw, db = affine_backward(da, fc_cache)
+    return dx, dw, db, dgamma, dbeta
+
+
+def affine_ln_relu_forward(x, w, b, gamma, beta, ln_param):
+    """affine - layernorm - relu 前向"""
+    a, fc_cache = affine_forward(x, w, b)
+    a_ln, ln_cache = layernorm_forward(a, gamma, beta, ln_param)
+    out, relu_cache = relu_forward(a_ln)
+    return out, (fc_cache, ln_cache, relu_cache)
+
+
+def affine_ln_relu_backward(dout, cache):
+    """affine - layernorm - relu 反向"""
+    fc_cache, ln_cache, relu_cache = cache
+    da_ln = relu_backward(dout, relu_cache)
+    da, dgamma, dbeta = layernorm_backward(da_ln, ln_cache)
+    dx, dw, db = affine_backward(da, fc_cache)
+    return dx, dw, db, dgamma, dbeta
+
+# *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
+###############################################################################
+#                             END OF YOUR CODE                                #
+###############################################################################
+
+
+def conv_relu_forward(x, w, b, conv_param):
+    """conv_forward_fast followed by relu_forward.
+
+    x: (N, C, H, W), w: (F, C, HH, WW), b: (F,); conv_param holds stride and pad.
+    Returns out (N, F, H', W') and cache = (conv_cache, relu_cache).
+    """
+    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
+    out, relu_cache = relu_forward(a)
+    cache = (conv_cache, relu_cache)
+    return out, cache
+
+
+def conv_relu_backward(dout, cache):
+    """Undo conv_relu_forward: returns dx, dw, db."""
+    conv_cache, relu_cache = cache
+    da = relu_backward(dout, relu_cache)
+    dx, dw, db = conv_backward_fast(da, conv_cache)
+    return dx, dw, db
+
+
+def conv_bn_relu_forward(x, w, b, gamma, beta, conv_param, bn_param):
+    """conv_forward_fast, spatial_batchnorm_forward, relu_forward in a row."""
+    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
+    an, bn_cache = spatial_batchnorm_forward(a, gamma, beta, bn_param)
+    out, relu_cache = relu_forward(an)
+    cache = (conv_cache, bn_cache, relu_cache)
+    return out, cache
+
+
+def conv_bn_relu_backward(dout, cache):
+    """Undo conv_bn_relu_forward: returns dx, dw, db, dgamma, dbeta."""
+    conv_cache, bn_cache, relu_cache = cache
+    dan = relu_backward(dout, relu_cache)
+    da, dgamma, dbeta = spatial_batchnorm_backward(dan, bn_cache)
+    dx, dw, db = conv_backward_fast(da, conv_cache)
+    return dx, dw, db, dgamma, dbeta
+
+
+def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
+    """conv_forward_fast, relu_forward, then max_pool_forward_fast.
+
+    pool_param holds pool_height, pool_width and stride.
+    Returns the pooled output and cache = (conv_cache, relu_cache, pool_cache).
+    """
+    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
+    s, relu_cache = relu_forward(a)
+    out, pool_cache = max_pool_forward_fast(s, pool_param)
+    cache = (conv_cache, relu_cache, pool_cache)
+    return out, cache
+
+
+def conv_relu_pool_backward(dout, cache):
+    """Undo conv_relu_pool_forward: returns dx, dw, db."""
+    conv_cache, relu_cache, pool_cache = cache
+    ds = max_pool_backward_fast(dout, pool_cache)
+    da = relu_backward(ds, relu_cache)
+    dx, dw, db = conv_backward_fast(da, conv_cache)
+    return dx, dw, db
