@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from gradekit import __version__
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"gradekit: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("gradekit: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        signum = getattr(stop, "signum", signal.SIGINT)  # a grade stopped by a signal
+        print(f"gradekit: {stop or 'interrupted'}", file=sys.stderr)
+        return 128 + signum

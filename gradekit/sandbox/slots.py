@@ -50,6 +50,12 @@ def slot_parent() -> Path:
         raise SandboxError(f"{parent} is not a folder of this user's own; remove it or set "
                            f"${PARENT_ENV} to another place")
     os.chmod(parent, 0o711)
+    closed = [str(folder) for folder in parent.resolve().parents
+              if not os.stat(folder).st_mode & stat.S_IXOTH]
+    if closed and os.geteuid() == 0:
+        raise SandboxError(f"the sandbox folder {parent} is inside {closed[0]}, which the "
+                           f"sandbox accounts cannot enter; set ${PARENT_ENV} to a folder "
+                           "they can reach")
     return parent
 
 
