@@ -87,9 +87,10 @@ class NotebookPart:
 class RerunCell:
     """A deterministic cell re-run at grade time, and how its printed numbers compare.
 
-    Two numbers agree when they differ by at most ``atol + rtol * max(|a|, |b|)`` (or one
-    unit of the last digit printed), or when both are below ``small`` in magnitude and
-    within a factor of 10 of each other (rounding-noise figures such as gradient errors).
+    Two numbers agree when they differ by at most ``atol + rtol * max(|a|, |b|)``, or when
+    the smaller is below ``small`` in magnitude, both have the same sign and they are
+    within a factor of 10 of each other (rounding noise such as gradient-check errors).
+    A cell that prints few digits (``%.2e``) needs an ``rtol`` above its rounding step.
     Lines matching an ``ignore`` regular expression (timings) are not compared.
     """
 
@@ -121,6 +122,8 @@ class NotebookGrading:
     """Top-level modules the worker does not import (and statements using what they bind)."""
     timeout: float = 60.0
     """Wall-clock seconds for each re-run cell."""
+    total_timeout: float = 180.0
+    """Wall-clock seconds for all re-run cells together (the rest are not re-run)."""
     env: dict[str, str] = field(default_factory=dict)
     """Environment variables set in the worker before the re-run."""
 
@@ -274,7 +277,7 @@ def _read_grading(reader: _Reader, root: Path, release: ReleaseConfig | None) ->
 
 
 _NOTEBOOK_KEYS = {"file", "released", "max_mb", "answer_tag", "placeholders", "setup", "rerun",
-                  "figures", "skip_imports", "timeout", "env", "parts"}
+                  "figures", "skip_imports", "timeout", "total_timeout", "env", "parts"}
 _PART_KEYS = {"kind", "number", "points", "visibility", "name", "files"}
 _RERUN_KEYS = {"cell", "rtol", "atol", "small", "ignore"}
 
@@ -302,11 +305,12 @@ def _read_notebook_grading(reader: _Reader, table: Any, root: Path, support_root
     if not isinstance(table.get("rerun", []), list):
         raise reader.error(f"{key}.rerun must be an array")
     timeout = reader.number(table, f"{key}.timeout", NotebookGrading.timeout)
+    total_timeout = reader.number(table, f"{key}.total_timeout", NotebookGrading.total_timeout)
     max_mb = table.get("max_mb", NotebookGrading.max_mb)
     if not isinstance(max_mb, int) or isinstance(max_mb, bool) or max_mb <= 0:
         raise reader.error(f"{key}.max_mb must be a positive integer")
-    if timeout <= 0:
-        raise reader.error(f"{key}.timeout must be positive")
+    if timeout <= 0 or total_timeout <= 0:
+        raise reader.error(f"{key}.timeout and {key}.total_timeout must be positive")
     return NotebookGrading(
         file=file,
         released=root / released if released else support_root / file,
@@ -320,6 +324,7 @@ def _read_notebook_grading(reader: _Reader, table: Any, root: Path, support_root
         figures=reader.texts(table, f"{key}.figures", ()),
         skip_imports=reader.texts(table, f"{key}.skip_imports", ()),
         timeout=timeout,
+        total_timeout=total_timeout,
         env=reader.mapping(table, f"{key}.env", {}),
     )
 

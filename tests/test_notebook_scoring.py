@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,8 @@ from gradekit.grading.grade import grade_submission
 from gradekit.grading.notebook import score_notebook
 from gradekit.grading.notebook.matching import REGION_END, REGION_START, match_cells
 from gradekit.grading.notebook.reading import parse_notebook
-from gradekit.grading.notebook.rerun import agree, compare, numbers, prepare, run_and_compare
+from gradekit.grading.notebook.rerun import (Stored, agree, compare, numbers, prepare,
+                                             run_and_compare)
 from gradekit.config import RerunCell
 from gradekit.grading.results import GradeResult, write_results
 from gradekit.sandbox.controller import Limits, Sandbox
@@ -502,11 +504,32 @@ def test_matching_pairs_moved_and_rewritten_cells():
 def test_rerun_survives_timeouts_and_sets_the_environment(sandbox):
     cells = [(RerunCell("loop"), "while True:\n    pass\n"),
              (RerunCell("env"), "import os\nprint(os.environ['GRADEKIT_NB_TEST'])\n"),
-             (RerunCell("raises"), "raise ValueError('broken')\n")]
-    stored = {"loop": ("1\n", []), "env": ("7\n", []), "raises": ("", ["ValueError: broken"])}
-    verdicts = run_and_compare(sandbox, [], cells, stored, {"GRADEKIT_NB_TEST": "7"}, 1.0)
-    assert "timed out after 1 s" in verdicts.cells["loop"]
+             (RerunCell("raises"), "raise ValueError('broken')\n"),
+             (RerunCell("chatty"), "for i in range(100000):\n    print(i + 0.5)\n")]
+    stored = {"loop": Stored("1\n", []), "env": Stored("7\n", []),
+              "raises": Stored("", ["ValueError: broken"]),
+              "chatty": Stored("".join(f"{i + 0.5}\n" for i in range(100000)), [])}
+    verdicts = run_and_compare(sandbox, [], cells, stored, {"GRADEKIT_NB_TEST": "7"}, 1.0, 30)
+    assert verdicts.cells["loop"] == "re-running it timed out after 1 s"
     assert verdicts.cells["env"] is None and verdicts.cells["raises"] is None
+    assert verdicts.cells["chatty"] is None  # the worker kept 64 KB of it: compared so far
+
+
+def test_a_setup_cell_that_hangs_stops_the_rerun_within_its_budget(sandbox):
+    cells = [(RerunCell(f"c{i}"), "print(1)\n") for i in range(3)]
+    stored = {f"c{i}": Stored("1\n", []) for i in range(3)}
+    began = time.perf_counter()
+    verdicts = run_and_compare(sandbox, [("setup", "import time\ntime.sleep(60)\n")], cells,
+                               stored, {}, 1.0, 30)
+    assert time.perf_counter() - began < 10
+    assert all(v == "not re-run: the setup cell setup did not finish"
+               for v in verdicts.cells.values())
+    assert "timed out" in verdicts.setup_errors[0]
+    verdicts = run_and_compare(sandbox, [], [(RerunCell("slow"), "import time\ntime.sleep(5)\n"),
+                                             *cells], {**stored, "slow": Stored("", [])}, {},
+                               30.0, 1.5)
+    assert re.fullmatch(r"re-running it timed out after 1\.[45] s", verdicts.cells["slow"])
+    assert verdicts.cells["c0"] == "not re-run: the time for re-running cells ran out"
 
 
 @pytest.mark.parametrize("table,message", [

@@ -92,36 +92,53 @@ class Rerun:
 
 
 class Runner:
-    """Runs released cells in one namespace kept in the worker (rebuilt after a crash)."""
+    """Runs released cells in one namespace kept in the worker (rebuilt after a crash).
+
+    Every call is bounded by ``timeout`` and, together, by ``budget`` seconds. Setup cells
+    that time out or crash are not tried again: the cells after them are not re-run.
+    """
 
     def __init__(self, sandbox: Sandbox, setup: list[tuple[str, str]], env: dict[str, str],
-                 timeout: float) -> None:
+                 timeout: float, budget: float) -> None:
         self.sandbox = sandbox
         self.setup = setup
         self.env = env
         self.timeout = timeout
+        self.deadline = time.perf_counter() + budget
         self.namespace: Any = None
         self.setup_errors: list[str] = []
+        self.broken = ""
 
     def run(self, cell: str, source: str) -> Rerun:
         began = time.perf_counter()
         outcome = Rerun(cell)
         try:
-            if self.namespace is None:
+            if self.namespace is None and not self.broken:
                 self._fresh()
-            answer = self.sandbox.call("builtins.exec", _DRIVER,
-                                       {"source": source, "namespace": self.namespace},
-                                       timeout=self.timeout)
-            outcome.stdout = answer.stdout
+            if not self.broken:
+                outcome.stdout = self._exec(source).stdout
+        except _OutOfTime:
+            pass
         except StudentException as error:
             outcome.error_type = error.type_name
             outcome.error = f"{error.type_name}: {error.message}"[:600]
         except StudentError as error:
-            outcome.error_type = type(error).__name__
+            outcome.error_type = "Stopped"
             outcome.error = _plain(error)[:600]
             self.namespace = None  # the worker was restarted: the namespace is gone
+        if self.broken and not outcome.error and not outcome.stdout:
+            outcome.error_type, outcome.error = "NotRun", f"not re-run: {self.broken}"
         outcome.seconds = time.perf_counter() - began
         return outcome
+
+    def _exec(self, source: str) -> Any:
+        left = self.deadline - time.perf_counter()
+        if left < 0.5:
+            self.broken = "the time for re-running cells ran out"
+            raise _OutOfTime
+        return self.sandbox.call("builtins.exec", _DRIVER,
+                                 {"source": source, "namespace": self.namespace},
+                                 timeout=round(min(self.timeout, left), 1))
 
     def _fresh(self) -> None:
         """A new namespace in the worker, the environment set, the setup cells run."""
@@ -131,18 +148,19 @@ class Runner:
             self.sandbox.call("os.environ.update", dict(self.env))
         for cell, source in self.setup:
             try:
-                self.sandbox.call("builtins.exec", _DRIVER,
-                                  {"source": source, "namespace": self.namespace},
-                                  timeout=self.timeout)
+                self._exec(source)
             except StudentException as error:
                 self.setup_errors.append(f"the setup cell {cell} raised {error.type_name}: "
                                          f"{error.message[:300]}")
             except StudentError as error:
                 self.setup_errors.append(f"the setup cell {cell}: {_plain(error)[:300]}")
-                self.namespace = self.sandbox.call("builtins.dict", keep=True,
-                                                   __name__="__main__").value
-                if self.env:
-                    self.sandbox.call("os.environ.update", dict(self.env))
+                self.broken = f"the setup cell {cell} did not finish"
+                self.namespace = None
+                return
+
+
+class _OutOfTime(Exception):
+    """The re-run budget is spent (not the student's error)."""
 
 
 def _plain(error: StudentError) -> str:
@@ -163,21 +181,6 @@ def numbers(text: str, ignore: tuple[str, ...]) -> list[tuple[str, str]]:
     return found
 
 
-def _unit(token: str) -> float:
-    """One unit of the last digit printed (0 for integers, which must agree exactly)."""
-    lowered = token.lower().lstrip("+-")
-    if lowered in ("nan", "inf"):
-        return 0.0
-    mantissa, _, exponent = lowered.partition("e")
-    if "." not in mantissa and not exponent:
-        return 0.0
-    decimals = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
-    try:
-        return 10.0 ** (int(exponent or 0) - decimals)
-    except OverflowError:
-        return math.inf
-
-
 def agree(stored: str, now: str, rule: RerunCell) -> bool:
     """Whether two printed numbers agree under ``rule`` (see :class:`RerunCell`)."""
     try:
@@ -189,17 +192,25 @@ def agree(stored: str, now: str, rule: RerunCell) -> bool:
     if math.isinf(a) or math.isinf(b):
         return a == b
     scale = max(abs(a), abs(b))
-    if abs(a - b) <= rule.atol + rule.rtol * scale + max(_unit(stored), _unit(now)):
+    if abs(a - b) <= rule.atol + rule.rtol * scale:
         return True
     low = min(abs(a), abs(b))
     return rule.small > 0 and low < rule.small and a * b > 0 and scale <= 10 * low
 
 
-def compare(stored: str, now: str, rule: RerunCell) -> str | None:
-    """``None`` when the numbers printed now agree with the stored ones, else why not."""
+def compare(stored: str, now: str, rule: RerunCell, stored_cut: bool = False) -> str | None:
+    """``None`` when the numbers printed now agree with the stored ones, else why not.
+
+    Output cut short (the worker keeps ``output_kb`` per call; ``stored_cut`` says the
+    stored text was) is compared as far as both go; a number at the cut is left out.
+    """
     truncated = bool(_TRUNCATED.search(now))
     now = _TRUNCATED.sub("", now)
     old, new = numbers(stored, rule.ignore), numbers(now, rule.ignore)
+    if truncated:
+        new = new[:-1]
+    if stored_cut:
+        old = old[:-1]
     if not old:
         return ("its stored output has no numbers to compare: run it and save the notebook "
                 "with its outputs")
@@ -210,10 +221,20 @@ def compare(stored: str, now: str, rule: RerunCell) -> str | None:
                     f"number {index + 1} is {old[index][0]} in the notebook "
                     f"(\"{old[index][1][:120]}\") but {new[index][0]} when re-run "
                     f"(\"{new[index][1][:120]}\")")
-    if len(old) != len(new) and not (truncated and len(new) < len(old)):
+    if len(old) != len(new) and not (truncated and len(new) < len(old)) \
+            and not (stored_cut and len(old) < len(new)):
         return (f"its stored output shows {len(old)} numbers, but re-running it with your code "
                 f"prints {len(new)}")
     return None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A cell's stored outputs: its stdout (``cut`` when capped) and its error outputs."""
+
+    text: str
+    errors: list[str]
+    cut: bool = False
 
 
 @dataclass
@@ -228,15 +249,13 @@ class Verdicts:
 
 def run_and_compare(sandbox: Sandbox, setup: list[tuple[str, str]],
                     cells: list[tuple[RerunCell, str]],
-                    stored: dict[str, tuple[str, list[str]] | None], env: dict[str, str],
-                    timeout: float) -> Verdicts:
-    """Re-run ``cells`` (rule, prepared source) after ``setup``; compare with ``stored``.
-
-    ``stored`` maps a cell id to its stored (stdout, error outputs), or None when the
-    submission has no such cell.
-    """
+                    stored: dict[str, Stored | None], env: dict[str, str],
+                    timeout: float, budget: float) -> Verdicts:
+    """Re-run ``cells`` (rule, prepared source) after ``setup``; compare with ``stored``
+    (None for a cell the submission does not have). ``timeout`` bounds each cell,
+    ``budget`` all of them."""
     began = time.perf_counter()
-    runner = Runner(sandbox, setup, env, timeout)
+    runner = Runner(sandbox, setup, env, timeout, budget)
     verdicts: dict[str, str | None] = {}
     notes: list[str] = []
     for rule, source in cells:
@@ -244,7 +263,6 @@ def run_and_compare(sandbox: Sandbox, setup: list[tuple[str, str]],
         if kept is None:
             verdicts[rule.cell] = "it is missing from your notebook"
             continue
-        text, errors = kept
         try:
             outcome = runner.run(rule.cell, source)
         except SandboxError as error:
@@ -253,10 +271,12 @@ def run_and_compare(sandbox: Sandbox, setup: list[tuple[str, str]],
             continue
         notes.append(f"re-ran {rule.cell} in {outcome.seconds:.2f} s"
                      + (f" ({outcome.error})" if outcome.error else ""))
-        if outcome.error:
-            same = any(e.split(":", 1)[0] == outcome.error_type for e in errors)
+        if outcome.error_type in ("NotRun", "Stopped"):
+            verdicts[rule.cell] = outcome.error
+        elif outcome.error:
+            same = any(e.split(":", 1)[0] == outcome.error_type for e in kept.errors)
             verdicts[rule.cell] = None if same else (
                 f"re-running it with your code raised {outcome.error}")
-            continue
-        verdicts[rule.cell] = compare(text, outcome.stdout, rule)
+        else:
+            verdicts[rule.cell] = compare(kept.text, outcome.stdout, rule, kept.cut)
     return Verdicts(verdicts, runner.setup_errors, notes, time.perf_counter() - began)

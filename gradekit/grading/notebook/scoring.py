@@ -21,7 +21,7 @@ from gradekit.grading.notebook import findings as find
 from gradekit.grading.notebook.matching import match_cells
 from gradekit.grading.notebook.reading import (Notebook, NotebookUnreadable, error_outputs,
                                                read_notebook_file, stdout_text)
-from gradekit.grading.notebook.rerun import prepare, run_and_compare
+from gradekit.grading.notebook.rerun import Stored, prepare, run_and_compare
 from gradekit.grading.results import CheckResult, GradeResult
 
 ANSWER_CHARS = 20000
@@ -153,13 +153,17 @@ def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook
              for ident in config.setup]
     cells = [(rule, prepare(by_id[rule.cell].source, config.skip_imports, rule.cell))
              for rule in config.rerun]
-    stored: dict[str, tuple[str, list[str]] | None] = {}
+    stored: dict[str, Stored | None] = {}
     for rule in config.rerun:
         s = matching.pairs.get(by_id[rule.cell].index)
-        mine = submitted.cells[s] if s is not None else None
-        stored[rule.cell] = None if mine is None else (stdout_text(mine, STORED_CHARS),
-                                                       error_outputs(mine))
-    verdicts = run_and_compare(sandbox, setup, cells, stored, config.env, config.timeout)
+        if s is None:
+            stored[rule.cell] = None
+            continue
+        text = stdout_text(submitted.cells[s], STORED_CHARS)
+        stored[rule.cell] = Stored(text, error_outputs(submitted.cells[s]),
+                                   cut=len(text) >= STORED_CHARS)
+    verdicts = run_and_compare(sandbox, setup, cells, stored, config.env, config.timeout,
+                               config.total_timeout)
     report.extra["rerun_seconds"] = round(verdicts.seconds, 3)
     report.staff_log += [f"notebook: {note}" for note in verdicts.notes]
     found = [find.Finding("consistent", ident, "mismatch",
