@@ -24,7 +24,6 @@ import pytest
 
 from gradekit.config import load_assignment
 from gradekit.errors import UserError
-from gradekit.grading.grade import grade_submission
 from gradekit.grading.notebook import score_notebook
 from gradekit.grading.notebook.matching import REGION_END, REGION_START, match_cells
 from gradekit.grading.notebook.reading import parse_notebook
@@ -528,7 +527,8 @@ def test_a_setup_cell_that_hangs_stops_the_rerun_within_its_budget(sandbox):
     verdicts = run_and_compare(sandbox, [], [(RerunCell("slow"), "import time\ntime.sleep(5)\n"),
                                              *cells], {**stored, "slow": Stored("", [])}, {},
                                30.0, 1.5)
-    assert re.fullmatch(r"re-running it timed out after 1\.[45] s", verdicts.cells["slow"])
+    stopped = re.fullmatch(r"re-running it timed out after ([\d.]+) s", verdicts.cells["slow"])
+    assert stopped and float(stopped.group(1)) <= 1.5  # what was left of the budget
     assert verdicts.cells["c0"] == "not re-run: the time for re-running cells ran out"
 
 
@@ -564,6 +564,29 @@ def test_a_rerun_cell_missing_from_the_release_is_a_config_error(sandbox, tmp_pa
 # ----------------------------------------------------------------- whole grades
 
 
+GRADE = """
+import json, sys
+from pathlib import Path
+from gradekit.config import load_assignment
+from gradekit.grading.grade import grade_submission
+submission, config, results, seed = sys.argv[1:5]
+result = grade_submission(Path(submission), load_assignment(config),
+                          results_path=Path(results), seed=int(seed))
+print(json.dumps({"error": result.error, "score": result.score,
+                  "max_score": result.max_score}))
+"""
+
+
+def grade(submission: Path, results: Path, seed: int) -> dict:
+    """grade_submission in a fresh process (it forgets the reference's modules when done,
+    which the reference tests of this session also load, under another name)."""
+    done = subprocess.run([sys.executable, "-c", GRADE, str(submission), str(CONFIG_PATH),
+                           str(results), str(seed)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def submission_folder(notebook: dict | None, with_code: bool = True) -> Path:
     folder = open_folder("gradekit-nb-sub-")
     if with_code:
@@ -577,7 +600,7 @@ def test_lone_notebook_is_graded_for_its_parts(executed, tmp_path):
     lone = tmp_path / NAME
     lone.write_text(json.dumps(executed), encoding="utf-8")
     results = tmp_path / "results" / "results.json"
-    result = grade_submission(lone, ASSIGNMENT, results_path=results, seed=3)
+    result = grade(lone, results, seed=3)
     document = validate(json.loads(results.read_text(encoding="utf-8")))
     tests = {t["number"]: t for t in document["tests"]}
     for kind in ("complete", "answered", "untampered", "figures"):
@@ -585,7 +608,7 @@ def test_lone_notebook_is_graded_for_its_parts(executed, tmp_path):
     consistent = tests[PARTS["consistent"]]
     assert consistent["score"] == 0 and consistent["output"].startswith("needs cs231n/layers.py")
     assert "Only BatchNormalization.ipynb was handed in" in document["output"]
-    assert document["score"] == 7 and result.score == 7
+    assert document["score"] == 7 and result["score"] == 7
     assert document["extra_data"]["notebook"]["answers"] == ANSWERS
 
 
@@ -594,10 +617,10 @@ def test_hostile_notebook_through_grade_submission(tmp_path):
     (folder / NAME).write_bytes(b'{"cells": [' + b"[" * 100000)
     results = tmp_path / "results.json"
     try:
-        result = grade_submission(folder, ASSIGNMENT, results_path=results, seed=4)
+        result = grade(folder, results, seed=4)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    assert result.error is None
+    assert result["error"] is None
     document = validate(json.loads(results.read_text(encoding="utf-8")))
     notebook_tests = [t for t in document["tests"] if t["number"] in PARTS.values()]
     assert len(notebook_tests) == 5
@@ -638,14 +661,14 @@ def test_notebook_run_by_jupyter_gets_full_notebook_marks(jupyter_executed, tmp_
     folder = submission_folder(jupyter_executed)
     results = tmp_path / "results.json"
     try:
-        result = grade_submission(folder, ASSIGNMENT, results_path=results, seed=5)
+        result = grade(folder, results, seed=5)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     document = validate(json.loads(results.read_text(encoding="utf-8")))
     tests = {t["number"]: t for t in document["tests"]}
     for kind, number in PARTS.items():
         assert tests[number]["status"] == "passed", (kind, tests[number]["output"])
-    assert result.max_score == 110
+    assert result["max_score"] == 110
     staff = document["extra_data"]["notebook"]
     assert staff["answers"] == ANSWERS and staff["findings"] == []
     assert [f["cell_id"] for f in staff["figures"]] == list(CONFIG.figures)
