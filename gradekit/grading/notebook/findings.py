@@ -199,7 +199,7 @@ def untampered(released: Notebook, submitted: Notebook, matching: Matching,
             continue
         s = matching.pairs.get(cell.index)
         staff_only = cell.kind != "code"
-        what = "code cell" if cell.kind == "code" else f"{cell.kind} cell"
+        what = "code" if cell.kind == "code" else cell.kind
         if s is None:
             findings.append(Finding("untampered", cell.id or "", "deleted",
                                     f"the given {what} {cell.label} was deleted", staff_only))
@@ -208,9 +208,10 @@ def untampered(released: Notebook, submitted: Notebook, matching: Matching,
                                     f"the given {what} {submitted.cells[s].label} was changed",
                                     staff_only))
     counted = [f for f in findings if not f.staff_only]
+    cells = "1 given code cell was" if len(counted) == 1 else f"{len(counted)} given code cells were"
     summary = ("No given code cell was changed or deleted." if not counted else
-               f"{len(counted)} given code cells were changed or deleted; the grader uses "
-               "the released copy of every given cell. Put your own experiments in new cells.")
+               f"{cells} changed or deleted; the grader uses the released copy of every "
+               "given cell. Put your own experiments in new cells.")
     return Outcome("untampered", 0.0 if counted else 1.0, summary, findings)
 
 
