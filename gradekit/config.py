@@ -67,6 +67,69 @@ class ReleaseConfig:
     notebook_check: NotebookCheck = field(default_factory=NotebookCheck)
 
 
+NOTEBOOK_PART_KINDS = ("complete", "answered", "untampered", "consistent", "figures")
+_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
+@dataclass(frozen=True)
+class NotebookPart:
+    """One scored part of the notebook, shown as one Gradescope test."""
+
+    kind: str
+    """One of :data:`NOTEBOOK_PART_KINDS`."""
+    number: str
+    points: float
+    visibility: str = "visible"
+    name: str = ""
+    files: tuple[str, ...] = ()
+    """Submitted files the part needs (scored 0 without running when one is missing)."""
+
+
+@dataclass(frozen=True)
+class RerunCell:
+    """A deterministic cell re-run at grade time, and how its printed numbers compare.
+
+    Two numbers agree when they differ by at most ``atol + rtol * max(|a|, |b|)``, or when
+    the smaller is below ``small`` in magnitude, both have the same sign and they are
+    within a factor of 10 of each other (rounding noise such as gradient-check errors).
+    A cell that prints few digits (``%.2e``) needs an ``rtol`` above its rounding step.
+    Lines matching an ``ignore`` regular expression (timings) are not compared.
+    """
+
+    cell: str
+    rtol: float = 1e-6
+    atol: float = 1e-12
+    small: float = 0.0
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotebookGrading:
+    """``[grading.notebook]``: how the submitted notebook is scored (see ARCHITECTURE.md)."""
+
+    file: str
+    """The notebook's path among ``[grading] submit``."""
+    released: Path
+    """The released student copy the submission is compared with (trusted)."""
+    parts: tuple[NotebookPart, ...]
+    max_mb: int = 20
+    answer_tag: str = "pdf-inline"
+    placeholders: tuple[str, ...] = (DEFAULT_ANSWER_PLACEHOLDER,)
+    setup: tuple[str, ...] = ()
+    """Cells run before the re-run cells (IPython magics and skipped imports removed)."""
+    rerun: tuple[RerunCell, ...] = ()
+    figures: tuple[str, ...] = ()
+    """Cells whose stored outputs must hold a picture (not re-run)."""
+    skip_imports: tuple[str, ...] = ()
+    """Top-level modules the worker does not import (and statements using what they bind)."""
+    timeout: float = 60.0
+    """Wall-clock seconds for each re-run cell."""
+    total_timeout: float = 180.0
+    """Wall-clock seconds for all re-run cells together (the rest are not re-run)."""
+    env: dict[str, str] = field(default_factory=dict)
+    """Environment variables set in the worker before the re-run."""
+
+
 @dataclass(frozen=True)
 class GradingConfig:
     submit: tuple[str, ...]
@@ -79,6 +142,7 @@ class GradingConfig:
     time_budget: float = 480.0
     """Seconds the whole grade may take; checks not finished by then score 0 with a message
     (well inside Gradescope's 10 minutes, so a result is always written)."""
+    notebook: NotebookGrading | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +168,7 @@ def load_assignment(path: str | Path) -> Assignment:
     default_root = ".." if path.parent.name == "assignment" else "."
     root = (path.parent / reader.text(meta, "assignment.root", default_root)).resolve()
     release = _read_release(reader, root) if "release" in data else None
-    grading = _read_grading(reader, root) if "grading" in data else None
+    grading = _read_grading(reader, root, release) if "grading" in data else None
     return Assignment(
         path=path,
         root=root,
@@ -197,22 +261,133 @@ def _read_notebook_check(reader: _Reader, table: Any) -> NotebookCheck:
     )
 
 
-def _read_grading(reader: _Reader, root: Path) -> GradingConfig:
+def _read_grading(reader: _Reader, root: Path, release: ReleaseConfig | None) -> GradingConfig:
     table = reader.table("grading")
     checks = reader.text(table, "grading.checks", "")
     reference = reader.text(table, "grading.reference_root", "")
+    submit = reader.texts(table, "grading.submit")
+    support_root = root / reader.text(table, "grading.support_root", ".")
+    notebook = None
+    if "notebook" in table:
+        placeholder = release.answer_placeholder if release else DEFAULT_ANSWER_PLACEHOLDER
+        notebook = _read_notebook_grading(reader, table["notebook"], root, support_root,
+                                          submit, placeholder)
     return GradingConfig(
-        submit=reader.texts(table, "grading.submit"),
+        submit=submit,
         public_checks=root / reader.text(table, "grading.public_checks"),
-        support_root=root / reader.text(table, "grading.support_root", "."),
+        support_root=support_root,
         checks=root / checks if checks else None,
         reference_root=root / reference if reference else None,
         hand_in_also=reader.texts(table, "grading.hand_in_also", ()),
-        time_budget=reader.number(table, "grading.time_budget", 480.0),
+        time_budget=_positive(reader, reader.number(table, "grading.time_budget", 480.0),
+                              "grading.time_budget"),
+        notebook=notebook,
     )
 
 
+_NOTEBOOK_KEYS = {"file", "released", "max_mb", "answer_tag", "placeholders", "setup", "rerun",
+                  "figures", "skip_imports", "timeout", "total_timeout", "env", "parts"}
+_PART_KEYS = {"kind", "number", "points", "visibility", "name", "files"}
+_RERUN_KEYS = {"cell", "rtol", "atol", "small", "ignore"}
+
+
+def _read_notebook_grading(reader: _Reader, table: Any, root: Path, support_root: Path,
+                           submit: tuple[str, ...], placeholder: str) -> NotebookGrading:
+    key = "grading.notebook"
+    if not isinstance(table, dict):
+        raise reader.error(f"{key} must be a table")
+    reader.known(table, key, _NOTEBOOK_KEYS)
+    file = reader.text(table, f"{key}.file")
+    if file not in submit:
+        raise reader.error(f"{key}.file {file!r} is not one of grading.submit")
+    released = reader.text(table, f"{key}.released", "")
+    raw_parts = table.get("parts")
+    if not isinstance(raw_parts, list) or not raw_parts:
+        raise reader.error(f"{key}.parts must be a non-empty array of tables")
+    parts = [_read_part(reader, item, f"{key}.parts[{index}]", submit)
+             for index, item in enumerate(raw_parts)]
+    numbers = [part.number for part in parts]
+    if len(set(numbers)) != len(numbers):
+        raise reader.error(f"{key}.parts: numbers must be unique")
+    rerun = tuple(_read_rerun(reader, item, f"{key}.rerun[{index}]")
+                  for index, item in enumerate(table.get("rerun", [])))
+    if not isinstance(table.get("rerun", []), list):
+        raise reader.error(f"{key}.rerun must be an array")
+    timeout = reader.number(table, f"{key}.timeout", NotebookGrading.timeout)
+    total_timeout = reader.number(table, f"{key}.total_timeout", NotebookGrading.total_timeout)
+    max_mb = table.get("max_mb", NotebookGrading.max_mb)
+    if not isinstance(max_mb, int) or isinstance(max_mb, bool) or max_mb <= 0:
+        raise reader.error(f"{key}.max_mb must be a positive integer")
+    if timeout <= 0 or total_timeout <= 0:
+        raise reader.error(f"{key}.timeout and {key}.total_timeout must be positive")
+    return NotebookGrading(
+        file=file,
+        released=root / released if released else support_root / file,
+        parts=tuple(parts),
+        max_mb=max_mb,
+        answer_tag=reader.text(table, f"{key}.answer_tag", NotebookGrading.answer_tag),
+        placeholders=reader.texts(table, f"{key}.placeholders",
+                                  tuple(dict.fromkeys([placeholder, DEFAULT_ANSWER_PLACEHOLDER]))),
+        setup=reader.texts(table, f"{key}.setup", ()),
+        rerun=rerun,
+        figures=reader.texts(table, f"{key}.figures", ()),
+        skip_imports=reader.texts(table, f"{key}.skip_imports", ()),
+        timeout=timeout,
+        total_timeout=total_timeout,
+        env=reader.mapping(table, f"{key}.env", {}),
+    )
+
+
+def _read_part(reader: _Reader, item: Any, where: str, submit: tuple[str, ...]) -> NotebookPart:
+    if not isinstance(item, dict):
+        raise reader.error(f"{where} must be a table")
+    reader.known(item, where, _PART_KEYS)
+    kind = reader.text(item, f"{where}.kind")
+    if kind not in NOTEBOOK_PART_KINDS:
+        raise reader.error(f"{where}.kind must be one of {', '.join(NOTEBOOK_PART_KINDS)}")
+    number = reader.text(item, f"{where}.number")
+    if not number:
+        raise reader.error(f"{where}.number must not be empty")
+    points = reader.number(item, f"{where}.points")
+    if points < 0:
+        raise reader.error(f"{where}.points must be >= 0")
+    visibility = reader.text(item, f"{where}.visibility", "visible")
+    if visibility not in _VISIBILITIES:
+        raise reader.error(f"{where}.visibility must be one of {', '.join(_VISIBILITIES)}")
+    files = reader.texts(item, f"{where}.files", ())
+    unknown = [name for name in files if name not in submit]
+    if unknown:
+        raise reader.error(f"{where}.files: {', '.join(unknown)} not in grading.submit")
+    return NotebookPart(kind=kind, number=number, points=points, visibility=visibility,
+                        name=reader.text(item, f"{where}.name", ""), files=files)
+
+
+def _read_rerun(reader: _Reader, item: Any, where: str) -> RerunCell:
+    if isinstance(item, str):
+        return RerunCell(cell=item)
+    if not isinstance(item, dict):
+        raise reader.error(f"{where} must be a cell id or a table with cell = ...")
+    reader.known(item, where, _RERUN_KEYS)
+    ignore = reader.texts(item, f"{where}.ignore", ())
+    for pattern in ignore:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise reader.error(f"{where}.ignore: bad regular expression {pattern!r}: {error}")
+    values = {name: reader.number(item, f"{where}.{name}", getattr(RerunCell, name))
+              for name in ("rtol", "atol", "small")}
+    if any(value < 0 for value in values.values()):
+        raise reader.error(f"{where}: rtol, atol and small must be >= 0")
+    return RerunCell(cell=reader.text(item, f"{where}.cell"), ignore=ignore, **values)
+
+
 _MISSING = object()
+
+
+def _positive(reader: _Reader, value: float, key: str) -> float:
+    if value <= 0:
+        raise reader.error(f"{key} must be a positive number of seconds")
+    return value
 
 
 class _Reader:
@@ -247,11 +422,19 @@ class _Reader:
             raise self.error(f"{key} must be a list of strings")
         return tuple(value)
 
-    def number(self, table: dict[str, Any], key: str, default: float) -> float:
+    def number(self, table: dict[str, Any], key: str, default: Any = _MISSING) -> float:
         value = table.get(key.rsplit(".", 1)[-1], default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise self.error(f"{key} must be a positive number of seconds")
+        if value is _MISSING:
+            raise self.error(f"missing key {key}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(f"{key} must be a number")
         return float(value)
+
+    def known(self, table: dict[str, Any], where: str, keys: set[str]) -> None:
+        unknown = sorted(set(table) - keys)
+        if unknown:
+            raise self.error(f"{where}: unknown key {unknown[0]!r} "
+                             f"(known: {', '.join(sorted(keys))})")
 
     def flag(self, table: dict[str, Any], key: str, default: bool) -> bool:
         value = table.get(key.rsplit(".", 1)[-1], default)

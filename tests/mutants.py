@@ -48,10 +48,15 @@ def grade(folder: str, seed: int) -> dict:
     from gradekit.config import load_assignment
     from gradekit.grading.grade import grade_submission
 
-    result = grade_submission(Path(folder), load_assignment(ASSIGNMENT), seed=seed)
+    assignment = load_assignment(ASSIGNMENT)
+    result = grade_submission(Path(folder), assignment, seed=seed)
+    # The mutants are packages without a notebook: only the checks of the code count here
+    # (tests/test_notebook_scoring.py covers the notebook parts).
+    notebook = assignment.grading.notebook
+    parts = {part.number for part in notebook.parts} if notebook else set()
     return {"error": result.error, "seconds": result.execution_time,
             "checks": {c.number: (c.score, c.max_score, c.passed, c.output)
-                       for c in result.checks}}
+                       for c in result.checks if c.number not in parts}}
 
 
 def apply(mutant_: Mutant, source: Path, destination: Path) -> Path:

@@ -119,6 +119,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         refuse_unconfined(grading)
     private = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
     sandbox = None
+    notebook = None
     try:
         folder = private / "code"
         folder.mkdir()
@@ -132,6 +133,9 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
             accounts.add(sandbox.account.pw_uid)
         plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), grading,
                              public_only, on_result, deadline)
+        if plugin.stopped is None:
+            notebook = _score_notebook(assignment, grading, folder, sandbox, intake.found,
+                                       public_only, on_result)
     finally:
         if sandbox is not None:
             sandbox.close()
@@ -152,6 +156,8 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
     result.extra["peak_memory_mb"] = {
         "controller": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "worker": round(sandbox.peak_rss_kb / 1024, 1)}
+    if notebook is not None:
+        notebook.add_to(result)
     if plugin.fatal:
         result.error = plugin.fatal
     return result
@@ -177,6 +183,19 @@ def refuse_unconfined(grading: GradingConfig) -> None:
                 f"run here: {bwrap_problem() or 'disabled'}). Install bubblewrap, or lock "
                 "the checks and the reference away from other users (chmod 700 on a folder "
                 "above them, as Gradescope's run_autograder does).")
+
+
+def _score_notebook(assignment: Assignment, grading: GradingConfig, folder: Path,
+                    sandbox: object, found: dict[str, str], public_only: bool,
+                    on_result: Callable[[CheckResult], None] | None):  # type: ignore[no-untyped-def]
+    """The notebook parts of ``[grading.notebook]`` (hidden mode only), scored after the
+    checks with the same sandbox; None when there is nothing to score."""
+    if public_only or grading.notebook is None:
+        return None
+    from gradekit.grading.notebook import score_notebook
+
+    return score_notebook(grading.notebook, assignment.path, folder, sandbox, set(found),
+                          grading.submit, on_result)
 
 
 def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, present: set[str],
@@ -283,6 +302,10 @@ def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]
         for path in files:
             is_public = public == path.resolve() or public in path.resolve().parents
             found += [info.result() for info in scan_file(path, is_public)]
+    if grading.notebook is not None and not public_only:
+        from gradekit.grading.notebook import part_results
+
+        found += part_results(grading.notebook)
     return found
 
 

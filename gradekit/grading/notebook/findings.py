@@ -1,0 +1,267 @@
+"""What is wrong with a submitted notebook, part by part, against the released copy.
+
+Each function returns an :class:`Outcome`: the fraction of the part earned and the
+findings behind it. A finding with ``staff_only`` is recorded for staff and costs nothing
+(edited markdown: translated variants and stray double-clicks change it harmlessly).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradekit.grading.notebook.matching import Matching, digest, normal_markdown
+from gradekit.grading.notebook.reading import Cell, Notebook, error_outputs, safe_text
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+
+
+@dataclass
+class Finding:
+    part: str
+    cell: str
+    """The released cell's id."""
+    problem: str
+    """A short key: unrun, error, out-of-order, deleted, changed, blank, placeholder, ..."""
+    message: str
+    """One line for the student."""
+    staff_only: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"part": self.part, "cell": self.cell, "problem": self.problem,
+                "message": self.message[:500]}
+
+
+@dataclass
+class Outcome:
+    kind: str
+    earned: float
+    """The fraction of the part's points earned, in [0, 1]."""
+    summary: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _ratio(good: int, total: int) -> float:
+    return good / total if total else 1.0
+
+
+def answer_cells(released: Notebook, tag: str, placeholders: tuple[str, ...]) -> list[Cell]:
+    """The released cells a student writes in: tagged ``tag`` and holding a placeholder."""
+    wanted = {normal_markdown(p) for p in placeholders}
+    return [c for c in released.cells if c.kind == "markdown" and tag in c.tags
+            and normal_markdown(c.source) in wanted]
+
+
+def complete(released: Notebook, submitted: Notebook, matching: Matching) -> Outcome:
+    """Every released code cell was run, in order, and shows no error."""
+    code = [c for c in released.cells if c.kind == "code"]
+    findings = []
+    counts: list[tuple[int, int, Cell, Cell]] = []
+    for cell in code:
+        s = matching.pairs.get(cell.index)
+        if s is None:
+            findings.append(Finding("complete", cell.id or "", "deleted",
+                                    f"{cell.label} of the release is missing from your notebook"))
+            continue
+        mine = submitted.cells[s]
+        if mine.execution_count is None:
+            findings.append(Finding("complete", cell.id or "", "unrun",
+                                    f"{mine.label} was not run"))
+            continue
+        errors = error_outputs(mine)
+        if errors:
+            findings.append(Finding("complete", cell.id or "", "error",
+                                    f"{mine.label} ends in an error ({errors[0][:150]})"))
+            continue
+        counts.append((s, mine.execution_count, cell, mine))
+    in_order = _in_order([count for _, count, _, _ in sorted(counts, key=lambda x: x[0])])
+    for position, (_, count, cell, mine) in enumerate(sorted(counts, key=lambda x: x[0])):
+        if position not in in_order:
+            findings.append(Finding("complete", cell.id or "", "out-of-order",
+                                    f"{mine.label} was run out of order (execution count "
+                                    f"{count}); restart the kernel and run all cells"))
+    good = len(code) - len(findings)
+    summary = (f"All {len(code)} code cells of the release ran in order without errors."
+               if good == len(code) else
+               f"{good} of the {len(code)} code cells of the release ran in order without "
+               "errors.")
+    return Outcome("complete", _ratio(good, len(code)), summary, findings)
+
+
+def _in_order(counts: list[int]) -> set[int]:
+    """Positions of the longest strictly increasing run of execution counts."""
+    tails: list[int] = []
+    links: list[int] = []
+    for index, count in enumerate(counts):
+        low, high = 0, len(tails)
+        while low < high:
+            mid = (low + high) // 2
+            if counts[tails[mid]] < count:
+                low = mid + 1
+            else:
+                high = mid
+        links.append(tails[low - 1] if low else -1)
+        if low == len(tails):
+            tails.append(index)
+        else:
+            tails[low] = index
+    keep, at = set(), tails[-1] if tails else -1
+    while at >= 0:
+        keep.add(at)
+        at = links[at]
+    return keep
+
+
+_MARKUP = re.compile(r"[*_#>`~]")
+_FILLER = re.compile(r"\[[^\]]*\]")
+
+
+def _plain(text: str) -> str:
+    return " ".join(_MARKUP.sub(" ", text).split()).strip()
+
+
+def answer_state(text: str, placeholders: tuple[str, ...]) -> str:
+    """``answered``, ``blank`` (nothing written) or ``placeholder`` (left as released)."""
+    plain = _plain(text)
+    if not plain:
+        return "blank"
+    filled_in = False
+    rest = plain
+    for placeholder in placeholders:
+        pattern = _plain(placeholder)
+        if plain.lower() == pattern.lower():
+            return "placeholder"
+        for filler in _FILLER.findall(pattern):
+            if filler.lower() in rest.lower():
+                filled_in = True
+                rest = re.sub(re.escape(filler), " ", rest, flags=re.IGNORECASE)
+        label = _FILLER.sub(" ", pattern).strip()
+        if label and rest.lower().lstrip().startswith(label.lower()):
+            rest = rest.lstrip()[len(label):]
+    if re.search(r"\w", rest):
+        return "answered"
+    return "placeholder" if filled_in else "blank"
+
+
+def answered(released: Notebook, submitted: Notebook, matching: Matching,
+             tag: str, placeholders: tuple[str, ...],
+             limit: int) -> tuple[Outcome, dict[str, str]]:
+    """Each answer cell holds an answer; also returns the answers (cell id -> text)."""
+    cells = answer_cells(released, tag, placeholders)
+    findings = []
+    answers: dict[str, str] = {}
+    for cell in cells:
+        s = matching.pairs.get(cell.index)
+        if s is None:
+            findings.append(Finding("answered", cell.id or "", "deleted",
+                                    f"the answer cell after {_question(released, cell)} is "
+                                    "missing from your notebook"))
+            continue
+        mine = submitted.cells[s]
+        answers[cell.id or str(cell.index)] = safe_text(mine.source, limit)
+        state = answer_state(mine.source, placeholders)
+        if state == "blank":
+            findings.append(Finding("answered", cell.id or "", "blank",
+                                    f"{mine.label}, the answer to {_question(released, cell)}, "
+                                    "is empty"))
+        elif state == "placeholder":
+            findings.append(Finding("answered", cell.id or "", "placeholder",
+                                    f"{mine.label}, the answer to {_question(released, cell)}, "
+                                    "still holds the placeholder"))
+    good = len(cells) - len(findings)
+    summary = (f"All {len(cells)} inline questions have an answer (graded by the staff)."
+               if good == len(cells) else
+               f"{good} of the {len(cells)} inline questions have an answer.")
+    return Outcome("answered", _ratio(good, len(cells)), summary, findings), answers
+
+
+def _question(released: Notebook, answer: Cell) -> str:
+    """The heading of the markdown cell before ``answer`` ("Inline Question 1")."""
+    for cell in reversed(released.cells[:answer.index]):
+        if cell.kind == "markdown":
+            for line in cell.source.splitlines():
+                if line.strip():
+                    return f'"{line.strip().lstrip("#").strip()[:60]}"'
+    return "its question"
+
+
+def untampered(released: Notebook, submitted: Notebook, matching: Matching,
+               answers: list[Cell]) -> Outcome:
+    """Given cells (all but answer cells and student regions) are as released."""
+    skip = {cell.index for cell in answers}
+    findings = []
+    for cell in released.cells:
+        if cell.index in skip:
+            continue
+        s = matching.pairs.get(cell.index)
+        staff_only = cell.kind != "code"
+        what = "code" if cell.kind == "code" else cell.kind
+        if s is None:
+            findings.append(Finding("untampered", cell.id or "", "deleted",
+                                    f"the given {what} {cell.label} was deleted", staff_only))
+        elif digest(submitted.cells[s]) != digest(cell):
+            findings.append(Finding("untampered", cell.id or "", "changed",
+                                    f"the given {what} {submitted.cells[s].label} was changed",
+                                    staff_only))
+    counted = [f for f in findings if not f.staff_only]
+    cells = "1 given code cell was" if len(counted) == 1 else f"{len(counted)} given code cells were"
+    summary = ("No given code cell was changed or deleted." if not counted else
+               f"{cells} changed or deleted; the grader uses the released copy of every "
+               "given cell. Put your own experiments in new cells.")
+    return Outcome("untampered", 0.0 if counted else 1.0, summary, findings)
+
+
+def figures(released: Notebook, submitted: Notebook, matching: Matching,
+            cell_ids: tuple[str, ...]) -> tuple[Outcome, list[dict[str, Any]]]:
+    """Each figure cell's stored outputs hold a picture; also the pictures' digests."""
+    by_id = {cell.id: cell for cell in released.cells}
+    findings = []
+    found: list[dict[str, Any]] = []
+    for ident in cell_ids:
+        cell = by_id[ident]
+        s = matching.pairs.get(cell.index)
+        if s is None:
+            findings.append(Finding("figures", ident, "deleted",
+                                    f"{cell.label} of the release is missing from your notebook"))
+            continue
+        pictures = _pictures(submitted.cells[s])
+        if not pictures:
+            findings.append(Finding("figures", ident, "missing-figure",
+                                    f"{submitted.cells[s].label} has no plot stored: run it and "
+                                    "save the notebook with its outputs"))
+        for picture in pictures[:4]:
+            found.append({"cell_id": ident, **picture})
+    good = len(cell_ids) - len(findings)
+    summary = (f"All {len(cell_ids)} plots are in the notebook." if good == len(cell_ids) else
+               f"{good} of the {len(cell_ids)} plots are in the notebook.")
+    return Outcome("figures", _ratio(good, len(cell_ids)), summary, findings), found
+
+
+def _pictures(cell: Cell) -> list[dict[str, Any]]:
+    pictures = []
+    for output in cell.outputs:
+        data = output.get("data")
+        if output.get("output_type") not in ("display_data", "execute_result") or \
+                not isinstance(data, dict):
+            continue
+        for mime in IMAGE_TYPES:
+            if mime not in data:
+                continue
+            raw = safe_text(data[mime])
+            if mime == "image/svg+xml":
+                content = raw.encode("utf-8")
+            else:
+                try:
+                    content = base64.b64decode(raw.encode("ascii", "ignore"))
+                except (binascii.Error, ValueError):
+                    continue
+            if content:
+                key = "png_sha256" if mime == "image/png" else "sha256"
+                pictures.append({"mime": mime, key: hashlib.sha256(content).hexdigest(),
+                                 "bytes": len(content)})
+            break
+    return pictures
