@@ -687,3 +687,15 @@ def test_a_failed_grade_lists_the_notebook_parts():
     assert set(PARTS.values()) <= numbers
     public = {check.number for check in known_checks(ASSIGNMENT, public_only=True)}
     assert not set(PARTS.values()) & public
+
+
+def test_a_figure_cells_labels_may_change_but_not_its_code():
+    """Translated plot titles (zh-CN) are not tampering; changed plotting code is."""
+    from gradekit.grading.notebook.matching import normal_code
+
+    given = "plt.title('Training loss')\nplt.plot(x, y)\n"
+    relabelled = "plt.title('训练损失')  # 中文\nplt.plot(x, y)\n"
+    changed = "plt.title('Training loss')\nplt.plot(x, y * 0)\n"
+    assert normal_code(given, strings=False) == normal_code(relabelled, strings=False)
+    assert normal_code(given, strings=False) != normal_code(changed, strings=False)
+    assert normal_code(given) != normal_code(relabelled)

@@ -57,8 +57,9 @@ def strip_student_regions(source: str) -> str:
     return "\n".join(kept)
 
 
-def normal_code(source: str) -> str:
-    """Code as compared: student regions emptied, magics, comments and layout dropped."""
+def normal_code(source: str, strings: bool = True) -> str:
+    """Code as compared: student regions emptied, magics, comments and layout dropped;
+    with ``strings`` False, the text of string literals too (a figure's labels)."""
     source = strip_magics(strip_student_regions(source.replace("\r\n", "\n")))
     try:
         tokens = [(token.type, token.string) for token in
@@ -75,6 +76,8 @@ def normal_code(source: str) -> str:
             words.append("<indent>")
         elif kind == tokenize.DEDENT:
             words.append("<dedent>")
+        elif kind == tokenize.STRING and not strings:
+            words.append("<string>")
         else:
             words.append(text)
     return " ".join(words).replace(" \n ", "\n").strip()
@@ -88,13 +91,16 @@ def normal_markdown(source: str) -> str:
     return _ATTACHMENT.sub("](", text)
 
 
-def normal(cell: Cell) -> str:
-    return normal_code(cell.source) if cell.kind == "code" else normal_markdown(cell.source)
+def normal(cell: Cell, strings: bool = True) -> str:
+    if cell.kind == "code":
+        return normal_code(cell.source, strings)
+    return normal_markdown(cell.source)
 
 
-def digest(cell: Cell) -> str:
-    """sha256 of the cell's type and normalised content."""
-    return hashlib.sha256(f"{cell.kind}\0{normal(cell)}".encode("utf-8", "replace")).hexdigest()
+def digest(cell: Cell, strings: bool = True) -> str:
+    """sha256 of the cell's type and normalised content (see :func:`normal_code`)."""
+    text = f"{cell.kind}\0{normal(cell, strings)}"
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 @dataclass

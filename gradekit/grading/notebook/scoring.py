@@ -106,7 +106,8 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
                                       config.placeholders, ANSWER_CHARS)
     outcomes["answered"] = answered
     outcomes["complete"] = find.complete(released, submitted, matching)
-    outcomes["untampered"] = find.untampered(released, submitted, matching, answer_cells)
+    outcomes["untampered"] = find.untampered(released, submitted, matching, answer_cells,
+                                             tuple(config.figures))
     figures, pictures = find.figures(released, submitted, matching, config.figures)
     outcomes["figures"] = figures
     kinds = {part.kind for part in config.parts}
