@@ -136,7 +136,7 @@ def scale(x, factor):
                 _os.kill(int(pid), signal.SIGCONT)
             except OSError:
                 pass
-        for pattern in ("/run/gradekit*/**/*.py", "/tmp/**/slots/**/*.py", "/tmp/**/toy/*.py"):
+        for pattern in (SLOTS + "/**/*.py", COURSE + "/**/*.py", "/run/gradekit/**/*.py"):
             for path in glob.glob(pattern, recursive=True):
                 try:
                     open(path).read(1)
@@ -152,7 +152,8 @@ def scale(x, factor):
 
 def test_two_grades_at_once_cannot_reach_each_other(env, tmp_path, accounts):
     course = private_toy(tmp_path)
-    attacker = submission(tmp_path, "attacker", ops=SNOOP)
+    where = f"SLOTS = {env['GRADEKIT_SLOT_ROOT']!r}\nCOURSE = {str(tmp_path)!r}\n"
+    attacker = submission(tmp_path, "attacker", ops=where + SNOOP)
     victim = submission(tmp_path, "victim")
     alone = grade(course, victim, tmp_path / "alone.json", env)[1]
     started = subprocess.Popen(grade_command(course, attacker, tmp_path / "attacker.json"),

@@ -84,7 +84,7 @@ def test_worker_side_encoder_keeps_non_plain_values_remote():
     class MyStr(str):
         pass
 
-    values = [np.zeros(2).view(Sub), np.array([object()]), {1: "int key"}, MyStr("x"),
+    values = [np.zeros(2).view(Sub), np.array([object()]), MyStr("x"),
               object(), np.zeros(2, dtype="U3")]
     encoder = Encoder(keep)
     nodes = [encoder.encode(v) for v in values]
