@@ -2,20 +2,26 @@
 # Gradescope setup (Ubuntu 22.04). Gradescope runs this once, as root, from
 # /autograder/source (the unzipped autograder.zip) while it builds the image.
 #
-# - installs python3 and the engine (core dependencies only, pinned in pyproject.toml)
-#   into /opt/gradekit/venv, which every user can read and run;
-# - creates the unprivileged user that runs student code;
+# - installs python3, bubblewrap (namespaces for the worker, where the container allows
+#   them) and the engine (core dependencies only, pinned in pyproject.toml) into
+#   /opt/gradekit/venv, which every user can read and run;
+# - creates the unprivileged account of the first sandbox slot (more are made as needed);
 # - locks /autograder/source (checks, reference) and /autograder/results away from it.
 set -euo pipefail
 
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 AUTOGRADER="$(dirname "$SOURCE")"
 VENV="${GRADEKIT_VENV:-/opt/gradekit/venv}"
-SANDBOX_USER="${GRADEKIT_SANDBOX_USER:-gradekit-sandbox}"
+SANDBOX_USER="${GRADEKIT_SANDBOX_USERS:-gradekit-sandbox-1}"
+SANDBOX_USER="${SANDBOX_USER%%,*}"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends python3 python3-pip python3-venv >/dev/null
+# Optional: without it (or where the container forbids namespaces) the worker runs as the
+# slot's account alone, which holds because /autograder is locked away from it.
+apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null \
+    || echo "setup.sh: bubblewrap not installed; workers run as sandbox accounts only" >&2
 
 # The system interpreter apt installed: one every user can run (not a per-user install).
 /usr/bin/python3 -m venv "$VENV"
@@ -23,7 +29,7 @@ apt-get install -y -qq --no-install-recommends python3 python3-pip python3-venv 
 chmod -R a+rX "$VENV"
 
 if ! id -u "$SANDBOX_USER" >/dev/null 2>&1; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$SANDBOX_USER"
+    useradd --system --no-create-home --user-group --shell /usr/sbin/nologin "$SANDBOX_USER"
 fi
 
 mkdir -p "$AUTOGRADER/results"
