@@ -473,3 +473,51 @@ def test_dicts_with_other_keys_cross_the_protocol():
     bad = {"t": "kdict", "v": [[[1, 2], 3]]}  # a list cannot be a key
     with pytest.raises(protocol.ProtocolError, match="unhashable"):
         protocol.Decoder(b"", lambda i, n: None).decode(bad)
+
+
+# ------------------------------------------------------------------ side by side
+MIXED = {
+    "reference": {},
+    "scaled-wrong": {"ops": "def scale(x, factor):\n    return x * factor + 1\n"},
+    "softmax-unshifted": {"ops": "def softmax(x):\n    import numpy as np\n"
+                                 "    return np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)\n"},
+    "center-copy": {"ops": "def center_(x):\n    x = x - x.mean(axis=0)\n"},
+    "hang": {"ops": HANG},
+    "crash": {"ops": "def scale(x, factor):\n    _os._exit(3)\n"},
+    "fork": {"ops": "def pairwise_sq_dists(a, b):\n    _os.fork()\n    return a\n"},
+    "snoop": {"ops": "SLOTS = '/nonexistent'\nCOURSE = '/nonexistent'\n" + SNOOP},
+    "plant": {"stats": "RESULTS = '/tmp'\n" + PLANT},
+    "stats-wrong": {"stats": "def summary(x):\n    return {'min': 0.0, 'max': 0.0, 'mean': 0.0}\n"},
+}
+
+
+def test_two_graders_side_by_side_give_the_verdicts_of_sequential_grading(env, tmp_path,
+                                                                          accounts):
+    course = private_toy(tmp_path)
+    folders = []
+    for index in range(20):
+        name = list(MIXED)[index % len(MIXED)]
+        folders.append(submission(tmp_path, f"{index:02d}-{name}", **MIXED[name]))
+
+    def run(batch: list[Path], label: str) -> dict[str, dict[str, float]]:
+        verdicts = {}
+        for folder in batch:
+            results = tmp_path / label / f"{folder.name}.json"
+            results.parent.mkdir(exist_ok=True)
+            verdicts[folder.name] = scores(grade(course, folder, results, env)[1])
+        return verdicts
+
+    sequential = run(folders, "sequential")
+    side_by_side: dict[str, dict[str, float]] = {}
+    halves = [folders[0::2], folders[1::2]]
+    threads = [threading.Thread(target=lambda half=half, i=i: side_by_side.update(
+        run(half, f"parallel-{i}"))) for i, half in enumerate(halves)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    differ = {name: (sequential[name], side_by_side.get(name)) for name in sequential
+              if side_by_side.get(name) != sequential[name]}
+    assert not differ, differ
+    assert sum(sequential["00-reference"].values()) == 13
+    assert not leftovers(accounts)

@@ -197,7 +197,8 @@ class Sandbox:
         try:
             _copy_regular_files(self.folder, self.slot.code)
             self.slot.hand_over()
-            if self.mode != "none":
+            if self.mode != "none" or self.slot.account is not None:
+                # Another identity may not reach the grader's own files: give it a copy.
                 self._runtime = build_runtime(slot_parent(), self.preload)
         except BaseException:
             self.close()
