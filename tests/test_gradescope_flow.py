@@ -233,5 +233,6 @@ def test_gradescope_scripts_parse_and_the_dockerfile_uses_them():
     assert "COPY . /autograder/source" in dockerfile and "setup.sh" in dockerfile
     assert "/autograder/run_autograder" in dockerfile
     setup = (SCRIPTS / "setup.sh").read_text()
-    assert "useradd --system --no-create-home --shell /usr/sbin/nologin" in setup
+    assert "useradd --system --no-create-home --user-group --shell /usr/sbin/nologin" in setup
+    assert "gradekit-sandbox-1" in setup and "bubblewrap" in setup
     assert 'chmod 700 "$SOURCE" "$AUTOGRADER/results"' in setup
