@@ -143,6 +143,22 @@ class GradingConfig:
     """Seconds the whole grade may take; checks not finished by then score 0 with a message
     (well inside Gradescope's 10 minutes, so a result is always written)."""
     notebook: NotebookGrading | None = None
+    sections: tuple[Section, ...] = ()
+    """Parts of the assignment whose public checks a student can run on their own
+    (``gradekit check --part NAME``), e.g. from the notebook after each part."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the assignment: its public checks are those whose number starts with
+    one of ``checks`` (``"2."`` takes 2.1, 2.4, ...)."""
+
+    name: str
+    title: str
+    checks: tuple[str, ...]
+
+    def takes(self, number: str) -> bool:
+        return any(number.startswith(prefix) for prefix in self.checks)
 
 
 @dataclass(frozen=True)
@@ -282,7 +298,23 @@ def _read_grading(reader: _Reader, root: Path, release: ReleaseConfig | None) ->
         time_budget=_positive(reader, reader.number(table, "grading.time_budget", 480.0),
                               "grading.time_budget"),
         notebook=notebook,
+        sections=_read_sections(reader, table.get("parts", {})),
     )
+
+
+def _read_sections(reader: _Reader, table: Any) -> tuple[Section, ...]:
+    """``[grading.parts]``: ``name = { title = "...", checks = ["2."] }``."""
+    if not isinstance(table, dict):
+        raise reader.error("grading.parts must be a table of parts")
+    sections = []
+    for name, part in table.items():
+        where = f"grading.parts.{name}"
+        if not isinstance(part, dict):
+            raise reader.error(f"{where} must be a table with title and checks")
+        reader.known(part, where, {"title", "checks"})
+        sections.append(Section(name, reader.text(part, f"{where}.title", name),
+                                reader.texts(part, f"{where}.checks")))
+    return tuple(sections)
 
 
 _NOTEBOOK_KEYS = {"file", "released", "max_mb", "answer_tag", "placeholders", "setup", "rerun",

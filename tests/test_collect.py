@@ -84,3 +84,4 @@ def test_not_an_assignment_folder_is_one_clear_line(tmp_path: Path) -> None:
     assert done.stderr.strip() == (f"gradekit: error: {tmp_path}: no assignment.toml here; run "
                                    "this in your assignment folder or pass it: gradekit "
                                    "collect FOLDER")
+

@@ -16,6 +16,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         description="Run the public checks on an assignment folder (offline).")
     check.add_argument("folder", type=Path, nargs="?", default=Path("."),
                        help="the assignment folder (default: the current folder)")
+    check.add_argument("--part", metavar="NAME", default=None,
+                       help="only the checks of one part of the assignment (the notebook runs "
+                            "this after each part; the assignment.toml's [grading.parts] "
+                            "lists them)")
     check.set_defaults(func=run)
 
 
@@ -25,16 +29,32 @@ def run(args: argparse.Namespace) -> int:
 
     folder = args.folder
     assignment = load_student_folder(folder, "check")
-    print(f"Running the public checks of {assignment.title} on {folder.resolve()} ...",
-          flush=True)
+    assert assignment.grading is not None
+    what, select = f"the public checks of {assignment.title}", None
+    if args.part is not None:
+        section = _section(assignment.grading.sections, args.part, assignment.path)
+        what, select = f"the public checks of \"{section.title}\"", section.takes
+    print(f"Running {what} on {folder.resolve()} ...", flush=True)
     live = sys.stdout.isatty()
     result = grade_submission(folder, assignment, public_only=True,
-                              on_result=check_progress(live))
+                              on_result=check_progress(live), select=select)
     if live:
         print()
     print(result.table())
-    if result.all_passed:
-        print("\nAll public checks passed. The hidden checks test more; keep testing.")
+    if not result.checks:
+        print("\nThis part has no public checks.")
+    elif result.all_passed:
+        print("\nAll of them passed. The hidden checks test more; keep testing.")
     else:
         print("\nSome checks failed; the messages above say why.")
     return result.exit_code()
+
+
+def _section(sections, name: str, where: Path):  # type: ignore[no-untyped-def]
+    from gradekit.errors import UserError
+
+    for section in sections:
+        if section.name == name:
+            return section
+    known = ", ".join(s.name for s in sections) or "none are declared"
+    raise UserError(f"{where}: no part {name!r} in [grading.parts] (parts: {known})")

@@ -33,9 +33,11 @@ _ENGINE_DIR = Path(__file__).resolve().parent.parent
 def grade_submission(submission: Path, assignment: Assignment, *,
                      results_path: Path | None = None, seed: int | None = None,
                      public_only: bool = False,
-                     on_result: Callable[[CheckResult], None] | None = None) -> GradeResult:
+                     on_result: Callable[[CheckResult], None] | None = None,
+                     select: Callable[[str], bool] | None = None) -> GradeResult:
     """Grade ``submission`` (zip, folder, notebook or .py) against ``assignment``.
 
+    ``select`` keeps only the checks whose number it accepts (a part of the assignment).
     Hidden mode runs every check under ``[grading] checks`` (and ``public_checks``);
     ``public_only`` runs the public checks only and needs no reference. ``on_result`` is
     called with each check's result as soon as it is known. SIGTERM, SIGHUP and SIGINT
@@ -52,7 +54,7 @@ def grade_submission(submission: Path, assignment: Assignment, *,
         with stop_on_signals():
             grading = _grading(assignment)
             result = _grade(Path(submission), assignment, grading, seed, public_only,
-                            on_result, accounts)
+                            on_result, accounts, select)
     except BaseException as error:  # noqa: BLE001 - a valid results.json whatever happens
         result = _fallback(assignment, seed, public_only, error)
         result.execution_time = time.perf_counter() - started
@@ -104,7 +106,7 @@ def _grading(assignment: Assignment) -> GradingConfig:
 
 def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, seed: int,
            public_only: bool, on_result: Callable[[CheckResult], None] | None,
-           accounts: set[int]) -> GradeResult:
+           accounts: set[int], select: Callable[[str], bool] | None = None) -> GradeResult:
     # Imported here so that `gradekit --help` and the release commands stay light.
     from gradekit.grading.intake import copy_support, take_in
     from gradekit.sandbox.controller import Limits, Sandbox
@@ -132,8 +134,8 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         if sandbox.account is not None:
             accounts.add(sandbox.account.pw_uid)
         plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), grading,
-                             public_only, on_result, deadline)
-        if plugin.stopped is None:
+                             public_only, on_result, deadline, select)
+        if plugin.stopped is None and select is None:
             notebook = _score_notebook(assignment, grading, folder, sandbox, intake.found,
                                        public_only, on_result)
     finally:
@@ -201,7 +203,8 @@ def _score_notebook(assignment: Assignment, grading: GradingConfig, folder: Path
 def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, present: set[str],
                 grading: GradingConfig, public_only: bool,
                 on_result: Callable[[CheckResult], None] | None,
-                deadline: float):  # type: ignore[no-untyped-def]
+                deadline: float,
+                select: Callable[[str], bool] | None = None):  # type: ignore[no-untyped-def]
     import pytest
 
     from gradekit.grading.plugin import GradingPlugin
@@ -210,7 +213,7 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
         sandbox=sandbox, seed=seed, present=present, submit=grading.submit,  # type: ignore[arg-type]
         public_dirs=[grading.public_checks],
         reference_root=None if public_only else grading.reference_root, on_result=on_result,
-        deadline=deadline, budget=grading.time_budget)
+        deadline=deadline, budget=grading.time_budget, select=select)
     ini = private / "pytest.ini"
     ini.write_text("[pytest]\n")
     rootdir = Path(os.path.commonpath([str(p.parent if p.is_file() else p) for p in paths]))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -323,6 +324,8 @@ def student_config(assignment: Assignment) -> str:
         f"public_checks = {_toml(STUDENT_PUBLIC_CHECKS)}\nsupport_root = \".\"\n"
         + (f"hand_in_also = [{', '.join(map(_toml, grading.hand_in_also))}]\n"
            if grading.hand_in_also else "")
+        + "".join(f"\n[grading.parts.{_toml(s.name)}]\ntitle = {_toml(s.title)}\n"
+                  f"checks = [{', '.join(map(_toml, s.checks))}]\n" for s in grading.sections)
     )
 
 
@@ -468,26 +471,25 @@ def _relative(path: Path) -> str:
 
 
 def check_notebooks(assignment: Assignment) -> float:
-    """Execute each master notebook against the solution; return the total seconds."""
+    """Execute each master notebook as a student who solved everything would: in a copy of
+    the student folder with the solution's files in place; return the total seconds."""
     if assignment.release is None:
         raise UserError(f"{assignment.path}: missing table [release]")
     config = assignment.release
-    solution_root = str(config.solution_root)
-    python_path = os.pathsep.join(filter(None, [solution_root, os.environ.get("PYTHONPATH")]))
-    env = {**config.notebook_check.env, "PYTHONPATH": python_path}
+    release = Release(assignment)
+    env = dict(config.notebook_check.env)
     total = 0.0
-    for path in config.notebooks:
-        label = os.path.relpath(path)
-        print(f"executing {label} with {os.path.relpath(solution_root)} on PYTHONPATH")
-        total += execute_notebook(
-            path,
-            cwd=config.solution_root,
-            env=env,
-            timeout_per_cell=config.notebook_check.timeout_per_cell,
-            label=label,
-        )
+    with tempfile.TemporaryDirectory(prefix="gradekit-notebook-check-") as stage:
+        write_folder(release.template_tree | release.package, Path(stage))
+        for path in config.notebooks:
+            label = os.path.relpath(path)
+            print(f"executing {label} in the student folder, with the solution's files")
+            total += execute_notebook(
+                path,
+                cwd=Path(stage),
+                env=env,
+                timeout_per_cell=config.notebook_check.timeout_per_cell,
+                label=label,
+            )
     print(f"notebooks ran without errors in {total:.1f} s")
     return total
-
-
-# ---------------------------------------------------------------- command
