@@ -75,7 +75,7 @@ def test_partly_run_notebook_with_an_error_cell(tmp_path: Path) -> None:
                                     "pkg/code.py": "", "pkg/more.py": ""})
     done = collect(folder)
     assert "1 of its 3 code cells were not run" in done.stdout
-    assert "cells 3 end in an error" in done.stdout
+    assert 'the code cell at the top ("1") ends in an error' in done.stdout
 
 
 def test_not_an_assignment_folder_is_one_clear_line(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 ENGINE = Path(__file__).resolve().parents[1] / "gradekit"
-SHARED = {"gradekit", "gradekit.errors", "gradekit.config", "gradekit.zips", "gradekit.extras"}
+SHARED = {"gradekit", "gradekit.errors", "gradekit.config", "gradekit.zips", "gradekit.extras",
+          "gradekit.cellnames"}
 
 # What each flow may import from the engine, besides the shared modules.
 ALLOWED = {

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradekit.cellnames import cell_name, section_headings
 from gradekit.config import Assignment
 from gradekit.errors import UserError
 from gradekit.zips import Tree, read_file, write_zip
@@ -100,7 +101,9 @@ def _notebook_problems(path: Path) -> list[str]:
         return ["not a readable notebook"]
     code = [cell for cell in cells if cell.get("cell_type") == "code"]
     unrun = sum(cell.get("execution_count") is None for cell in code)
-    errors = [index for index, cell in enumerate(cells, 1)
+    headings = section_headings((str(cell.get("cell_type", "")), _source(cell)) for cell in cells)
+    errors = [cell_name("code", _source(cell), heading)
+              for cell, heading in zip(cells, headings)
               if any(out.get("output_type") == "error" for out in cell.get("outputs", []))]
     problems = []
     if code and unrun == len(code):
@@ -108,5 +111,11 @@ def _notebook_problems(path: Path) -> list[str]:
     elif unrun:
         problems.append(f"{unrun} of its {len(code)} code cells were not run")
     if errors:
-        problems.append(f"cells {', '.join(map(str, errors))} end in an error")
+        problems.append(f"{errors[0]} ends in an error" if len(errors) == 1 else
+                        f"{len(errors)} cells end in an error: {'; '.join(errors)}")
     return problems
+
+
+def _source(cell: dict) -> str:  # type: ignore[type-arg]
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)

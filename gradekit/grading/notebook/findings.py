@@ -203,15 +203,14 @@ def untampered(released: Notebook, submitted: Notebook, matching: Matching,
             continue
         s = matching.pairs.get(cell.index)
         staff_only = cell.kind != "code"
-        what = "code" if cell.kind == "code" else cell.kind
         if s is None:
             findings.append(Finding("untampered", cell.id or "", "deleted",
-                                    f"the given {what} {cell.label} was deleted", staff_only))
+                                    f"{cell.given_label} was deleted", staff_only))
             continue
         strings = cell.id not in figures
         if digest(submitted.cells[s], strings) != digest(cell, strings):
             findings.append(Finding("untampered", cell.id or "", "changed",
-                                    f"the given {what} {submitted.cells[s].label} was changed",
+                                    f"{submitted.cells[s].given_label} was changed",
                                     staff_only))
     counted = [f for f in findings if not f.staff_only]
     cells = "1 given code cell was" if len(counted) == 1 else f"{len(counted)} given code cells were"

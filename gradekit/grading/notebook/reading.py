@@ -8,11 +8,14 @@ student; every string taken from it is made safe to write as UTF-8 JSON.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from gradekit.cellnames import cell_name, section_headings
 
 MAX_CELLS = 5000
 MAX_OUTPUTS = 20000
@@ -33,14 +36,18 @@ class Cell:
     tags: tuple[str, ...] = ()
     execution_count: int | None = None
     outputs: tuple[dict[str, Any], ...] = ()
+    section: str = ""
+    """The heading of the section the cell is in (see :mod:`gradekit.cellnames`)."""
 
     @property
     def label(self) -> str:
-        """How a student finds the cell: its number and its first line."""
-        first = next((line.strip() for line in self.source.splitlines() if line.strip()), "")
-        if len(first) > 60:
-            first = first[:57] + "..."
-        return f"cell {self.index + 1}" + (f' ("{first}")' if first else "")
+        """How a student finds the cell: its section's heading and its first line."""
+        return cell_name(self.kind, self.source, self.section)
+
+    @property
+    def given_label(self) -> str:
+        """The same, for a cell of the release: ``the given code cell under ...``."""
+        return cell_name(self.kind, self.source, self.section, "the given")
 
 
 @dataclass
@@ -103,7 +110,10 @@ def parse_notebook(data: bytes) -> Notebook:
     if outputs > MAX_OUTPUTS:
         raise NotebookUnreadable(f"has {outputs} outputs, more than the {MAX_OUTPUTS} accepted")
     notes = _validate(document, minor)
-    return Notebook([_cell(index, raw) for index, raw in enumerate(cells)], notes)
+    read = [_cell(index, raw) for index, raw in enumerate(cells)]
+    headings = section_headings((cell.kind, cell.source) for cell in read)
+    return Notebook([dataclasses.replace(cell, section=heading)
+                     for cell, heading in zip(read, headings)], notes)
 
 
 def _validate(document: dict[str, Any], minor: int) -> list[str]:
