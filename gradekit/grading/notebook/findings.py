@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradekit.grading.notebook.matching import Matching, digest, normal_markdown
+from gradekit.grading.notebook.matching import (Matching, digest, longest_increasing,
+                                                normal_markdown)
 from gradekit.grading.notebook.reading import Cell, Notebook, error_outputs, safe_text
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
@@ -78,7 +79,7 @@ def complete(released: Notebook, submitted: Notebook, matching: Matching) -> Out
                                     f"{mine.label} ends in an error ({errors[0][:150]})"))
             continue
         counts.append((s, mine.execution_count, cell, mine))
-    in_order = _in_order([count for _, count, _, _ in sorted(counts, key=lambda x: x[0])])
+    in_order = set(longest_increasing([count for _, count, _, _ in sorted(counts, key=lambda x: x[0])]))
     for position, (_, count, cell, mine) in enumerate(sorted(counts, key=lambda x: x[0])):
         if position not in in_order:
             findings.append(Finding("complete", cell.id or "", "out-of-order",
@@ -90,30 +91,6 @@ def complete(released: Notebook, submitted: Notebook, matching: Matching) -> Out
                f"{good} of the {len(code)} code cells of the release ran in order without "
                "errors.")
     return Outcome("complete", _ratio(good, len(code)), summary, findings)
-
-
-def _in_order(counts: list[int]) -> set[int]:
-    """Positions of the longest strictly increasing run of execution counts."""
-    tails: list[int] = []
-    links: list[int] = []
-    for index, count in enumerate(counts):
-        low, high = 0, len(tails)
-        while low < high:
-            mid = (low + high) // 2
-            if counts[tails[mid]] < count:
-                low = mid + 1
-            else:
-                high = mid
-        links.append(tails[low - 1] if low else -1)
-        if low == len(tails):
-            tails.append(index)
-        else:
-            tails[low] = index
-    keep, at = set(), tails[-1] if tails else -1
-    while at >= 0:
-        keep.add(at)
-        at = links[at]
-    return keep
 
 
 _MARKUP = re.compile(r"[*_#>`~]")

@@ -146,16 +146,15 @@ def match_cells(released: list[Cell], submitted: list[Cell]) -> Matching:
     return matching
 
 
-def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of ``pairs`` (sorted by the first item) whose second items increase."""
-    pairs = sorted(pairs)
+def longest_increasing(values: list[int]) -> list[int]:
+    """Positions of the longest strictly increasing subsequence of ``values``, in order."""
     tails: list[int] = []
     links: list[int] = []
-    for index, (_, s) in enumerate(pairs):
+    for index, value in enumerate(values):
         low, high = 0, len(tails)
         while low < high:
             mid = (low + high) // 2
-            if pairs[tails[mid]][1] < s:
+            if values[tails[mid]] < value:
                 low = mid + 1
             else:
                 high = mid
@@ -167,9 +166,15 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     chain = []
     at = tails[-1] if tails else -1
     while at >= 0:
-        chain.append(pairs[at])
+        chain.append(at)
         at = links[at]
     return chain[::-1]
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (sorted by the first item) whose second items increase."""
+    pairs = sorted(pairs)
+    return [pairs[at] for at in longest_increasing([s for _, s in pairs])]
 
 
 def _window(r: int, matching: Matching, count: int) -> tuple[int, int]:
