@@ -197,7 +197,12 @@ class DaskExecutor:
                     return False
                 while pending and len(running) < window:
                     task = pending.popleft()
-                    kind, name, payload = pack(Path(task.path), task.member)
+                    try:
+                        kind, name, payload = pack(Path(task.path), task.member)
+                    except (OSError, UserError) as error:
+                        on_outcome(task, {"key": task.key, "status": "failed",
+                                          "message": f"cannot read it: {error}"})
+                        continue
                     future = client.submit(grade_remote, kind, name, payload, self.assignment,
                                            task.seed, task.public_only, self.timeout,
                                            pure=False, retries=0)

@@ -74,6 +74,8 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     last: dict[str, Any] = field(default_factory=dict)
     """The latest finished submission: key, status, score, max_score, seconds, error."""
+    fresh: bool = False
+    """True when ``last`` has just finished; False on a redraw once a second."""
 
     @property
     def remaining(self) -> int:
@@ -151,18 +153,28 @@ def grade_class(submissions: Path, out_dir: Path, assignment: Assignment, option
             progress.done += 1
         else:
             progress.failed += 1
-        progress.last = {"key": submission.key, **record}
+        progress.last, progress.fresh = {"key": submission.key, **record}, True
         if on_progress is not None:
             on_progress(progress)
+            progress.fresh = False
 
     if on_progress is not None:
         on_progress(progress)
     tasks = [_task(s, work, options) for s in todo]
+    ticked = [time.monotonic()]
+
+    def poll() -> bool:
+        """Asked between steps of the executor's loop: stop now? (and a redraw a second)"""
+        if on_progress is not None and time.monotonic() - ticked[0] >= 1.0:
+            ticked[0] = time.monotonic()
+            on_progress(progress)
+        return stopped[0] is not None
+
     with _stop_signals() as stopped:
         completed = True
         if tasks:
             executor = _executor(assignment, options, grading, out_dir)
-            completed = executor.run(tasks, finished, lambda: stopped[0] is not None)
+            completed = executor.run(tasks, finished, poll)
     run.update(finished=_now(), graded=progress.done, errors=progress.failed,
                stopped=None if completed else signal.Signals(stopped[0] or 15).name)
     manifest.save()

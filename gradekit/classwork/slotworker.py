@@ -70,7 +70,10 @@ def grade_task(task: dict[str, Any], assignment: Any) -> dict[str, Any]:
     answer: dict[str, Any] = {"key": task["key"]}
     try:
         submission = Submission(task["key"], Path(task["path"]), task.get("member"))
-        source, left_out = unpack(submission, unpacked)
+        try:
+            source, left_out = unpack(submission, unpacked)
+        except Exception as error:  # noqa: BLE001 - an unreadable export costs this one
+            return {**answer, "status": "failed", "message": f"cannot unpack it: {error}"}
         try:
             result = grade_submission(source, assignment, results_path=stage / RESULTS_NAME,
                                       seed=task.get("seed"),

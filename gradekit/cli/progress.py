@@ -30,12 +30,12 @@ class ClassProgress:
         self._drawn = False
 
     def __call__(self, progress: Progress) -> None:
-        last = progress.last
+        last = progress.last if progress.fresh else {}
         if last and (not self.live or last.get("status") != "graded"):
             self._line(self._finished(progress, last))
         if self.live:
             self._bar(progress)
-        elif not last:
+        elif not progress.last:
             self._line(f"grading {progress.total} submissions ({progress.up_to_date} up to date)")
 
     def close(self) -> None:
