@@ -2,9 +2,9 @@
 
 Builds a synthetic class of the real assignment in realistic proportions: correct
 solutions of many styles (tests/student_corpus/), seeded bugs (tests/mutants.py), the
-reference, blank skeletons, broken zips, slow submissions (the reference sleeping 20 ms
-in every batchnorm call) and hanging ones (batchnorm_forward never returns). Grades it
-with ``gradekit grade-class --jobs J``, then grades a sample of it with one
+reference, blank skeletons, broken zips, slow submissions (the reference spending 20 ms
+of CPU in every batchnorm call) and hanging ones (batchnorm_forward never returns).
+Grades it with ``gradekit grade-class --jobs J``, then grades a sample of it with one
 ``gradekit grade`` process per submission, J at a time (what a shell loop or a naive
 scheduler does), and prints per-submission times, the totals, the peak memory per slot
 and the ratio. Extrapolates to 700 submissions from the mean time of each kind.
@@ -37,8 +37,10 @@ GOAL_SECONDS, GOAL_MB, FULL = 300.0, 300.0, 700
 # Out of 1000 submissions: what a large class hands in, roughly.
 MIX = {"corpus": 520, "mutant": 300, "reference": 60, "skeleton": 60, "broken zip": 10,
        "slow": 40, "hanging": 10}
-SLEEP_EDIT = ("cs231n/layers.py", '    mode = bn_param.get("mode")\n',
-              '    import time\n    time.sleep(0.02)\n    mode = bn_param.get("mode")\n')
+SLOW_EDIT = ("cs231n/layers.py", '    mode = bn_param.get("mode")\n',
+             '    import time\n    _t = time.process_time()\n'
+             '    while time.process_time() - _t < 0.02:\n        pass\n'
+             '    mode = bn_param.get("mode")\n')
 
 
 def kinds_for(n: int) -> list[str]:
@@ -58,7 +60,7 @@ def build_class(folder: Path, n: int) -> dict[str, str]:
     corpus = sorted(p for p in (ROOT / "tests" / "student_corpus").iterdir() if p.is_dir())
     bugs = [m for m in MUTANTS if m not in HOSTILE or "allclose" in m.name]
     hanging = next(m for m in HOSTILE if "never returns" in m.name)
-    slow = Mutant("slow", (SLEEP_EDIT,), frozenset())
+    slow = Mutant("slow", (SLOW_EDIT,), frozenset())
     kinds, rng = {}, random.Random(11)
     for index, kind in enumerate(kinds_for(n)):
         key = f"student{index + 1:03d}"
