@@ -529,6 +529,18 @@ def test_a_student_file_cannot_stand_in_for_numpy_or_the_engine():
         shutil.rmtree(folder)
 
 
+def test_student_code_can_use_numpy_testing():
+    """numpy.testing needs a helper from numpy's own test folder: the runtime keeps it."""
+    folder = make_folder({"mod.py": "import numpy as np\n\ndef f():\n"
+                                    "    np.testing.assert_allclose(np.ones(2), 1.0)\n"
+                                    "    return 'ok'\n"})
+    try:
+        with Sandbox(folder) as sandbox:
+            assert sandbox.call("mod.f").value == "ok"
+    finally:
+        shutil.rmtree(folder)
+
+
 ORPHAN_SCRIPT = """
 import os, sys, threading, time
 from pathlib import Path

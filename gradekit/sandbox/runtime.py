@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parent.parent
+LAYOUT = 2
+"""Bumped when what a runtime folder holds changes (a new folder is then built)."""
 WORKER_MODULES = ("__init__.py", "sandbox/__init__.py", "sandbox/protocol.py",
                   "sandbox/worker.py", "sandbox/allocator.py")
 
@@ -53,7 +55,7 @@ def package_folders(names: tuple[str, ...]) -> list[Path]:
 def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     """The runtime folder for ``preload`` under ``parent``, built when missing."""
     folders = package_folders(preload)
-    key = hashlib.sha256()
+    key = hashlib.sha256(f"layout {LAYOUT}\0".encode())
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
     for folder in folders:
@@ -70,7 +72,7 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
             shutil.copyfile(ENGINE / relative, target)
         for folder in folders:
             shutil.copytree(folder, building / "lib" / folder.name, copy_function=_link_or_copy,
-                            ignore=shutil.ignore_patterns("__pycache__", "tests"))
+                            ignore=_left_out)
         (building / "complete").write_text("")
         _open_to_all(building)
         try:
@@ -81,6 +83,15 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return Runtime(root)
+
+
+def _left_out(folder: str, names: list[str]) -> set[str]:
+    """Caches, and the test modules of a package's test folders; the helpers there stay
+    (``numpy.testing`` imports ``numpy._core.tests._natype``)."""
+    left = {name for name in names if name == "__pycache__"}
+    if os.path.basename(folder) == "tests":
+        left |= {name for name in names if name.startswith("test_") and name.endswith(".py")}
+    return left
 
 
 def _link_or_copy(source: str, target: str) -> None:
