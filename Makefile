@@ -22,7 +22,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.10 or newer is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebook,pdf,class,dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebook,pdf,class,dask,dev]'
 	@touch $(STAMP)
 
 test: $(STAMP)

@@ -535,6 +535,18 @@ def test_a_student_file_cannot_stand_in_for_numpy_or_the_engine():
         shutil.rmtree(folder)
 
 
+def test_student_code_can_use_numpy_testing():
+    """numpy.testing needs a helper from numpy's own test folder: the runtime keeps it."""
+    folder = make_folder({"mod.py": "import numpy as np\n\ndef f():\n"
+                                    "    np.testing.assert_allclose(np.ones(2), 1.0)\n"
+                                    "    return 'ok'\n"})
+    try:
+        with Sandbox(folder) as sandbox:
+            assert sandbox.call("mod.f").value == "ok"
+    finally:
+        shutil.rmtree(folder)
+
+
 ORPHAN_SCRIPT = """
 import os, sys, threading, time
 from pathlib import Path
@@ -562,3 +574,41 @@ def test_the_worker_dies_with_the_controller(folder):
         time.sleep(0.05)
     os.kill(pid, 9)
     raise AssertionError("the worker outlived its controller")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to start a process as another uid")
+def test_slot_cleaning_kills_live_processes_and_passes_over_zombies():
+    from gradekit.sandbox.slots import account_processes, kill_processes
+
+    uid = 54_321  # no account: nothing else runs as it
+
+    def child(exit_at_once: bool) -> int:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setgid(uid)
+                os.setuid(uid)
+                if not exit_at_once:
+                    time.sleep(60)
+            finally:
+                os._exit(0)
+        return pid
+
+    zombie, live = child(True), child(False)
+    try:
+        deadline = time.monotonic() + 5
+        while live not in account_processes(uid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the first child has exited by now; nobody has collected it
+        assert open(f"/proc/{zombie}/status").read().count("State:\tZ") == 1
+        assert account_processes(uid) == [live]
+        started = time.monotonic()
+        assert kill_processes(uid) == []  # the zombie does not count as a survivor
+        assert time.monotonic() - started < 0.5
+    finally:
+        for pid in (zombie, live):
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)

@@ -85,6 +85,41 @@ def read_roster(path: Path) -> Roster:
     return _plain(listing)
 
 
+@dataclass(frozen=True)
+class ClassListing:
+    """Where each submission of a class is, with the roster read from the same place.
+
+    ``entries`` maps each key to its entry's name and kind (``"dir"`` or ``"file"``),
+    found in ``folder`` (a class folder, or the export folder) or, for a zipped export,
+    under ``zip_prefix`` (``"assignment_1_export/"`` or ``""``) of ``zip_path``.
+    """
+
+    roster: Roster
+    entries: dict[str, tuple[str, str]]
+    folder: Path | None = None
+    zip_path: Path | None = None
+    zip_prefix: str = ""
+
+
+def read_class(path: Path) -> ClassListing:
+    """The roster of ``path`` (as :func:`read_roster`) and where each key's files are."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: no such folder or zip")
+    listing = _Listing(path)
+    if listing.metadata is not None:
+        roster = _gradescope(listing)
+        names = {key: key for key in roster.keys() if key in listing.entries}
+    else:
+        roster = _plain(listing)
+        names = plain_keys(listing.entries)
+    entries = {key: (name, listing.entries[name]) for key, name in names.items()}
+    if listing.zip_path is not None:
+        return ClassListing(roster, entries, zip_path=listing.zip_path,
+                            zip_prefix="".join(f"{part}/" for part in listing.prefix))
+    return ClassListing(roster, entries, folder=listing.folder)
+
+
 def read_gradescope_export(path: Path) -> Roster:
     """Like :func:`read_roster`, but the metadata file must be there."""
     listing = _Listing(Path(path))
@@ -105,6 +140,9 @@ class _Listing:
         self.path = path
         self.metadata: str | None = None
         self.metadata_name = str(path / METADATA_NAME)
+        self.folder: Path | None = None
+        self.zip_path: Path | None = None
+        self.prefix: tuple[str, ...] = ()
         if path.is_file():
             if not zipfile.is_zipfile(path):
                 raise UserError(f"{path}: neither a folder nor a zip")
@@ -119,6 +157,7 @@ class _Listing:
             if len(entries) == 1 and inner:
                 path = inner[0]
                 entries = [p for p in path.iterdir() if not _JUNK.match(p.name)]
+        self.folder = path
         meta = path / METADATA_NAME
         if meta.is_file():
             self.metadata_name = str(meta)
@@ -143,6 +182,7 @@ class _Listing:
                     self.metadata = _decode(archive.read(meta), self.metadata_name)
         except (zipfile.BadZipFile, OSError) as error:
             raise UserError(f"{path}: cannot read the zip: {error}") from None
+        self.zip_path, self.prefix = path, prefix
         self.entries = {}
         for name in names:
             rest = name.parts[len(prefix):]
@@ -277,11 +317,7 @@ def _plain(listing: _Listing) -> Roster:
     if listing.entries and all(_GRADESCOPE_FOLDER.match(n) for n in listing.entries):
         roster.warnings.append(f"{listing.path}: looks like a Gradescope export but has no "
                                f"{METADATA_NAME}; each folder is a pseudo-student")
-    by_stem: dict[str, list[str]] = {}
-    for name, kind in listing.entries.items():
-        by_stem.setdefault(name if kind == "dir" else _stem(name), []).append(name)
-    for stem in sorted(by_stem, key=_natural):
-        names = sorted(by_stem[stem])
+    for stem, names in _by_stem(listing.entries).items():
         if len(names) > 1:
             roster.warnings.append(f"{listing.path}: {', '.join(names)} share the id {stem}; "
                                    "each is keyed by its full name")
@@ -289,6 +325,22 @@ def _plain(listing: _Listing) -> Roster:
         else:
             roster.students.append(pseudo_student(stem))
     return roster
+
+
+def plain_keys(entries: dict[str, str]) -> dict[str, str]:
+    """Each entry's key in a plain class folder (its stem, or its full name when two
+    entries share a stem), mapped to the entry's name; ``entries``: name -> kind."""
+    keys = {}
+    for stem, names in _by_stem(entries).items():
+        keys.update({stem: names[0]} if len(names) == 1 else {name: name for name in names})
+    return keys
+
+
+def _by_stem(entries: dict[str, str]) -> dict[str, list[str]]:
+    by_stem: dict[str, list[str]] = {}
+    for name, kind in entries.items():
+        by_stem.setdefault(name if kind == "dir" else _stem(name), []).append(name)
+    return {stem: sorted(by_stem[stem]) for stem in sorted(by_stem, key=_natural)}
 
 
 def _stem(name: str) -> str:

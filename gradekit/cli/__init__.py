@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "gradekit.cli.collect",
     "gradekit.cli.pdf",
     "gradekit.cli.report",
+    "gradekit.cli.grade_class",
 )
 
 

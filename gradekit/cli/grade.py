@@ -22,6 +22,11 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                             "else ./assignment.toml)")
     grade.add_argument("--results", type=Path, default=None,
                        help="also write Gradescope results.json here")
+    grade.add_argument("--feedback", type=Path, default=None, metavar="FILE",
+                       help="also write the score table (what the student sees) to FILE")
+    grade.add_argument("--keep-files", type=Path, default=None, metavar="DIR",
+                       help="also copy the submitted files the grade took into DIR (emptied "
+                            "first; what `gradekit report` compares for similarity)")
     grade.add_argument("--seed", type=int, default=None,
                        help="seed for the checks' random inputs (default: a fresh one)")
     grade.add_argument("--public-only", action="store_true",
@@ -50,6 +55,14 @@ def run_grade(args: argparse.Namespace) -> int:
     result = grade_submission(args.submission, assignment, results_path=args.results,
                               seed=args.seed, public_only=args.public_only,
                               on_result=check_progress(live))
+    if args.feedback is not None:
+        from gradekit.grading.outputs import write_feedback
+
+        write_feedback(result, args.feedback)
+    if args.keep_files is not None:
+        from gradekit.grading.outputs import keep_submitted
+
+        keep_submitted(args.submission, assignment, args.keep_files)
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parent.parent
+LAYOUT = 2
+"""Bumped when what a runtime folder holds changes (a new folder is then built)."""
 WORKER_MODULES = ("__init__.py", "sandbox/__init__.py", "sandbox/protocol.py",
                   "sandbox/worker.py", "sandbox/allocator.py")
 
@@ -54,7 +56,7 @@ def package_folders(names: tuple[str, ...]) -> list[Path]:
 def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     """The runtime folder for ``preload`` under ``parent``, built when missing."""
     folders = package_folders(preload)
-    key = hashlib.sha256(Path(__file__).read_bytes())  # how it is built is part of it
+    key = hashlib.sha256(f"layout {LAYOUT}\0".encode())
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
     for folder in folders:
@@ -70,8 +72,8 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ENGINE / relative, target)
         for folder in folders:
-            # Whole, compiled files included: numpy imports parts of its tests at run time.
-            shutil.copytree(folder, building / "lib" / folder.name, copy_function=_link_or_copy)
+            shutil.copytree(folder, building / "lib" / folder.name, copy_function=_link_or_copy,
+                            ignore=_left_out)
         (building / "complete").write_text("")
         _open_to_all(building)
         try:
@@ -95,6 +97,15 @@ def _prune(parent: Path, keep: Path, age: float = 3600.0) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
+
+
+def _left_out(folder: str, names: list[str]) -> set[str]:
+    """Caches, and the test modules of a package's test folders; the helpers there stay
+    (``numpy.testing`` imports ``numpy._core.tests._natype``)."""
+    left = {name for name in names if name == "__pycache__"}
+    if os.path.basename(folder) == "tests":
+        left |= {name for name in names if name.startswith("test_") and name.endswith(".py")}
+    return left
 
 
 def _link_or_copy(source: str, target: str) -> None:

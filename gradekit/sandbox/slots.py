@@ -174,20 +174,27 @@ def acquire_slot(confined_accounts: bool, wait: float = 600.0) -> Slot:
 
 # ---------------------------------------------------------------- cleaning an account
 def account_processes(uid: int) -> list[int]:
-    """Live processes whose real, effective or saved uid is ``uid`` (zombies are already
-    dead: they only wait for their parent to reap them)."""
+    """Live processes whose real, effective or saved uid is ``uid``.
+
+    A zombie (exited, waiting for its parent to collect it) runs nothing and holds no
+    memory or files, so it is left out: the sandbox's own bubblewrap init becomes one when
+    the worker is killed, and is collected by the system's init whenever that gets to it.
+    A zombie thread-group leader whose other threads still run is counted.
+    """
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/status", "rb") as handle:
-                status = dict(line.split(b":", 1) for line in handle if b":" in line)
-            if status.get(b"State", b"").split()[:1] in ([b"Z"], [b"X"]):
+                fields = dict(line.split(b":", 1) for line in handle if b":" in line)
+            if uid not in {int(x) for x in fields[b"Uid"].split()[:3]}:
                 continue
-            if uid in {int(x) for x in status.get(b"Uid", b"").split()[:3]}:
-                found.append(int(entry))
-        except (OSError, ValueError):
+            dead = fields[b"State"].split()[0] in (b"Z", b"X")
+            if dead and int(fields.get(b"Threads", b"1")) <= 1:
+                continue
+            found.append(int(entry))
+        except (OSError, ValueError, KeyError, IndexError):
             continue
     return found
 

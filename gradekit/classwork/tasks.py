@@ -1,0 +1,55 @@
+"""``--emit-tasks``: one self-contained ``gradekit grade`` command per submission.
+
+For any scheduler that runs shell lines (GNU parallel, a Slurm job array, a Kubernetes
+indexed job): line *i* grades submission *i* into ``OUT/<key>/`` (``results.json``,
+``feedback.txt``, ``submission/``), the layout ``gradekit report OUT`` reads. Paths are
+absolute and shell-quoted. Submissions inside a zipped export are unpacked first into
+``OUT/.inbox/<key>/``, so every command reads plain files.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import tempfile
+from pathlib import Path
+
+from gradekit.classwork.inbox import read_inbox, unpack
+from gradekit.config import Assignment
+from gradekit.grading.outputs import FEEDBACK_NAME, RESULTS_NAME, SUBMISSION_DIR
+
+INBOX_DIR = ".inbox"
+
+
+def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_file: Path, *,
+               seed: int | None = None, public_only: bool = False,
+               program: str = "gradekit") -> tuple[int, list[str]]:
+    """Write the commands to ``tasks_file``; (how many, warnings)."""
+    inbox = read_inbox(Path(submissions))
+    out_dir = Path(out_dir).resolve()
+    warnings = list(inbox.warnings)
+    lines = []
+    for submission in inbox.submissions:
+        source = submission.path
+        if submission.packed:
+            source, left_out = unpack(submission, out_dir / INBOX_DIR / submission.key)
+            warnings += [f"{submission.key}: {note}" for note in left_out]
+        target = out_dir / submission.key
+        command = [program, "grade", str(Path(source).resolve()),
+                   "--assignment", str(Path(assignment.path).resolve()),
+                   "--results", str(target / RESULTS_NAME),
+                   "--feedback", str(target / FEEDBACK_NAME),
+                   "--keep-files", str(target / SUBMISSION_DIR)]
+        if seed is not None:
+            command += ["--seed", str(seed)]
+        if public_only:
+            command.append("--public-only")
+        lines.append(shlex.join(command))
+    tasks_file = Path(tasks_file)
+    tasks_file.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".tasks-", dir=tasks_file.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, tasks_file)
+    return len(lines), warnings
