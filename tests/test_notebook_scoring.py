@@ -265,7 +265,9 @@ def test_unrun_notebook_scores_only_what_is_given(sandbox, tmp_path):
     released = json.loads(RELEASED.read_text(encoding="utf-8"))
     _, checks = score(released, sandbox, tmp_path)
     assert part(checks, "complete").score == 0 and part(checks, "answered").score == 0
-    assert full(part(checks, "untampered"))
+    # Untouched is not a merit: a notebook nobody ran earns nothing for being unchanged.
+    untampered = part(checks, "untampered")
+    assert untampered.score == 0 and "none of the notebook's code cells was run" in untampered.output
     assert part(checks, "consistent").score == 0
     assert "no numbers to compare" in part(checks, "consistent").output
     assert part(checks, "figures").score == 0 and "no plot stored" in part(checks, "figures").output
@@ -366,6 +368,9 @@ def test_student_regions_in_given_code_cells_are_the_students(sandbox, tmp_path)
     path.write_text(json.dumps(released))
     config = type(CONFIG)(**{**CONFIG.__dict__, "released": path})
     mine = copy.deepcopy(released)
+    runs = [c for c in mine["cells"] if c["cell_type"] == "code"]
+    for count, code in enumerate(runs, 1):  # run, so that untampered is scored at all
+        code["execution_count"] = count
     code_cell(mine, "bn-forward-test")["source"] = (
         f"{REGION_START}\nmine = 42\nprint(mine)\n{REGION_END}\n" + text_of(cell)[len(region):])
     _, checks = score(mine, sandbox, tmp_path, config=config)

@@ -108,6 +108,10 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
     outcomes["complete"] = find.complete(released, submitted, matching)
     outcomes["untampered"] = find.untampered(released, submitted, matching, answer_cells,
                                              tuple(config.figures))
+    if outcomes["complete"].earned == 0:  # an untouched notebook is not "untampered" work
+        outcomes["untampered"] = find.Outcome(
+            "untampered", 0.0, "Not scored: none of the notebook's code cells was run.",
+            outcomes["untampered"].findings)
     figures, pictures = find.figures(released, submitted, matching, config.figures)
     outcomes["figures"] = figures
     kinds = {part.kind for part in config.parts}
