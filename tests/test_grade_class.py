@@ -488,7 +488,7 @@ def test_a_small_class_of_the_real_assignment(tmp_path):
 # ---------------------------------------------------------------- pieces
 def test_the_progress_bar_on_a_terminal():
     from gradekit.classwork.gradeclass import Progress
-    from gradekit.cli.progress import ClassProgress
+    from gradekit.cli.class_progress import ClassProgress
 
     stream = io.StringIO()
     show = ClassProgress(stream, live=True)

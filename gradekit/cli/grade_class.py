@@ -54,7 +54,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gradekit.classwork.gradeclass import ClassGradeStopped, Options, grade_class
-    from gradekit.cli.progress import ClassProgress
+    from gradekit.cli.class_progress import ClassProgress
     from gradekit.config import load_assignment
     from gradekit.errors import UserError
 
