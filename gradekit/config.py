@@ -46,6 +46,8 @@ class NotebookCheck:
     timeout_per_cell: int = 600
 
 
+DEFAULT_VISIBILITY = {"default": "after_published", "public": "visible"}
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 DEFAULT_ANSWER_PLACEHOLDER = "**Your Answer:** *[FILL THIS IN]*"
 
 
@@ -79,6 +81,11 @@ class GradingConfig:
     time_budget: float = 480.0
     """Seconds the whole grade may take; checks not finished by then score 0 with a message
     (well inside Gradescope's 10 minutes, so a result is always written)."""
+    visibility: dict[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_VISIBILITY))
+    """Gradescope visibility of checks whose mark does not say: ``default`` for hidden
+    checks, ``public`` for public ones (``[grading] visibility = {default = ..., public =
+    ...}``)."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +216,22 @@ def _read_grading(reader: _Reader, root: Path) -> GradingConfig:
         reference_root=root / reference if reference else None,
         hand_in_also=reader.texts(table, "grading.hand_in_also", ()),
         time_budget=reader.number(table, "grading.time_budget", 480.0),
+        visibility=_read_visibility(reader, table.get("visibility", {})),
     )
+
+
+def _read_visibility(reader: _Reader, table: Any) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise reader.error("grading.visibility must be a table like "
+                           '{default = "after_published", public = "visible"}')
+    unknown = sorted(set(table) - set(DEFAULT_VISIBILITY))
+    if unknown:
+        raise reader.error(f"grading.visibility: unknown keys {unknown} (known: default, public)")
+    chosen = {**DEFAULT_VISIBILITY, **table}
+    for key, value in chosen.items():
+        if value not in VISIBILITIES:
+            raise reader.error(f"grading.visibility.{key} must be one of {', '.join(VISIBILITIES)}")
+    return chosen
 
 
 _MISSING = object()
