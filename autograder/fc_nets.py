@@ -14,11 +14,13 @@ that layer's checks, not again in the net's.
 """
 
 import copy
+import functools
 
 import numpy as np
 
 from checklib import array, call, fail, implemented, model, outputs, scalar
-from numerics import Elsewhere, scaled_error
+from numerics import (Elsewhere, diagnose, largest_differences, scale_of, scaled_error,
+                      verdict)
 
 D, H, C = 15, [20, 30], 10   # the notebook's gradient-check sizes
 
@@ -281,6 +283,50 @@ def run_net(ops, params, X, y=None, *, normalization=None, bn_params=None, reg=0
         loss += 0.5 * reg * float(np.sum(w * w))
         grads[f"W{k}"] = grads[f"W{k}"] + reg * w
     return loss, grads
+
+
+def compare_grads(label, got, want, tol, *, whole=(), hints=lambda name: ()):
+    """Compare a grads dict with the expected one, every array against a floor scaled to
+    the largest expected gradient (a bias feeding a normalization has a gradient of zero,
+    held as rounding noise); values of the right size are compared after reshaping.
+
+    ``whole`` holds hypotheses about the whole dict: ``(label, thunk)`` or
+    :class:`Elsewhere` items whose prediction is a grads dict (or None).
+    """
+    missing = sorted(set(want) - set(got))
+    if missing:
+        fail(f"grads ({label}) has no entry for {', '.join(missing)}.")
+    floor = 1e-3 * scale_of(*want.values())
+    theirs = {name: array(got[name], f"grads[{name!r}]", want[name].shape, reshape=True)
+              for name in want}
+    errors = {name: scaled_error(theirs[name], want[name], floor) for name in want}
+    bad = sorted(name for name, err in errors.items() if err > tol)
+    if not bad:
+        return
+
+    def matches(predicted):
+        return predicted is not None and all(
+            scaled_error(theirs[n], np.asarray(predicted[n], float).reshape(want[n].shape),
+                         floor) <= max(tol, 1e-6) for n in want)
+
+    lines = []
+    for name in bad:
+        line = (f"grads[{name!r}] ({label}): max rel error {errors[name]:.1e}; expected "
+                f"{tol:.0e} or less.\n" + largest_differences(theirs[name], want[name], 3))
+        hint = diagnose(theirs[name], hints(name),
+                        functools.partial(scaled_error, floor=floor), max(tol, 1e-6))
+        lines.append(line + (f"\nThis looks like: {hint}." if hint else ""))
+    message = "\n".join(lines)
+    for hypothesis in whole:
+        thunk = hypothesis.prediction if isinstance(hypothesis, Elsewhere) else hypothesis[1]
+        try:
+            predicted = thunk()
+        except Exception:  # noqa: BLE001 - a prediction that needs student code which failed
+            continue
+        if matches(predicted):
+            raise verdict(message, hypothesis if isinstance(hypothesis, Elsewhere)
+                          else hypothesis[0])
+    raise verdict(message, None)
 
 
 def student_loss(student, net, X, y):

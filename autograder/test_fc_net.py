@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from checklib import FC_FILES, Parts, array, call, fail, implemented
-from fc_nets import C, D, H, Twins, random_params, student_loss
+from fc_nets import C, D, H, Twins, compare_grads, random_params, student_loss
 from gradekit.sandbox.controller import StudentException
-from numerics import (ChargedElsewhere, Elsewhere, compare, diagnose, directional_errors, largest_differences,
-                      scale_of, scaled_error, verdict)
+from numerics import ChargedElsewhere, Elsewhere, compare, directional_errors
+
 
 RELU_ON_SCORES = "ReLU applied to the output scores"
 
@@ -128,50 +128,6 @@ def _grad_hints(name, grad, params, reg):
     if name.startswith(("gamma", "beta")):
         return [("gamma/beta regularized too", grad + reg * value)]
     return []
-
-
-def compare_grads(label, got, want, tol, *, whole=(), hints=lambda name: ()):
-    """Compare a grads dict with the expected one, every array against a floor scaled to
-    the largest expected gradient (a bias feeding a normalization has a gradient of zero,
-    held as rounding noise); values of the right size are compared after reshaping.
-
-    ``whole`` holds hypotheses about the whole dict: ``(label, thunk)`` or
-    :class:`Elsewhere` items whose prediction is a grads dict (or None).
-    """
-    missing = sorted(set(want) - set(got))
-    if missing:
-        fail(f"grads ({label}) has no entry for {', '.join(missing)}.")
-    floor = 1e-3 * scale_of(*want.values())
-    theirs = {name: array(got[name], f"grads[{name!r}]", want[name].shape, reshape=True)
-              for name in want}
-    errors = {name: scaled_error(theirs[name], want[name], floor) for name in want}
-    bad = sorted(name for name, err in errors.items() if err > tol)
-    if not bad:
-        return
-
-    def matches(predicted):
-        return predicted is not None and all(
-            scaled_error(theirs[n], np.asarray(predicted[n], float).reshape(want[n].shape),
-                         floor) <= max(tol, 1e-6) for n in want)
-
-    lines = []
-    for name in bad:
-        line = (f"grads[{name!r}] ({label}): max rel error {errors[name]:.1e}; expected "
-                f"{tol:.0e} or less.\n" + largest_differences(theirs[name], want[name], 3))
-        hint = diagnose(theirs[name], hints(name),
-                        functools.partial(scaled_error, floor=floor), max(tol, 1e-6))
-        lines.append(line + (f"\nThis looks like: {hint}." if hint else ""))
-    message = "\n".join(lines)
-    for hypothesis in whole:
-        thunk = hypothesis.prediction if isinstance(hypothesis, Elsewhere) else hypothesis[1]
-        try:
-            predicted = thunk()
-        except Exception:  # noqa: BLE001 - a prediction that needs student code which failed
-            continue
-        if matches(predicted):
-            raise verdict(message, hypothesis if isinstance(hypothesis, Elsewhere)
-                          else hypothesis[0])
-    raise verdict(message, None)
 
 
 def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, own_reg_hints=False,
