@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from checklib import FC_FILES, Parts, Shapes, array, fail, model
+from checklib import FC_FILES, Parts, Shapes, fail, model
 from numerics import ChargedElsewhere, show
 
 C = 10
