@@ -37,8 +37,12 @@ def norm_forward(x, gamma, beta, eps=EPS, axis=0):
     ]
 
 
-def running_stats(batches, momentum=0.9, eps=EPS):
-    """Predictions of (running_mean, running_var) after a sequence of train batches."""
+def running_stats(batches, momentum=0.9, eps=EPS, gamma=None, beta=None):
+    """Predictions of (running_mean, running_var) after a sequence of train batches.
+
+    Bugs of the train forward's statistics that batchnorm_forward's own output shows too
+    (check 2.2 charges them) are not here: see :func:`forward_bug_stats`.
+    """
 
     def run(stat_of, swap=False, restart=False):
         value = np.zeros(batches[0].shape[1])
@@ -62,7 +66,8 @@ def running_stats(batches, momentum=0.9, eps=EPS):
     ]
     variances = [
         ("eps added into the stored running variance", run(lambda x: var(x) + eps)),
-        ("unbiased variance (ddof=1) instead of 1/N", run(lambda x: var(x, 1))),
+        ("unbiased variance (ddof=1) used for the running variance only",
+         run(lambda x: var(x, 1))),
         ("momentum and (1 - momentum) swapped", run(var, swap=True)),
         ("running standard deviation stored instead of the variance",
          run(lambda x: np.sqrt(var(x) + eps))),
@@ -72,6 +77,32 @@ def running_stats(batches, momentum=0.9, eps=EPS):
     return means, variances
 
 
+def forward_bug_stats(batches, gamma, beta, momentum=0.9, eps=EPS):
+    """Train-forward bugs that also change the running statistics.
+
+    Returns ``[(label, running mean, running var, out(x))]``: the statistics after
+    ``batches`` and the train output of one batch, as each bug computes them.
+    """
+
+    def run(stat_of):
+        value = np.zeros(batches[0].shape[1])
+        for x in batches:
+            value = momentum * value + (1 - momentum) * stat_of(x)
+        return value
+
+    def shifted(x):
+        return gamma * x + beta
+
+    return [
+        ("variance divided by N - 1 instead of N (ddof=1)",
+         run(lambda x: x.mean(axis=0)), run(lambda x: x.var(axis=0, ddof=1)),
+         lambda x: gamma * normalize(x, 0, eps, ddof=1) + beta),
+        ("gamma and beta applied before normalizing",
+         run(lambda x: shifted(x).mean(axis=0)), run(lambda x: shifted(x).var(axis=0)),
+         lambda x: normalize(shifted(x), 0, eps)),
+    ]
+
+
 def test_mode(x, gamma, beta, running_mean, running_var, eps=EPS):
     """Predictions for a test-mode batchnorm output."""
     xc = x - running_mean
@@ -79,7 +110,11 @@ def test_mode(x, gamma, beta, running_mean, running_var, eps=EPS):
         ("test mode normalizes with the batch statistics, not the running ones",
          lambda: gamma * normalize(x, 0, eps) + beta),
         ("eps missing in test mode", gamma * xc / np.sqrt(running_var) + beta),
+        ("eps added outside the square root in test mode (np.sqrt(running_var) + eps)",
+         gamma * xc / (np.sqrt(running_var) + eps) + beta),
         ("gamma and beta not applied in test mode", xc / np.sqrt(running_var + eps)),
+        ("gamma and beta applied before normalizing (test mode)",
+         (gamma * x + beta - running_mean) / np.sqrt(running_var + eps)),
         ("divided by the running variance instead of its square root",
          gamma * xc / (running_var + eps) + beta),
     ]
@@ -100,9 +135,61 @@ def norm_backward(x, gamma, dout, eps=EPS, axis=0):
         ("dx ignores gamma", (dout - dout.mean(axis=axis, keepdims=True)
                               - xhat * (dout * xhat).mean(axis=axis, keepdims=True)) * inv_std),
     ]
+    if axis == 1:  # layer norm: the batchnorm formula moved to rows, and its pitfalls
+        std = 1 / inv_std
+        d = x.shape[1]
+        xc = x - x.mean(axis=1, keepdims=True)
+        var = x.var(axis=1, keepdims=True)
+        dvar_x = np.sum(g * x * -0.5 * (var + eps) ** -1.5, axis=1, keepdims=True)
+        dmu = np.sum(-g * inv_std, axis=1, keepdims=True)
+        n = x.shape[0]
+        dx += [
+            ("gamma factored out of the row sums (right only when gamma is the same for "
+             "every feature)",
+             gamma * (d * dout - dout.sum(axis=1, keepdims=True)
+                      - xhat * (dout * xhat).sum(axis=1, keepdims=True)) / (d * std)),
+            ("the uncentred x used where x - mean belongs (in the variance step)",
+             g * inv_std + dvar_x * 2 * xc / d + dmu / d),
+            ("divided by N (the batch size) instead of D (the number of features) after "
+             "transposing",
+             inv_std / n * (n * g - g.sum(axis=1, keepdims=True)
+                            - xhat * (g * xhat).sum(axis=1, keepdims=True))),
+        ]
     dgamma = [("dgamma and dbeta swapped", dout.sum(axis=0))]
     dbeta = [("dgamma and dbeta swapped", (dout * xhat).sum(axis=0))]
     return dx, dgamma, dbeta
+
+
+def backward_for_forward(x, out, gamma, beta, dout, axis=0):
+    """(dx, dgamma, dbeta) of a backward that is right for what the student's forward
+    computed: the xhat of its output, (out - beta) / gamma, and the std that turns x - mean
+    into that xhat (the forward's normalization, eps placement and ddof included).
+
+    None when the output is not of that form (then no backward is right for it).
+    """
+    xhat = (out - beta) / gamma
+    xc = x - x.mean(axis=axis, keepdims=True)
+    std = np.sum(xc * xc, axis=axis, keepdims=True) / np.sum(xc * xhat, axis=axis,
+                                                             keepdims=True)
+    if not np.all(np.isfinite(std)) or np.any(std <= 0) or scaled(xc / std, xhat) > 1e-9:
+        return None
+    g = dout * gamma
+    dx = (g - g.mean(axis=axis, keepdims=True)
+          - xhat * (g * xhat).mean(axis=axis, keepdims=True)) / std
+    return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
+def alt_with_std_for_inv_std(x, gamma, dout, eps=EPS):
+    """dx of a closed-form alt that reads the forward's 1/std where it expects std (its
+    own cache layout): every column comes out multiplied by var + eps."""
+    xhat = normalize(x, 0, eps)
+    g = dout * gamma
+    dx = (g - g.mean(axis=0) - xhat * (g * xhat).mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)
+    return dx * (x.var(axis=0) + eps)
+
+
+def scaled(a, b):
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
 
 
 def vector_shape_hints(n: int, d: int, name: str) -> dict:

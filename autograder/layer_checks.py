@@ -1,23 +1,27 @@
-"""A layer's forward and backward against the reference, as two parts of a check.
+"""A layer's forward and backward against the reference, as parts of a check.
 
 The reference runs in the controller on copies of the same inputs; the student's
-backward receives the cache of the student's own forward.
+backward receives the cache of the student's own forward. Gradients of the right size in
+a wrong shape are compared after reshaping and charged once, in a small "shapes" part.
 """
 
 from __future__ import annotations
 
 import copy
 
-from checklib import array, call, fail, forward, outputs
+from checklib import Shapes, call, fail, forward, outputs
 from numerics import compare
+
+SHAPES_WEIGHT = 0.1
 
 
 def check_layer(student, ref_layers, rng, parts, forward_name, backward_name, args,
-                grad_labels, *, weights=(0.5, 0.5), out_hints=(), grad_hints=None,
+                grad_labels, *, weights=(0.45, 0.45), out_hints=(), grad_hints=None,
                 shape_hints=None, tol=1e-8):
-    """Compare out, then every gradient.
+    """Compare out, then every gradient, then the gradients' shapes.
 
-    ``grad_hints(dout)``, when given, returns a dict of bug hints per gradient label.
+    ``weights`` are the forward's and the backward's shares; the shapes part gets the
+    rest. ``grad_hints(dout)``, when given, returns a dict of bug hints per gradient label.
     """
     ref_out, ref_cache = getattr(ref_layers, forward_name)(*copy.deepcopy(args))
     dout = rng.standard_normal(ref_out.shape)
@@ -26,6 +30,7 @@ def check_layer(student, ref_layers, rng, parts, forward_name, backward_name, ar
         expected = (expected,)
     hints = grad_hints(dout) if grad_hints else {}
     result = {}
+    shapes = Shapes()
 
     def forward_part():
         out, result["cache"], _ = forward(student, forward_name, *copy.deepcopy(args),
@@ -37,10 +42,13 @@ def check_layer(student, ref_layers, rng, parts, forward_name, backward_name, ar
             fail(f"{backward_name}: not checked, {forward_name} failed.")
         grads = outputs(call(student, backward_name, dout, result["cache"]).value,
                         backward_name, grad_labels)
+        result["grads"] = True
         for label, value, want in zip(grad_labels, grads, expected):
             compare(f"{backward_name} {label}",
-                    array(value, f"{backward_name} {label}", want.shape), want, tol,
+                    shapes.take(value, f"{backward_name} {label}", want.shape), want, tol,
                     hypotheses=hints.get(label, ()))
 
     parts.run(weights[0], forward_name, forward_part)
     parts.run(weights[1], backward_name, backward_part)
+    parts.shapes(1 - sum(weights), f"{backward_name} shapes", shapes,
+                 needs="grads" in result, why=f"{backward_name} returned no gradients")

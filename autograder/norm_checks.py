@@ -1,27 +1,52 @@
 """Gradient checks shared by the batchnorm and layer norm backward checks.
 
 The expected gradients are centered differences of the REFERENCE forward, computed in
-the controller; the student's backward gets the cache of the student's own forward.
+the controller; the student's backward gets the cache of the student's own forward. A
+backward that is right for what a buggy forward computed is not charged here: the
+forward's check charges that bug.
 """
 
 import bug_models as bugs
-from checklib import Parts, array, call, forward, outputs
-from numerics import compare, numeric_gradient
+from checklib import Parts, Shapes, array, call, fail, forward, outputs
+from gradekit.sandbox.controller import StudentException
+from numerics import Elsewhere, compare, numeric_gradient, scaled_error
 from draws import features, scale_shift
 
 N, D = 6, 4
 LABELS = ("dx", "dgamma", "dbeta")
+FORWARD_CHECK = {"batchnorm": "2.2", "layernorm": "4.2"}
+OWN_CACHE = ("batchnorm_backward_alt reads a cache layout of its own, not the one your "
+             "batchnorm_forward returns (both backwards must accept the same cache)")
 
 
-def check_backward(student, ref_layers, rng, credit, norm, backward, param, tol=1e-8):
-    """Grade ``backward`` (dx, dgamma, dbeta) against centered differences, in 3 parts.
+def _student_grads(student, backward, dout, cache):
+    """The student's (dx, dgamma, dbeta); an alt that fails on a cache the staged backward
+    accepts is told that it reads its own cache layout."""
+    try:
+        return outputs(call(student, backward, dout, cache).value, backward, LABELS)
+    except StudentException as error:
+        if backward.endswith("_alt") and error.type_name in (
+                "ValueError", "KeyError", "IndexError", "TypeError", "AttributeError"):
+            try:
+                call(student, "batchnorm_backward", dout, cache)
+            except StudentException:
+                raise error from None
+            fail(f"{error}\nThis looks like: {OWN_CACHE}.")
+        raise
 
-    Values only: a gradient of D numbers is accepted in any shape (3.5 grades shapes).
+
+def check_backward(student, ref_layers, rng, credit, norm, backward, param, tol=1e-8,
+                   shapes_weight=0.0):
+    """Grade ``backward`` (dx, dgamma, dbeta) against centered differences, in parts.
+
+    Values are compared after reshaping; with ``shapes_weight`` a part of that weight
+    charges wrong shapes (batchnorm has check 3.5 for them instead).
     """
     x = features(rng, N, D, low=0.5)
     gamma, beta = scale_shift(rng, D)
     dout = rng.standard_normal((N, D))
     ref_forward = getattr(ref_layers, f"{norm}_forward")
+    axis = 0 if norm == "batchnorm" else 1
 
     def out(x_, gamma_, beta_):
         return ref_forward(x_, gamma_, beta_, dict(param))[0]
@@ -29,14 +54,32 @@ def check_backward(student, ref_layers, rng, credit, norm, backward, param, tol=
     numeric = (numeric_gradient(lambda v: out(v, gamma, beta), x, dout),
                numeric_gradient(lambda v: out(x, v, beta), gamma, dout),
                numeric_gradient(lambda v: out(x, gamma, v), beta, dout))
-    cache = forward(student, f"{norm}_forward", x, gamma, beta, dict(param), shape=x.shape)[1]
-    grads = outputs(call(student, backward, dout, cache).value, backward, LABELS)
-    hints = bugs.norm_backward(x, gamma, dout, axis=0 if norm == "batchnorm" else 1)
+    theirs_out, cache, _ = forward(student, f"{norm}_forward", x, gamma, beta, dict(param),
+                                   shape=x.shape)
+    grads = _student_grads(student, backward, dout, cache)
+    hints = list(bugs.norm_backward(x, gamma, dout, axis=axis))
+    if backward.endswith("_alt"):
+        hints[0] = [*hints[0], (OWN_CACHE, bugs.alt_with_std_for_inv_std(x, gamma, dout))]
+    # Only a forward that is wrong (as its own check measures it) excuses a backward.
+    wrong_forward = scaled_error(theirs_out, out(x, gamma, beta)) > 1e-8
+    for_forward = (bugs.backward_for_forward(x, theirs_out, gamma, beta, dout, axis)
+                   if wrong_forward else None)
+    if for_forward is not None:
+        label = (f"a backward that is right for what your {norm}_forward computes; that "
+                 f"forward differs from the expected one")
+        hints = [[*h, Elsewhere(label, value, FORWARD_CHECK[norm])]
+                 for h, value in zip(hints, for_forward)]
+    shapes = Shapes()
     parts = Parts(credit)
-    for label, value, expected, hint, weight in zip(LABELS, grads, numeric, hints,
-                                                     (0.6, 0.2, 0.2)):
+    weights = [w * (1 - shapes_weight) for w in (0.6, 0.2, 0.2)]
+    for label, value, expected, hint, weight in zip(LABELS, grads, numeric, hints, weights):
+        taken = (lambda value=value, label=label, expected=expected:
+                 shapes.take(value, f"{backward} {label}", expected.shape)
+                 if shapes_weight else
+                 array(value, f"{backward} {label}", expected.shape, reshape=True))
         parts.run(weight, label, lambda: compare(
-            f"{backward} {label} vs centered differences ({N}x{D} input)",
-            array(value, f"{backward} {label}", expected.shape, reshape=True), expected, tol,
-            hypotheses=hint))
+            f"{backward} {label} vs centered differences ({N}x{D} input)", taken(), expected,
+            tol, hypotheses=hint))
+    if shapes_weight:
+        parts.shapes(shapes_weight, f"{backward} gradient shapes", shapes)
     parts.finish()

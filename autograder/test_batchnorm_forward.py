@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import bug_models as bugs
-from checklib import LAYERS_PY, Parts, array, call, fail, forward
-from numerics import compare, diagnose, show
+from checklib import LAYERS_PY, Parts, Shapes, array, call, fail, forward, implemented
+from numerics import Elsewhere, compare, diagnose, scaled_error, show
 from draws import features, scale_shift
 from gradekit.sandbox.controller import StudentException
 
@@ -17,7 +17,7 @@ def _bn_out(student, x, gamma, beta, bn_param, train=True):
                    train=train)
 
 
-@pytest.mark.grade(number="2.2", points=5, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="2.2", points=6, files=[LAYERS_PY])
 def test_batchnorm_train_forward(student, ref_layers, rng, credit):
     """Batchnorm train forward
 
@@ -49,12 +49,32 @@ def _train_steps(student, batches, gamma, beta, bn_param):
     return bn_param
 
 
-@pytest.mark.grade(number="2.3", points=5, visibility="hidden", files=[LAYERS_PY])
+def _with_forward_bugs(student, batches, gamma, beta, momentum):
+    """Hypotheses for (running_mean, running_var): first the train-forward bugs that show
+    in batchnorm_forward's output too (check 2.2 charges them), then the others."""
+    means, variances = [], []
+    for label, mean, var, out_of in bugs.forward_bug_stats(batches, gamma, beta, momentum):
+        confirm = _shows(student, batches[0], gamma, beta, out_of)
+        means.append(Elsewhere(label, mean, "2.2", confirm))
+        variances.append(Elsewhere(label, var, "2.2", confirm))
+    own_means, own_variances = bugs.running_stats(batches, momentum=momentum)
+    return means + own_means, variances + own_variances
+
+
+def _shows(student, x, gamma, beta, out_of):
+    """A callable: does the student's train output on x match ``out_of(x)``?"""
+    def confirm():
+        out = _bn_out(student, x, gamma, beta, {"mode": "train"})[0]
+        return scaled_error(out, out_of(x)) <= 1e-6
+    return confirm
+
+
+@pytest.mark.grade(number="2.3", points=5, files=[LAYERS_PY])
 def test_batchnorm_running_stats(student, ref_layers, rng, credit):
     """Batchnorm running mean and variance
 
-    The momentum recurrence after several steps, stored back into bn_param, shape (D,),
-    default and given momentum.
+    The momentum recurrence after several steps, stored back into bn_param, default and
+    given momentum; the shape (D,) is a small part of its own.
     """
     gamma, beta = scale_shift(rng, D)
     # Spreads near 1e-3: a variance of 1e-6, well below eps, so eps in it shows.
@@ -62,14 +82,20 @@ def test_batchnorm_running_stats(student, ref_layers, rng, credit):
     ours = {"mode": "train"}
     for x in batches:
         ref_layers.batchnorm_forward(x, gamma, beta, ours)
-    theirs = _train_steps(student, batches, gamma, beta, {"mode": "train"})
-    means, variances = bugs.running_stats(batches)
+    shapes = Shapes()
     parts = Parts(credit)
-    for weight, key, hints in ((0.3, "running_mean", means), (0.4, "running_var", variances)):
+    result = {}
+
+    def steps():
+        result["theirs"] = _train_steps(student, batches, gamma, beta, {"mode": "train"})
+        return result["theirs"]
+
+    means, variances = _with_forward_bugs(student, batches, gamma, beta, 0.9)
+    for weight, key, hints in ((0.3, "running_mean", means), (0.35, "running_var", variances)):
         parts.run(weight, key, lambda: compare(
             f"{key} after 5 steps (default momentum 0.9)",
-            array(theirs[key], f"bn_param[{key!r}]", shape=(D,)), ours[key], 1e-6,
-            hypotheses=hints))
+            shapes.take((result.get("theirs") or steps())[key], f"bn_param[{key!r}]", (D,)),
+            ours[key], 1e-6, hypotheses=hints))
 
     def custom_momentum():
         batches = [features(rng, N, D) for _ in range(3)]
@@ -77,17 +103,19 @@ def test_batchnorm_running_stats(student, ref_layers, rng, credit):
         for x in batches:
             ref_layers.batchnorm_forward(x, gamma, beta, ours)
         theirs = _train_steps(student, batches, gamma, beta, {"mode": "train", "momentum": 0.5})
-        for key, hints in zip(("running_mean", "running_var"),
-                              bugs.running_stats(batches, momentum=0.5)):
+        hints = _with_forward_bugs(student, batches, gamma, beta, 0.5)
+        for key, hints in zip(("running_mean", "running_var"), hints):
             compare(f"{key} after 3 steps with bn_param['momentum'] = 0.5",
-                    array(theirs[key], f"bn_param[{key!r}]", shape=(D,)), ours[key], 1e-6,
+                    shapes.take(theirs[key], f"bn_param[{key!r}]", (D,)), ours[key], 1e-6,
                     hypotheses=hints)
 
-    parts.run(0.3, "momentum from bn_param", custom_momentum)
+    parts.run(0.25, "momentum from bn_param", custom_momentum)
+    parts.shapes(0.1, "running statistics of shape (D,)", shapes,
+                 needs="theirs" in result, why="no running statistics were stored")
     parts.finish()
 
 
-@pytest.mark.grade(number="2.5", points=4, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="2.5", points=5, files=[LAYERS_PY])
 def test_batchnorm_test_mode(student, ref_layers, rng, credit):
     """Batchnorm test mode
 
@@ -110,18 +138,23 @@ def test_batchnorm_test_mode(student, ref_layers, rng, credit):
     def untouched():
         after = result["call"].args[3]
         for key, before in (("running_mean", running_mean), ("running_var", running_var)):
-            value = array(after.get(key), f"bn_param[{key!r}] after a test-mode call", (D,))
+            value = array(after.get(key), f"bn_param[{key!r}] after a test-mode call",
+                          reshape=True, shape=(D,))
             if not np.array_equal(value, before):
                 fail(f"bn_param[{key!r}] changed in test mode: {show(before)} became "
                      f"{show(value)}. This looks like: running stats updated in test mode.")
 
     parts = Parts(credit)
-    output_ok = parts.run(0.7, "test-mode output", output)
-    parts.run(0.3, "running stats unchanged", untouched, needs=output_ok)
+    parts.run(0.7, "test-mode output", output)
+    # Whether the statistics stay as they were does not depend on the output being right,
+    # only on there being one (a stub that returns a constant proves nothing).
+    parts.run(0.3, "running stats unchanged", untouched,
+              needs="call" in result and implemented(result["out"]),
+              why="batchnorm_forward gave no test-mode output to go with it")
     parts.finish()
 
 
-@pytest.mark.grade(number="2.6", points=1, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="2.6", points=1, files=[LAYERS_PY])
 def test_batchnorm_bad_mode(student, rng):
     """Batchnorm rejects an unknown mode
 
@@ -129,7 +162,8 @@ def test_batchnorm_bad_mode(student, rng):
     """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
-    _bn_out(student, x, gamma, beta, {"mode": "train"})  # implemented at all?
+    if not implemented(_bn_out(student, x, gamma, beta, {"mode": "train"})[0]):
+        fail("batchnorm_forward returns a constant in train mode: implement it first.")
     try:
         call(student, "batchnorm_forward", x, gamma, beta, {"mode": "evaluate"})
     except StudentException as error:
@@ -143,7 +177,11 @@ def test_batchnorm_bad_mode(student, rng):
 
 def _unchanged(student, function, x, *args, train=True):
     """Fail when ``function`` changed its input x (the sandbox reports args after the call)."""
-    after = forward(student, function, x, *args, shape=x.shape, train=train)[2].args[0]
+    out, _, result = forward(student, function, x, *args, shape=x.shape, train=train)
+    if not implemented(out):
+        fail(f"{function} returns a constant: implement it first (an x left alone by a stub "
+             "proves nothing).")
+    after = result.args[0]
     if np.array_equal(after, x):
         return
     centered = ("x mutated in place (x -= mean)", "x normalized in place")
@@ -155,7 +193,7 @@ def _unchanged(student, function, x, *args, train=True):
          "x must be left as it was." + (f" This looks like: {hint}." if hint else ""))
 
 
-@pytest.mark.grade(number="2.7", points=2, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="2.7", points=2, files=[LAYERS_PY])
 def test_inputs_not_modified(student, rng, credit):
     """Norm layers leave x unchanged
 

@@ -11,7 +11,7 @@ from norm_checks import check_backward
 N, D = 5, 8
 
 
-@pytest.mark.grade(number="4.2", points=4, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="4.2", points=5, files=[LAYERS_PY])
 def test_layernorm_forward(student, ref_layers, rng, credit):
     """Layer norm forward
 
@@ -32,10 +32,12 @@ def test_layernorm_forward(student, ref_layers, rng, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="4.4", points=3, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="4.4", points=5, files=[LAYERS_PY])
 def test_layernorm_backward(student, ref_layers, rng, credit):
     """Layer norm backward
 
-    dx, dgamma, dbeta against centered differences of the reference forward.
+    dx, dgamma, dbeta against centered differences of the reference forward; their
+    shapes (a small part).
     """
-    check_backward(student, ref_layers, rng, credit, "layernorm", "layernorm_backward", {})
+    check_backward(student, ref_layers, rng, credit, "layernorm", "layernorm_backward", {},
+                   shapes_weight=0.1)

@@ -1,4 +1,5 @@
-"""Hidden checks: the update rules of cs231n/optim.py (one step, state and defaults)."""
+"""Hidden checks of the FullyConnectedNets assignment (they score nothing in this one): the
+update rules of cs231n/optim.py (one step, state and defaults)."""
 
 import copy
 
@@ -44,7 +45,7 @@ def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, d
     parts.finish()
 
 
-@pytest.mark.grade(number="7.1", points=2, visibility="hidden", files=[OPTIM_PY])
+@pytest.mark.grade(number="7.1", points=2, assignment="FullyConnectedNets", files=[OPTIM_PY])
 def test_sgd_momentum(student, reference, rng, credit):
     """sgd_momentum
 
@@ -55,7 +56,7 @@ def test_sgd_momentum(student, reference, rng, credit):
                  "velocity": rng.standard_normal((5, 4))})
 
 
-@pytest.mark.grade(number="7.2", points=2, visibility="hidden", files=[OPTIM_PY])
+@pytest.mark.grade(number="7.2", points=2, assignment="FullyConnectedNets", files=[OPTIM_PY])
 def test_rmsprop(student, reference, rng, credit):
     """rmsprop
 
@@ -73,7 +74,7 @@ def _adam_hints(w, dw, config):
              w - config["learning_rate"] * m / (np.sqrt(v) + config["epsilon"]))]
 
 
-@pytest.mark.grade(number="7.3", points=2, visibility="hidden", files=[OPTIM_PY])
+@pytest.mark.grade(number="7.3", points=2, assignment="FullyConnectedNets", files=[OPTIM_PY])
 def test_adam(student, reference, rng, credit):
     """adam
 

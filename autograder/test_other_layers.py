@@ -1,4 +1,5 @@
-"""Hidden checks: dropout, naive convolution and pooling, spatial batch and group norm."""
+"""Hidden checks of later assignments (they score nothing in this one): dropout, naive
+convolution and pooling, spatial batch and group norm."""
 
 import numpy as np
 import pytest
@@ -30,7 +31,7 @@ def _dropout_train(student, x, p, seed, result):
                         ("kept units not divided by p (not inverted dropout)", x[kept])])
 
 
-@pytest.mark.grade(number="6.1", points=3, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="6.1", points=3, assignment="Dropout", files=[LAYERS_PY])
 def test_dropout(student, rng, credit):
     """Dropout
 
@@ -65,7 +66,7 @@ def test_dropout(student, rng, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="6.2", points=3, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="6.2", points=3, assignment="ConvolutionalNetworks", files=[LAYERS_PY])
 def test_conv_naive(student, ref_layers, rng, credit):
     """Convolution (naive)
 
@@ -80,7 +81,7 @@ def test_conv_naive(student, ref_layers, rng, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="6.3", points=3, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="6.3", points=3, assignment="ConvolutionalNetworks", files=[LAYERS_PY])
 def test_max_pool_naive(student, ref_layers, rng, credit):
     """Max pooling (naive)
 
@@ -97,7 +98,7 @@ def test_max_pool_naive(student, ref_layers, rng, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="6.4", points=3, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="6.4", points=3, assignment="ConvolutionalNetworks", files=[LAYERS_PY])
 def test_spatial_batchnorm(student, ref_layers, rng, credit):
     """Spatial batchnorm
 
@@ -112,7 +113,7 @@ def test_spatial_batchnorm(student, ref_layers, rng, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="6.5", points=3, visibility="hidden", files=[LAYERS_PY])
+@pytest.mark.grade(number="6.5", points=3, assignment="ConvolutionalNetworks", files=[LAYERS_PY])
 def test_spatial_groupnorm(student, ref_layers, rng, credit):
     """Spatial groupnorm
 

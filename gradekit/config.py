@@ -46,6 +46,8 @@ class NotebookCheck:
     timeout_per_cell: int = 600
 
 
+DEFAULT_VISIBILITY = {"default": "after_published", "public": "visible"}
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 DEFAULT_ANSWER_PLACEHOLDER = "**Your Answer:** *[FILL THIS IN]*"
 
 
@@ -159,6 +161,11 @@ class Section:
 
     def takes(self, number: str) -> bool:
         return any(number.startswith(prefix) for prefix in self.checks)
+    visibility: dict[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_VISIBILITY))
+    """Gradescope visibility of checks whose mark does not say: ``default`` for hidden
+    checks, ``public`` for public ones (``[grading] visibility = {default = ..., public =
+    ...}``)."""
 
 
 @dataclass(frozen=True)
@@ -299,6 +306,7 @@ def _read_grading(reader: _Reader, root: Path, release: ReleaseConfig | None) ->
                               "grading.time_budget"),
         notebook=notebook,
         sections=_read_sections(reader, table.get("parts", {})),
+        visibility=_read_visibility(reader, table.get("visibility", {})),
     )
 
 
@@ -411,6 +419,20 @@ def _read_rerun(reader: _Reader, item: Any, where: str) -> RerunCell:
     if any(value < 0 for value in values.values()):
         raise reader.error(f"{where}: rtol, atol and small must be >= 0")
     return RerunCell(cell=reader.text(item, f"{where}.cell"), ignore=ignore, **values)
+
+
+def _read_visibility(reader: _Reader, table: Any) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise reader.error("grading.visibility must be a table like "
+                           '{default = "after_published", public = "visible"}')
+    unknown = sorted(set(table) - set(DEFAULT_VISIBILITY))
+    if unknown:
+        raise reader.error(f"grading.visibility: unknown keys {unknown} (known: default, public)")
+    chosen = {**DEFAULT_VISIBILITY, **table}
+    for key, value in chosen.items():
+        if value not in VISIBILITIES:
+            raise reader.error(f"grading.visibility.{key} must be one of {', '.join(VISIBILITIES)}")
+    return chosen
 
 
 _MISSING = object()

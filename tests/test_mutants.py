@@ -21,6 +21,7 @@ from mutants import MUTANTS, ROOT, VARIANTS, apply, grade
 SOLUTIONS = ROOT / "solutions"
 TEMPLATE = ROOT / "student_template"
 REFERENCE_SEEDS = (11, 12, 13)
+CODE_POINTS = 90
 
 
 def skeleton(destination: Path) -> Path:
@@ -62,7 +63,10 @@ def score(summary) -> float:
 
 
 def losers(summary) -> set[str]:
-    return {number for number, (got, most, _, _) in summary["checks"].items() if got < most}
+    """The checks a submission fails: it loses points, or (a check kept for another
+    assignment, worth 0 here) it does not pass."""
+    return {number for number, (got, most, passed, _) in summary["checks"].items()
+            if got < most or (most == 0 and not passed)}
 
 
 @pytest.mark.parametrize("seed", REFERENCE_SEEDS)
@@ -71,7 +75,9 @@ def test_reference_scores_full_marks(graded, seed):
     assert summary["error"] is None
     failed = {n: c[3] for n, c in summary["checks"].items() if not c[2]}
     assert not failed, f"the reference fails {failed}"
-    assert score(summary) == pytest.approx(100)
+    # The code checks are worth 90 of the assignment's 100 points (README: the split).
+    assert score(summary) == pytest.approx(CODE_POINTS)
+    assert sum(check[1] for check in summary["checks"].values()) == pytest.approx(CODE_POINTS)
 
 
 @pytest.mark.parametrize("item", VARIANTS, ids=[m.name for m in VARIANTS])
@@ -81,6 +87,8 @@ def test_correct_variant_scores_full_marks(graded, item):
         raise summary
     lost = {n: c[3] for n, c in summary["checks"].items() if c[0] < c[1]}
     assert not lost, f"a correct variant loses points: {lost}"
+    for number in item.fails:  # where it gets advice that costs nothing
+        assert item.hint in summary["checks"][number][3]
 
 
 def test_reference_grades_fast(graded):

@@ -30,7 +30,9 @@ class Credit:
 
     @property
     def total(self) -> float:
-        return min(1.0, sum(self.fractions))
+        """The fraction earned; a sum within rounding of 1 (0.3 + 0.35 + 0.25 + 0.1) is 1."""
+        total = sum(self.fractions)
+        return 1.0 if total >= 1.0 - 1e-9 else total
 
 
 class Reference:

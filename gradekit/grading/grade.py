@@ -67,7 +67,14 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     result.execution_time = time.perf_counter() - started
     if results_path is not None:
         discard_planted(results_path, accounts)
-        write_results(result, results_path)
+        try:
+            write_results(result, results_path)
+        except (OSError, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - e.g. a value json cannot encode
+            result = _fallback(assignment, seed, public_only, error)
+            result.execution_time = time.perf_counter() - started
+            write_results(result, results_path)
     return result
 
 
@@ -133,7 +140,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         sandbox.start()
         if sandbox.account is not None:
             accounts.add(sandbox.account.pw_uid)
-        plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), grading,
+        plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), assignment,
                              public_only, on_result, deadline, select)
         if plugin.stopped is None and select is None:
             notebook = _score_notebook(assignment, grading, folder, sandbox, intake.found,
@@ -201,7 +208,7 @@ def _score_notebook(assignment: Assignment, grading: GradingConfig, folder: Path
 
 
 def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, present: set[str],
-                grading: GradingConfig, public_only: bool,
+                assignment: Assignment, public_only: bool,
                 on_result: Callable[[CheckResult], None] | None,
                 deadline: float,
                 select: Callable[[str], bool] | None = None):  # type: ignore[no-untyped-def]
@@ -209,11 +216,13 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
 
     from gradekit.grading.plugin import GradingPlugin
 
+    grading = _grading(assignment)
     plugin = GradingPlugin(
         sandbox=sandbox, seed=seed, present=present, submit=grading.submit,  # type: ignore[arg-type]
         public_dirs=[grading.public_checks],
         reference_root=None if public_only else grading.reference_root, on_result=on_result,
-        deadline=deadline, budget=grading.time_budget, select=select)
+        deadline=deadline, budget=grading.time_budget, select=select,
+        defaults=mark_defaults(assignment))
     ini = private / "pytest.ini"
     ini.write_text("[pytest]\n")
     rootdir = Path(os.path.commonpath([str(p.parent if p.is_file() else p) for p in paths]))
@@ -287,6 +296,17 @@ def _world_readable(path: Path) -> bool:
         return False
 
 
+def mark_defaults(assignment: Assignment):  # type: ignore[no-untyped-def]
+    """What a ``grade`` mark that leaves something out gets, from ``[grading]``."""
+    from gradekit.grading.marks import MarkDefaults
+
+    visibility = assignment.grading.visibility if assignment.grading else {}
+    base = MarkDefaults()
+    return MarkDefaults(hidden=visibility.get("default", base.hidden),
+                        public=visibility.get("public", base.public),
+                        assignment=assignment.name)
+
+
 def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]:
     """Every check the check files declare (read without importing them), scored 0."""
     from gradekit.grading.marks import scan_file
@@ -299,12 +319,13 @@ def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]
     except UserError:
         return []
     public = grading.public_checks.resolve()
+    defaults = mark_defaults(assignment)
     found = []
     for root in paths:
         files = [root] if root.is_file() else sorted(root.rglob("test_*.py"))
         for path in files:
             is_public = public == path.resolve() or public in path.resolve().parents
-            found += [info.result() for info in scan_file(path, is_public)]
+            found += [info.result() for info in scan_file(path, is_public, defaults)]
     if grading.notebook is not None and not public_only:
         from gradekit.grading.notebook import part_results
 

@@ -9,9 +9,11 @@ path turns up more than once the shallowest copy wins (ties: alphabetical), with
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import stat
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -86,7 +88,31 @@ def take_in(submission: Path, expected: tuple[str, ...], destination: Path,
         result.rejected.append((submission.name, "is not a zip, a folder, a notebook or a .py "
                                 "file"))
     result.missing = [path for path in expected if path not in result.found]
+    return _shown(result)
+
+
+def _shown(result: Intake) -> Intake:
+    """The intake with every submitted name made printable (a name that is not UTF-8 keeps
+    its odd bytes as ``\\xNN``), so that it can reach results.json and a terminal."""
+    result.found = {path: shown_name(source) for path, source in result.found.items()}
+    result.rejected = [(shown_name(where), shown_name(why)) for where, why in result.rejected]
+    result.notes = [shown_name(note) for note in result.notes]
     return result
+
+
+def shown_name(name: str) -> str:
+    """A file name as text that encodes as UTF-8 (bytes it could not decode as ``\\xNN``)."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        data = name.encode("utf-8", "surrogateescape") if _only_escapes(name) else \
+            name.encode("utf-8", "surrogatepass")
+        return data.decode("utf-8", "backslashreplace")
+
+
+def _only_escapes(name: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in name)
 
 
 def _from_single(path: Path, expected: tuple[str, ...], destination: Path,
@@ -150,8 +176,8 @@ def _walk(root: Path, folder: Path, deepest: int, count: list[int]) -> Iterator[
 def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
               limits: IntakeLimits, result: Intake) -> None:
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+        archive = _open_zip(path, limits)
+    except (zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as error:
         result.rejected.append((path.name, f"is not a readable zip ({error})"))
         return
     with archive:
@@ -173,6 +199,49 @@ def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
                 continue
             if candidate.source not in dict(result.rejected):
                 result.found[target] = candidate.source
+
+
+def _open_zip(path: Path, limits: IntakeLimits) -> zipfile.ZipFile:
+    """Open a zip; one whose entries claim UTF-8 names that are not UTF-8 is opened with
+    those names read as the historical code page instead (zipfile would refuse it)."""
+    try:
+        return zipfile.ZipFile(path)
+    except UnicodeDecodeError:
+        if path.stat().st_size > limits.total_mb << 20:
+            raise
+        return zipfile.ZipFile(io.BytesIO(_without_false_utf8(path.read_bytes())))
+
+
+_UTF8_FLAG = 0x800
+
+
+def _without_false_utf8(data: bytes) -> bytes:
+    """Clear the UTF-8 flag of every entry (central and local header) whose name is not
+    UTF-8. Raises ValueError when the central directory cannot be walked."""
+    data = bytearray(data)
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(data):
+        raise ValueError("no end of central directory")
+    count, _, start = struct.unpack_from("<HII", data, end + 10)
+    position = start
+    for _ in range(count):
+        if data[position:position + 4] != b"PK\x01\x02":
+            raise ValueError("broken central directory")
+        flags = struct.unpack_from("<H", data, position + 8)[0]
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", data,
+                                                                       position + 28)
+        local = struct.unpack_from("<I", data, position + 42)[0]
+        name = bytes(data[position + 46:position + 46 + name_length])
+        if flags & _UTF8_FLAG:
+            try:
+                name.decode("utf-8")
+            except UnicodeDecodeError:
+                struct.pack_into("<H", data, position + 8, flags & ~_UTF8_FLAG)
+                if data[local:local + 4] == b"PK\x03\x04":
+                    local_flags = struct.unpack_from("<H", data, local + 6)[0]
+                    struct.pack_into("<H", data, local + 6, local_flags & ~_UTF8_FLAG)
+        position += 46 + name_length + extra_length + comment_length
+    return bytes(data)
 
 
 def _zip_candidate(info: zipfile.ZipInfo) -> _Candidate | None:

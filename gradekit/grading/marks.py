@@ -1,7 +1,8 @@
-"""The ``grade`` mark: what a check declares (number, points, visibility, files).
+"""The ``grade`` mark: what a check declares (number, points, visibility, files, assignment).
 
 Marks are read from collected tests, and from check files without importing them (so a
-file that fails to import still lists its checks, scored 0).
+file that fails to import still lists its checks, scored 0). What a mark leaves out comes
+from :class:`MarkDefaults` (the assignment's ``[grading]`` table).
 """
 
 from __future__ import annotations
@@ -13,6 +14,18 @@ from typing import Any
 
 from gradekit.grading.results import VISIBILITIES, CheckResult
 
+MARK_ARGUMENTS = {"number", "points", "visibility", "files", "assignment"}
+
+
+@dataclass(frozen=True)
+class MarkDefaults:
+    """What a mark that does not say gets: visibility of hidden and public checks, and the
+    name of the assignment being graded (a check declared for another one scores 0)."""
+
+    hidden: str = "after_published"
+    public: str = "visible"
+    assignment: str | None = None
+
 
 @dataclass(frozen=True)
 class CheckInfo:
@@ -21,16 +34,28 @@ class CheckInfo:
     points: float
     visibility: str
     files: tuple[str, ...]
+    elsewhere: str | None = None
+    """The other assignment this check belongs to (it scores nothing here), if any."""
 
     def result(self, **changes: Any) -> CheckResult:
+        if self.elsewhere and changes.get("output") is not None:
+            changes["output"] = f"{self.note()}\n{changes['output']}".strip()
         return CheckResult(number=self.number, name=self.name, max_score=self.points,
                            visibility=self.visibility, **changes)
 
+    def note(self) -> str:
+        return (f"(Part of the {self.elsewhere} assignment: run for the course staff, "
+                "scores nothing here.)" if self.elsewhere else "")
+
 
 def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,
-              public: bool) -> CheckInfo:
-    """Validate a ``grade`` mark's arguments; raise ValueError naming the problem."""
-    unknown = set(kwargs) - {"number", "points", "visibility", "files"}
+              public: bool, defaults: MarkDefaults = MarkDefaults()) -> CheckInfo:
+    """Validate a ``grade`` mark's arguments; raise ValueError naming the problem.
+
+    A check with ``assignment="Other"`` (a check kept for a later assignment) is graded
+    with 0 points and visibility ``hidden`` unless ``Other`` is the assignment graded.
+    """
+    unknown = set(kwargs) - MARK_ARGUMENTS
     if unknown:
         raise ValueError(f"unknown grade mark arguments {sorted(unknown)}")
     number = kwargs.get("number")
@@ -41,18 +66,25 @@ def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,
     points = kwargs.get("points")
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
         raise ValueError("grade mark needs points= (a number >= 0)")
-    visibility = kwargs.get("visibility", "visible" if public else "hidden")
+    visibility = kwargs.get("visibility", defaults.public if public else defaults.hidden)
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}")
     files = kwargs.get("files", [])
     if isinstance(files, str) or not all(isinstance(f, str) for f in files):
         raise ValueError("files= must be a list of paths")
+    owner = kwargs.get("assignment")
+    if owner is not None and (not isinstance(owner, str) or not owner):
+        raise ValueError("assignment= must name an assignment")
+    elsewhere = owner if owner is not None and owner != defaults.assignment else None
+    if elsewhere:
+        points, visibility = 0.0, "hidden"
     name = (docstring or "").strip().splitlines()[0].strip() if (docstring or "").strip() \
         else function
-    return CheckInfo(number, name, float(points), visibility, tuple(files))
+    return CheckInfo(number, name, float(points), visibility, tuple(files), elsewhere)
 
 
-def scan_file(path: Path, public: bool = False) -> list[CheckInfo]:
+def scan_file(path: Path, public: bool = False,
+              defaults: MarkDefaults = MarkDefaults()) -> list[CheckInfo]:
     """The checks a file declares, read without importing it (for files that fail)."""
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
@@ -72,7 +104,8 @@ def scan_file(path: Path, public: bool = False) -> list[CheckInfo]:
                     except (ValueError, TypeError, SyntaxError):
                         pass  # e.g. files=SOME_CONSTANT: not needed to list the check
                 try:
-                    found.append(read_mark(kwargs, ast.get_docstring(node), node.name, public))
+                    found.append(read_mark(kwargs, ast.get_docstring(node), node.name, public,
+                                           defaults))
                 except ValueError:
                     pass
     return found

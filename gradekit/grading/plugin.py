@@ -19,7 +19,7 @@ import pytest
 
 from gradekit.grading.checks import INTERNAL
 from gradekit.grading.fixtures import Credit, Reference
-from gradekit.grading.marks import CheckInfo, read_mark, scan_file
+from gradekit.grading.marks import CheckInfo, MarkDefaults, read_mark, scan_file
 from gradekit.grading.results import CheckResult
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError
 
@@ -32,8 +32,10 @@ class GradingPlugin:
                  reference_root: Path | None,
                  on_result: Callable[[CheckResult], None] | None = None,
                  deadline: float | None = None, budget: float | None = None,
-                 select: Callable[[str], bool] | None = None) -> None:
+                 select: Callable[[str], bool] | None = None,
+                 defaults: MarkDefaults = MarkDefaults()) -> None:
         self.sandbox = sandbox
+        self.defaults = defaults
         self.seed = seed
         self.present = present
         self.submit = submit
@@ -59,7 +61,7 @@ class GradingPlugin:
     # -- configuration and collection
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line(
-            "markers", "grade(number, points, visibility, files): a graded check")
+            "markers", "grade(number, points, visibility, files, assignment): a graded check")
         self._rootpath = Path(config.rootpath)
         # Nobody reads pytest's own failure report (a check's message is built from the
         # exception), and its default long form costs ~15 ms a failure (source, argument
@@ -75,7 +77,8 @@ class GradingPlugin:
             return
         path = self._rootpath / report.nodeid.split("::")[0]
         self.staff_log.append(f"{path}: could not be collected:\n{report.longreprtext}")
-        infos = scan_file(path, self._is_public(path)) if path.is_file() else []
+        infos = (scan_file(path, self._is_public(path), self.defaults) if path.is_file()
+                 else [])
         if not infos:
             infos = [CheckInfo(path.name, f"checks in {path.name}", 0.0, "visible", ())]
         for info in infos:
@@ -95,7 +98,7 @@ class GradingPlugin:
                 if len(marks) > 1:
                     raise ValueError("more than one grade mark")
                 info = read_mark(dict(marks[0].kwargs), getattr(function, "__doc__", None),
-                                 item.name, public)
+                                 item.name, public, self.defaults)
             except ValueError as error:
                 self.staff_log.append(f"{item.path}:{item.location[1] + 1}: {error}")
                 self._record(CheckInfo(item.nodeid, item.name, 0.0, "visible", ()).result(

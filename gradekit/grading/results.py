@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
@@ -10,8 +11,54 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+from gradekit.config import VISIBILITIES  # noqa: F401  (re-exported)
+
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+OUTPUT_CAP = 8 * 1024
+"""Bytes of one check's output in results.json (Gradescope shows it all; nobody reads more)."""
+RESULTS_CAP = 1 << 20
+"""Bytes of the whole results.json."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(value: Any) -> str:
+    """``value`` as text that encodes as UTF-8: a lone surrogate (from a student's exception
+    message, or a file name that is not UTF-8, decoded with ``surrogateescape``) becomes
+    ``\\xNN`` for an escaped byte and U+FFFD otherwise; pairs are joined."""
+    text = value if isinstance(value, str) else str(value)
+    if not _SURROGATE.search(text):
+        return text
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+    return _SURROGATE.sub(lambda m: (f"\\x{ord(m.group()) - 0xDC00:02x}"
+                                     if 0xDC80 <= ord(m.group()) <= 0xDCFF else "\ufffd"), text)
+
+
+def safe_data(value: Any) -> Any:
+    """Plain JSON data with every string (keys too) made safe and non-finite numbers None."""
+    if isinstance(value, dict):
+        return {safe_text(k): safe_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [safe_data(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return safe_text(value)
+
+
+def cut(text: str, cap: int) -> str:
+    """``text`` (made safe) cut to at most ``cap`` UTF-8 bytes, on a character boundary,
+    with a note saying how much was left out."""
+    text = safe_text(text)
+    data = text.encode("utf-8")
+    if len(data) <= cap:
+        return text
+    room = len(f"\n... (output cut here: {len(data)} more bytes)".encode("utf-8"))
+    kept = data[:max(0, cap - room)].decode("utf-8", "ignore")
+    return f"{kept}\n... (output cut here: {len(data) - len(kept.encode('utf-8'))} more bytes)"
+
+
 
 
 @dataclass
@@ -33,11 +80,13 @@ class CheckResult:
     def sort_key(self) -> tuple[Any, ...]:
         return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", self.number))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, cap: int = OUTPUT_CAP) -> dict[str, Any]:
+        """This check as a Gradescope test; text made safe, the output cut at ``cap`` bytes."""
         return {
-            "name": self.name, "number": self.number, "score": _round(self.score),
-            "max_score": _round(self.max_score), "status": self.status,
-            "output": self.output, "visibility": self.visibility,
+            "name": safe_text(self.name), "number": safe_text(self.number),
+            "score": _round(self.score), "max_score": _round(self.max_score),
+            "status": self.status, "output": cut(self.output, cap),
+            "visibility": self.visibility,
         }
 
 
@@ -70,28 +119,45 @@ class GradeResult:
             return EXIT_ERROR
         return EXIT_PASSED if self.all_passed else EXIT_FAILED
 
-    def to_json(self) -> dict[str, Any]:
-        """The Gradescope ``results.json`` document."""
+    def to_json(self, limit: int = RESULTS_CAP) -> dict[str, Any]:
+        """The Gradescope ``results.json`` document: every string safe to encode as UTF-8,
+        each check's output at most :data:`OUTPUT_CAP` bytes, the whole (as JSON) at most
+        ``limit`` bytes, with a note where something was cut."""
         output = self.output
         if self.error:
             output = (f"The autograder could not grade this submission: {self.error}\n"
                       + output).strip()
-        return {
-            "score": _round(self.score),
-            "execution_time": round(self.execution_time, 3),
-            "output": output,
-            "visibility": "visible",
-            "stdout_visibility": "hidden",
-            "tests": [check.to_json() for check in self.ordered()],
-            "extra_data": {"seed": self.seed, **self.extra, "staff_log": self.staff_log},
-        }
+        cap, log_cap = OUTPUT_CAP, OUTPUT_CAP * 4
+        while True:
+            document = {
+                "score": _round(self.score),
+                "execution_time": round(self.execution_time, 3),
+                "output": cut(output, cap * 4),
+                "visibility": "visible",
+                "stdout_visibility": "hidden",
+                "tests": [check.to_json(cap) for check in self.ordered()],
+                "extra_data": safe_data({"seed": self.seed, **self.extra,
+                                         "staff_log": [cut(entry, log_cap)
+                                                       for entry in self.staff_log]}),
+            }
+            size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+            if size <= limit or cap <= 64:
+                break
+            cap, log_cap = cap // 2, log_cap // 4
+        if cap < OUTPUT_CAP:
+            note = (f"(results.json would be over {limit // 1024} KB: the output of each test "
+                    f"was cut to {cap} bytes.)")
+            document["output"] = f"{document['output']}\n{note}".strip()
+        if size > limit:  # thousands of checks: the tests stay, the staff log goes
+            document["extra_data"]["staff_log"] = ["(left out: results.json too large)"]
+        return document
 
     def ordered(self) -> list[CheckResult]:
         return sorted(self.checks, key=CheckResult.sort_key)
 
     def table(self, width: int = 100) -> str:
         """A terminal table (number, name, score, verdict), then the failure messages."""
-        rows = [(c.number, c.name, f"{_fmt(c.score)}/{_fmt(c.max_score)}",
+        rows = [(c.number, safe_text(c.name), f"{_fmt(c.score)}/{_fmt(c.max_score)}",
                  "ok" if c.passed else "FAILED") for c in self.ordered()]
         name_width = min(max([len(r[1]) for r in rows] + [5]), max(20, width - 30))
         lines = []
@@ -102,12 +168,13 @@ class GradeResult:
                      f"{_fmt(self.score) + '/' + _fmt(self.max_score):>9}")
         failures = [c for c in self.ordered() if not c.passed and c.output]
         for check in failures:
-            lines += ["", f"{check.number} {check.name}:", _indent(check.output)]
+            lines += ["", f"{check.number} {check.name}:",
+                      _indent(cut(check.output, OUTPUT_CAP))]
         if self.output:
             lines += ["", self.output]
         if self.error:
             lines += ["", f"error: {self.error}"]
-        return "\n".join(lines)
+        return safe_text("\n".join(lines))
 
 
 def write_results(result: GradeResult, path: Path) -> None:

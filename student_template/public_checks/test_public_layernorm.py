@@ -23,7 +23,7 @@ def _check_row_stats(student, a, gamma, beta):
                 "the feature axis." if over_batch else ""))
 
 
-@pytest.mark.grade(number="4.1", points=2, visibility="visible", files=[LAYERS_PY])
+@pytest.mark.grade(number="4.1", points=2, files=[LAYERS_PY])
 def test_layernorm_forward_notebook(student, credit):
     """Layer norm forward, notebook cell 16
 
@@ -38,11 +38,12 @@ def test_layernorm_forward_notebook(student, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="4.3", points=2, visibility="visible", files=[LAYERS_PY])
+@pytest.mark.grade(number="4.3", points=2, files=[LAYERS_PY])
 def test_layernorm_gradient_check_notebook(student, credit):
     """Layer norm gradient check, notebook cell 17
 
-    Centered differences of the student's forward against its backward.
+    Centered differences of the student's forward against its backward, once the
+    forward normalizes.
     """
     parts = Parts(credit)
     norm_gradient_check(student, parts, "layernorm", {}, nb.gradient_check_inputs())
