@@ -148,6 +148,11 @@ class GradingConfig:
     sections: tuple[Section, ...] = ()
     """Parts of the assignment whose public checks a student can run on their own
     (``gradekit check --part NAME``), e.g. from the notebook after each part."""
+    visibility: dict[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_VISIBILITY))
+    """Gradescope visibility of checks whose mark does not say: ``default`` for hidden
+    checks, ``public`` for public ones (``[grading] visibility = {default = ..., public =
+    ...}``)."""
 
 
 @dataclass(frozen=True)
@@ -161,11 +166,6 @@ class Section:
 
     def takes(self, number: str) -> bool:
         return any(number.startswith(prefix) for prefix in self.checks)
-    visibility: dict[str, str] = field(
-        default_factory=lambda: dict(DEFAULT_VISIBILITY))
-    """Gradescope visibility of checks whose mark does not say: ``default`` for hidden
-    checks, ``public`` for public ones (``[grading] visibility = {default = ..., public =
-    ...}``)."""
 
 
 @dataclass(frozen=True)
