@@ -556,3 +556,32 @@ def test_the_worker_dies_with_the_controller(folder):
         time.sleep(0.05)
     os.kill(pid, 9)
     raise AssertionError("the worker outlived its controller")
+
+
+def test_a_call_without_echo_sends_no_arguments_back(box):
+    x = np.ones((512, 512))
+    echoed = box.call("pkg.mod.mutate", x, {"calls": 1}, scale=3.0)
+    assert echoed.args[1] == {"calls": 2} and echoed.kwargs == {"scale": 3.0}
+    quiet = box.call("pkg.mod.mutate", x, {"calls": 1}, scale=3.0, echo=False)
+    assert quiet.value is None and quiet.args == () and quiet.kwargs == {}
+    kept = box.call("pkg.mod.add", x, 1.0, keep=True, measure_cpu=True, echo=False)
+    assert np.array_equal(box.fetch(kept.value), x + 1.0)
+
+
+def test_a_frozen_worker_is_stopped_and_spends_no_cpu(box):
+    box.call("pkg.mod.add", 1, 2)
+    pid = box.pid
+    before = _cpu_ticks(pid)
+    with box.frozen():
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+        time.sleep(0.05)
+        assert _cpu_ticks(pid) == before
+    assert state in (b"T", b"t")
+    assert box.call("pkg.mod.add", 1, 2).value == 3
+
+
+def _cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        fields = handle.read().rsplit(b")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
