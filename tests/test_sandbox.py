@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -585,3 +586,23 @@ def _cpu_ticks(pid):
     with open(f"/proc/{pid}/stat", "rb") as handle:
         fields = handle.read().rsplit(b")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
+
+
+def test_a_worker_waiting_for_a_cpu_is_not_taken_for_one_working_on():
+    from gradekit.sandbox import timing
+
+    child = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        never = [b"no-such-syscall"]
+        clock = timing.cpu_clock(child.pid)
+        time.sleep(0.05)
+        started = time.perf_counter()
+        assert not timing.await_idle(child.pid, never, clock, limit=0.05, wall_limit=5.0)
+        assert time.perf_counter() - started < 2.0  # working: stopped by its CPU time
+        os.kill(child.pid, signal.SIGSTOP)
+        started = time.perf_counter()
+        assert not timing.await_idle(child.pid, never, clock, limit=0.05, wall_limit=0.3)
+        assert time.perf_counter() - started >= 0.3  # held back: only the wall limit ends it
+    finally:
+        child.kill()
+        child.wait()

@@ -281,7 +281,7 @@ class Sandbox:
             reader, output, wall = worker.channel.exchange(frame, timeout)
             cpu = None
             if measure_cpu:
-                if not timing.await_idle(worker.pid, self._idle):
+                if not timing.await_idle(worker.pid, self._idle, self._clock):
                     self._violation(what, "it kept running after answering")
                 cpu = timing.cpu_seconds(self._clock) - start_cpu
                 if timing.threads(worker.pid) > 1:
