@@ -31,15 +31,15 @@ class Case:
     copy_hint: str = ""       # what the failure message must name ("" : no copy named)
 
     def layers_source(self) -> str:
-        path = SOLUTIONS / LAYERS if self.base == "reference" else _entry(self.base) / LAYERS
-        source = path.read_text(encoding="utf-8")
+        source = self.base_layers().read_text(encoding="utf-8")
         if self.snippet is None:
             return source
         extra = (staged_as_alt(source) if self.snippet == COPY_OF_STAGED
                  else (FIXTURES / self.snippet).read_text(encoding="utf-8"))
-        return f"{source.rstrip()}\n\n\n# ---- appended for the alt-speed case {self.name!r}\n{extra}"
+        banner = f"# ---- appended for the alt-speed case {self.name!r}"
+        return f"{source.rstrip()}\n\n\n{banner}\n{extra}"
 
-    def build_source(self) -> Path:
+    def base_layers(self) -> Path:
         """The path of this case's base layers.py (for reading only)."""
         return SOLUTIONS / LAYERS if self.base == "reference" else _entry(self.base) / LAYERS
 
