@@ -3,7 +3,7 @@
 import pytest
 
 import bug_models as bugs
-from alt_speed import MIN_SPEEDUP, measure_alt_speedup
+from alt_speed import measure_alt_speedup
 from checklib import LAYERS_PY, array, call, fail, forward, implemented, outputs
 from draws import features, scale_shift
 from norm_checks import LABELS, D, N, check_backward
@@ -53,13 +53,14 @@ def test_batchnorm_gradient_shapes(student, rng):
 
 
 @pytest.mark.grade(number="3.6", points=4, visibility="hidden", files=[LAYERS_PY])
-def test_batchnorm_alt_speedup(student, ref_layers, rng):
+def test_batchnorm_alt_speedup(student, ref_layers, rng, credit):
     """Batchnorm backward_alt speedup
 
-    Clearly faster (in CPU time) than the reference's staged backward.
+    A closed form, not a copy of your staged batchnorm_backward, and not slower than it
+    (CPU time, same cache and input sizes); the reference's staged backward is shown for
+    comparison.
     """
     speed = measure_alt_speedup(student, ref_layers, rng)
-    if speed.ratio < MIN_SPEEDUP:
-        fail(f"{speed.summary()}; expected {MIN_SPEEDUP}x or more. This looks like: an "
-             "\"alternative\" backward that is a copy of the staged one, or slower than it. "
-             "Use the simplified closed form and reuse sums.")
+    if not speed.passed:
+        fail(speed.message())
+    credit.earn(1.0, speed.message())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -612,3 +613,52 @@ def test_slot_cleaning_kills_live_processes_and_passes_over_zombies():
             except ProcessLookupError:
                 pass
             os.waitpid(pid, 0)
+
+
+def test_a_call_without_echo_sends_no_arguments_back(box):
+    x = np.ones((512, 512))
+    echoed = box.call("pkg.mod.mutate", x, {"calls": 1}, scale=3.0)
+    assert echoed.args[1] == {"calls": 2} and echoed.kwargs == {"scale": 3.0}
+    quiet = box.call("pkg.mod.mutate", x, {"calls": 1}, scale=3.0, echo=False)
+    assert quiet.value is None and quiet.args == () and quiet.kwargs == {}
+    kept = box.call("pkg.mod.add", x, 1.0, keep=True, measure_cpu=True, echo=False)
+    assert np.array_equal(box.fetch(kept.value), x + 1.0)
+
+
+def test_a_frozen_worker_is_stopped_and_spends_no_cpu(box):
+    box.call("pkg.mod.add", 1, 2)
+    pid = box.pid
+    before = _cpu_ticks(pid)
+    with box.frozen():
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+        time.sleep(0.05)
+        assert _cpu_ticks(pid) == before
+    assert state in (b"T", b"t")
+    assert box.call("pkg.mod.add", 1, 2).value == 3
+
+
+def _cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        fields = handle.read().rsplit(b")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_a_worker_waiting_for_a_cpu_is_not_taken_for_one_working_on():
+    from gradekit.sandbox import timing
+
+    child = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        never = [b"no-such-syscall"]
+        clock = timing.cpu_clock(child.pid)
+        time.sleep(0.05)
+        started = time.perf_counter()
+        assert not timing.await_idle(child.pid, never, clock, limit=0.05, wall_limit=5.0)
+        assert time.perf_counter() - started < 2.0  # working: stopped by its CPU time
+        os.kill(child.pid, signal.SIGSTOP)
+        started = time.perf_counter()
+        assert not timing.await_idle(child.pid, never, clock, limit=0.05, wall_limit=0.3)
+        assert time.perf_counter() - started >= 0.3  # held back: only the wall limit ends it
+    finally:
+        child.kill()
+        child.wait()

@@ -45,14 +45,19 @@ def idle_signature(request_fd: int) -> list[bytes] | None:
     return None if number is None else [number, hex(request_fd).encode()]
 
 
-def await_idle(pid: int, signature: list[bytes] | None, limit: float = 0.5) -> bool:
+def await_idle(pid: int, signature: list[bytes] | None, clock: int | None = None,
+               limit: float = 0.5, wall_limit: float = 10.0) -> bool:
     """Wait until ``pid`` blocks reading its next request (as the kernel sees it).
 
     A timed call ends there, not at the answer, so code that answers early and goes on
-    working is still timed. False if it does not get there within ``limit`` seconds.
+    working is still timed. False if it spends more than ``limit`` seconds of CPU (read
+    from ``clock``, else wall time) without getting there, or ``wall_limit`` seconds in
+    all. A worker that is only waiting for a CPU (a busy machine, a virtual CPU held back
+    by its host) is not "working on": that costs wall time, not CPU time.
     """
     path = f"/proc/{pid}/syscall"
-    deadline = time.perf_counter() + limit
+    start = time.perf_counter()
+    used = cpu_seconds(clock) if clock is not None else start
     while True:
         try:
             with open(path, "rb") as handle:
@@ -61,7 +66,9 @@ def await_idle(pid: int, signature: list[bytes] | None, limit: float = 0.5) -> b
             return True  # no /proc access: the answer is the end of the window
         if signature is None or fields[:2] == signature:
             return True
-        if time.perf_counter() > deadline:
+        now = time.perf_counter()
+        spent = (cpu_seconds(clock) if clock is not None else now) - used
+        if spent > limit or now - start > wall_limit:
             return False
         time.sleep(0.00005)
 

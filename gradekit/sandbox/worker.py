@@ -113,6 +113,8 @@ class Worker:
             kwargs = decoder.decode(header["kwargs"])
             value = target(*args, **kwargs)
             encoded = encoder._other(value) if header.get("keep") else encoder.encode(value)
+            if header.get("echo", True) is False:
+                args, kwargs = [], {}
             reply = {"ok": True, "value": encoded, "args": encoder.encode(args),
                      "kwargs": encoder.encode(kwargs)}
             if header.get("digest"):
