@@ -632,7 +632,7 @@ def test_hostile_notebook_through_grade_submission(tmp_path):
     assert len(notebook_tests) == 5
     assert all(t["score"] == 0 and "nested too deeply" in t["output"]
                for t in notebook_tests)
-    assert document["score"] > 90  # the code checks are unaffected
+    assert document["score"] == 90  # the code checks (90 points) are unaffected
 
 
 @pytest.fixture(scope="module")
@@ -674,7 +674,7 @@ def test_notebook_run_by_jupyter_gets_full_notebook_marks(jupyter_executed, tmp_
     tests = {t["number"]: t for t in document["tests"]}
     for kind, number in PARTS.items():
         assert tests[number]["status"] == "passed", (kind, tests[number]["output"])
-    assert result["max_score"] == 110
+    assert result["max_score"] == 100
     staff = document["extra_data"]["notebook"]
     assert staff["answers"] == ANSWERS and staff["findings"] == []
     assert [f["cell_id"] for f in staff["figures"]] == list(CONFIG.figures)
