@@ -13,6 +13,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "student_corpus"
 FIXTURES = ROOT / "tests" / "fixtures" / "alt_speed"
@@ -78,8 +83,10 @@ NOTABLE = ("a06", "a07", "a08", "a09", "a10", "a11", "b01", "b07", "b09", "b10")
 # backwards, and (b08) a closed form that sums dxhat again instead of reusing dbeta/dgamma.
 CLOSEST = ("b08", "b13")
 CLOSED_FORMS = [closed_form(entry) for entry in NOTABLE + CLOSEST]
-ALL_CORRECT = sorted(p.name.split("-")[0] for p in CORPUS.iterdir()
-                     if p.name[:1] in "ab" and (p / LAYERS).is_file())
+ALL_CORRECT = sorted(
+    p.name.split("-")[0] for p in CORPUS.iterdir()
+    if (p / LAYERS).is_file() and (p / "entry.toml").is_file()
+    and tomllib.loads((p / "entry.toml").read_text(encoding="utf-8")).get("correct") is True)
 
 COPIES = [
     Case("a06 staged copied", "a06", COPY_OF_STAGED, False, "copy", "with other names"),
