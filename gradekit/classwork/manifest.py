@@ -17,13 +17,13 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gradekit import __version__
 from gradekit.config import Assignment
 from gradekit.errors import UserError
+from gradekit.grading.results import write_atomically
 
 MANIFEST_NAME = "manifest.json"
 _ENGINE = Path(__file__).resolve().parents[1]
@@ -87,19 +87,7 @@ class Manifest:
 
     def save(self) -> None:
         """Write atomically: a temporary file beside it, flushed, then renamed over it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.data, indent=1, ensure_ascii=False, sort_keys=False)
-        fd, temporary = tempfile.mkstemp(prefix=".manifest-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(self.data, indent=1, ensure_ascii=False) + "\n")
 
 
 def now() -> str:

@@ -178,14 +178,19 @@ class GradeResult:
 
 
 def write_results(result: GradeResult, path: Path) -> None:
-    """Write ``results.json`` atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``results.json`` atomically."""
     data = json.dumps(result.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
-    fd, temporary = tempfile.mkstemp(prefix=".results-", dir=path.parent)
+    write_atomically(Path(path), data + "\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file in the same folder,
+    flushed to disk, then renamed over ``path`` (readable by all)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data + "\n")
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)
