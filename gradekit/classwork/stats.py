@@ -7,7 +7,6 @@ under problems, not averaged in as zeros).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,7 +139,3 @@ def summary(results: dict[str, dict[str, Any]], max_score: float) -> dict[str, f
     return {"count": int(totals.size), "mean": float(totals.mean()),
             "median": float(np.median(totals)), "std": float(totals.std()),
             "min": float(totals.min()), "max": float(totals.max()), "out_of": max_score}
-
-
-def score_counts(results: dict[str, dict[str, Any]]) -> Counter[float]:
-    return Counter(round(total(r), 4) for r in graded(results).values())

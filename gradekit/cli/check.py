@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from gradekit.cli.progress import check_progress
+from gradekit.config import Section
+from gradekit.errors import UserError
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -50,9 +52,7 @@ def run(args: argparse.Namespace) -> int:
     return result.exit_code()
 
 
-def _section(sections, name: str, where: Path):  # type: ignore[no-untyped-def]
-    from gradekit.errors import UserError
-
+def _section(sections: tuple[Section, ...], name: str, where: Path) -> Section:
     for section in sections:
         if section.name == name:
             return section
