@@ -36,21 +36,29 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     grade.set_defaults(func=run_grade)
 
 
-def _assignment_path(given: Path | None) -> Path:
+def find_assignment(given: Path | None) -> Path | None:
+    """``--assignment``, else assignment/assignment.toml, else ./assignment.toml, else None."""
     if given is not None:
         return given
-    for candidate in (Path("assignment/assignment.toml"), Path("assignment.toml")):
-        if candidate.is_file():
-            return candidate
-    raise UserError("no assignment.toml here (looked for assignment/assignment.toml and "
-                    "./assignment.toml); pass --assignment PATH")
+    return next((candidate for candidate in (Path("assignment/assignment.toml"),
+                                             Path("assignment.toml")) if candidate.is_file()),
+                None)
+
+
+def assignment_path(given: Path | None) -> Path:
+    """:func:`find_assignment`, or a UserError saying where it looked."""
+    found = find_assignment(given)
+    if found is None:
+        raise UserError("no assignment.toml here (looked for assignment/assignment.toml and "
+                        "./assignment.toml); pass --assignment PATH")
+    return found
 
 
 def run_grade(args: argparse.Namespace) -> int:
     from gradekit.config import load_assignment
     from gradekit.grading.grade import grade_submission
 
-    assignment = load_assignment(_assignment_path(args.assignment))
+    assignment = load_assignment(assignment_path(args.assignment))
     live = sys.stdout.isatty() and not args.json
     result = grade_submission(args.submission, assignment, results_path=args.results,
                               seed=args.seed, public_only=args.public_only,

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from gradekit.cli.grade import _assignment_path
+from gradekit.cli.grade import assignment_path
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from gradekit.config import load_assignment
     from gradekit.errors import UserError
 
-    assignment = load_assignment(_assignment_path(args.assignment))
+    assignment = load_assignment(assignment_path(args.assignment))
     if args.emit_tasks is not None:
         from gradekit.classwork.tasks import emit_tasks
 

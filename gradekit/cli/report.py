@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from gradekit.cli.grade import find_assignment
 from gradekit.errors import UserError
 
 
@@ -38,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from gradekit.classwork.roster import read_roster
 
     title, skeleton = args.title, args.skeleton
-    config = args.assignment or next((p for p in (Path("assignment/assignment.toml"),
-                                                  Path("assignment.toml")) if p.is_file()), None)
+    config = find_assignment(args.assignment)
     if config is not None:
         from gradekit.config import load_assignment
 
