@@ -5,17 +5,20 @@
 # able to run the same interpreter. Override with `make PYTHON=/path/to/python3.x`.
 PYTHON ?= $(shell for p in /usr/bin/python3 /usr/local/bin/python3 python3; do \
 	$$p -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
+# One assignment of the course (its folder name under assignment/), or all when empty.
+ASSIGNMENT ?=
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help test release notebook-check template bench clean
+.PHONY: help test release notebook-check template bench clean system-check
 
 help:
-	@echo "make release         build student zips, autograder zip and solutions zip into dist/"
+	@echo "make release         build every assignment's student zips, autograder zip and solutions"
+	@echo "                     zip into dist/NAME/ (make release ASSIGNMENT=NAME: one of them)"
 	@echo "make test            run the project's tests (sets up .venv first)"
-	@echo "make notebook-check  execute the master notebook against the reference solution"
-	@echo "make template        regenerate student_template/ from solutions/ and assignment/"
+	@echo "make notebook-check  execute the master notebooks against the reference solutions"
+	@echo "make template        regenerate student_template/NAME/ from solutions/ and assignment/"
 	@echo "make bench           run the benchmarks in bench/"
 	@echo "make clean           remove .venv, dist/ and caches"
 
@@ -25,17 +28,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebook,pdf,class,dask,dev]'
 	@touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) system-check
 	$(PY) -m pytest -q
 
+# One line when a system package the tests use is missing (the tests that need it skip).
+system-check:
+	@command -v bwrap >/dev/null 2>&1 || echo "make: bubblewrap is missing, so the tests" \
+	    "that grade with confined workers are skipped; install it with" \
+	    "'sudo bash scripts/install-system-packages.sh' (Debian: apt-get install bubblewrap)"
+
 release: $(STAMP)
-	$(PY) -m gradekit release assignment/assignment.toml
+	$(PY) -m gradekit release $(ASSIGNMENT)
 
 notebook-check: $(STAMP)
-	$(PY) -m gradekit release assignment/assignment.toml --check-notebooks
+	$(PY) -m gradekit release $(ASSIGNMENT) --check-notebooks
 
 template: $(STAMP)
-	$(PY) -m gradekit release assignment/assignment.toml --template-only
+	$(PY) -m gradekit release $(ASSIGNMENT) --template-only
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -1,9 +1,17 @@
 """Read an assignment's ``assignment.toml`` into typed settings.
 
-Every path in the file is relative to the folder *above* the TOML file's folder when the
-file sits in ``assignment/`` of a repository, i.e. to :attr:`Assignment.root`. A student
-folder carries its own ``assignment.toml`` at its top, where ``root`` is that folder.
-Set ``root = "."`` or ``root = ".."`` under ``[assignment]`` to say which.
+Every path in the file is relative to :attr:`Assignment.root`, which depends on where the
+file sits:
+
+- ``<course>/assignment/<name>/assignment.toml`` (the course layout, one folder per
+  assignment): the root is ``<course>``, the assignment's name is ``<name>``, and the
+  folders default to the course's: ``solutions/<name>``, ``autograder/<name>`` (hidden
+  checks) with ``public/`` in it, ``student_template/<name>``, ``dist/<name>``;
+- ``<repo>/assignment/assignment.toml`` (a repository of one assignment): the root is
+  ``<repo>``;
+- anywhere else (a student's folder): the file's own folder.
+
+``root = "."`` (or ``".."``, ...) under ``[assignment]`` overrides the root.
 """
 
 from __future__ import annotations
@@ -107,7 +115,8 @@ class RerunCell:
 
 @dataclass(frozen=True)
 class NotebookGrading:
-    """``[grading.notebook]``: how the submitted notebook is scored (see ARCHITECTURE.md)."""
+    """One ``[[grading.notebooks]]`` table: how a submitted notebook is scored (see
+    ARCHITECTURE.md)."""
 
     file: str
     """The notebook's path among ``[grading] submit``."""
@@ -144,7 +153,8 @@ class GradingConfig:
     time_budget: float = 480.0
     """Seconds the whole grade may take; checks not finished by then score 0 with a message
     (well inside Gradescope's 10 minutes, so a result is always written)."""
-    notebook: NotebookGrading | None = None
+    notebooks: tuple[NotebookGrading, ...] = ()
+    """The submitted notebooks scored in parts of their own (``[[grading.notebooks]]``)."""
     sections: tuple[Section, ...] = ()
     """Parts of the assignment whose public checks a student can run on their own
     (``gradekit check --part NAME``), e.g. from the notebook after each part."""
@@ -173,6 +183,7 @@ class Assignment:
     path: Path
     root: Path
     name: str
+    """In the course layout, the name of the assignment's folders (``assignment/<name>/``)."""
     title: str
     version: str
     release: ReleaseConfig | None
@@ -188,20 +199,65 @@ def load_assignment(path: str | Path) -> Assignment:
     data = read_toml(path, "assignment file")
     reader = _Reader(path, data)
     meta = reader.table("assignment")
-    default_root = ".." if path.parent.name == "assignment" else "."
-    root = (path.parent / reader.text(meta, "assignment.root", default_root)).resolve()
-    release = _read_release(reader, root) if "release" in data else None
-    grading = _read_grading(reader, root, release) if "grading" in data else None
+    course_root, course_name = course_layout(path)
+    root = (path.parent / reader.text(meta, "assignment.root", "")).resolve() \
+        if "root" in meta else course_root
+    name = reader.text(meta, "assignment.name", course_name or _MISSING)
+    if course_name is not None and name != course_name:
+        raise reader.error(f"assignment.name {name!r} must be the name of its folder, "
+                           f"{course_name!r} (or be left out)")
+    defaults = LayoutDefaults.of(course_name)
+    release = _read_release(reader, root, defaults) if "release" in data else None
+    grading = _read_grading(reader, root, release, defaults) if "grading" in data else None
     return Assignment(
         path=path,
         root=root,
-        name=reader.text(meta, "assignment.name"),
-        title=reader.text(meta, "assignment.title", reader.text(meta, "assignment.name")),
+        name=name,
+        title=reader.text(meta, "assignment.title", name),
         version=reader.text(meta, "assignment.version", "0"),
         release=release,
         grading=grading,
         raw=data,
     )
+
+
+def course_layout(path: Path) -> tuple[Path, str | None]:
+    """(the root, the assignment's name in the course layout or None) for a config file at
+    ``path``: see the module's docstring."""
+    folder = path.resolve().parent
+    if folder.parent.name == COURSE_FOLDER:
+        return folder.parent.parent, folder.name
+    if folder.name == COURSE_FOLDER:
+        return folder.parent, None
+    return folder, None
+
+
+COURSE_FOLDER = "assignment"
+"""The folder of a course (or a one-assignment repository) that holds the configs."""
+
+
+@dataclass(frozen=True)
+class LayoutDefaults:
+    """Where an assignment's folders are when its config does not say (relative to root)."""
+
+    solution_root: str | None = None
+    template_dir: str = "student_template"
+    dist_dir: str = "dist"
+    checks: str = ""
+    public_checks: str | None = None
+    support_root: str | None = None
+    """None: the template_dir of ``[release]`` if there is one, else the root."""
+
+    @classmethod
+    def of(cls, course_name: str | None) -> LayoutDefaults:
+        """The course layout's folders for assignment ``course_name`` (None: no defaults)."""
+        if course_name is None:
+            return cls()
+        return cls(solution_root=f"solutions/{course_name}",
+                   template_dir=f"student_template/{course_name}",
+                   dist_dir=f"dist/{course_name}",
+                   checks=f"autograder/{course_name}",
+                   public_checks=f"autograder/{course_name}/public")
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
@@ -233,7 +289,7 @@ def load_student_folder(folder: Path, command: str) -> Assignment:
     return assignment
 
 
-def _read_release(reader: _Reader, root: Path) -> ReleaseConfig:
+def _read_release(reader: _Reader, root: Path, defaults: LayoutDefaults) -> ReleaseConfig:
     table = reader.table("release")
     variants = []
     for index, item in enumerate(table.get("variants", [{"name": "jupyter"}])):
@@ -258,12 +314,13 @@ def _read_release(reader: _Reader, root: Path) -> ReleaseConfig:
     if not variants:
         raise reader.error("release.variants must name at least one variant")
     return ReleaseConfig(
-        solution_root=root / reader.text(table, "release.solution_root"),
+        solution_root=root / reader.text(table, "release.solution_root",
+                                         defaults.solution_root or _MISSING),
         student_files=reader.texts(table, "release.student_files"),
         notebooks=tuple(root / p for p in reader.texts(table, "release.notebooks", ())),
         extra_files=reader.mapping(table, "release.extra_files", {}),
-        template_dir=root / reader.text(table, "release.template_dir", "student_template"),
-        dist_dir=root / reader.text(table, "release.dist_dir", "dist"),
+        template_dir=root / reader.text(table, "release.template_dir", defaults.template_dir),
+        dist_dir=root / reader.text(table, "release.dist_dir", defaults.dist_dir),
         variants=tuple(variants),
         answer_placeholder=reader.text(
             table, "release.answer_placeholder", DEFAULT_ANSWER_PLACEHOLDER
@@ -284,27 +341,39 @@ def _read_notebook_check(reader: _Reader, table: Any) -> NotebookCheck:
     )
 
 
-def _read_grading(reader: _Reader, root: Path, release: ReleaseConfig | None) -> GradingConfig:
+def _read_grading(reader: _Reader, root: Path, release: ReleaseConfig | None,
+                  defaults: LayoutDefaults) -> GradingConfig:
     table = reader.table("grading")
-    checks = reader.text(table, "grading.checks", "")
-    reference = reader.text(table, "grading.reference_root", "")
+    checks = reader.text(table, "grading.checks", defaults.checks)
+    reference = reader.text(table, "grading.reference_root", defaults.solution_root or "")
     submit = reader.texts(table, "grading.submit")
-    support_root = root / reader.text(table, "grading.support_root", ".")
-    notebook = None
+    support_default = defaults.support_root or (
+        release.template_dir.relative_to(root).as_posix() if release else ".")
+    support_root = root / reader.text(table, "grading.support_root", support_default)
+    placeholder = release.answer_placeholder if release else DEFAULT_ANSWER_PLACEHOLDER
     if "notebook" in table:
-        placeholder = release.answer_placeholder if release else DEFAULT_ANSWER_PLACEHOLDER
-        notebook = _read_notebook_grading(reader, table["notebook"], root, support_root,
-                                          submit, placeholder)
+        raise reader.error("grading.notebook is now an array of tables, one per scored "
+                           "notebook: write [[grading.notebooks]]")
+    raw_notebooks = table.get("notebooks", [])
+    if not isinstance(raw_notebooks, list):
+        raise reader.error("grading.notebooks must be an array of tables ([[grading.notebooks]])")
+    notebooks = tuple(_read_notebook_grading(reader, item, f"grading.notebooks[{index}]", root,
+                                             support_root, submit, placeholder)
+                      for index, item in enumerate(raw_notebooks))
+    _unique(reader, "grading.notebooks: file", [notebook.file for notebook in notebooks])
+    _unique(reader, "grading.notebooks: part number",
+            [part.number for notebook in notebooks for part in notebook.parts])
     return GradingConfig(
         submit=submit,
-        public_checks=root / reader.text(table, "grading.public_checks"),
+        public_checks=root / reader.text(table, "grading.public_checks",
+                                         defaults.public_checks or _MISSING),
         support_root=support_root,
         checks=root / checks if checks else None,
         reference_root=root / reference if reference else None,
         hand_in_also=reader.texts(table, "grading.hand_in_also", ()),
         time_budget=_positive(reader, reader.number(table, "grading.time_budget", 480.0),
                               "grading.time_budget"),
-        notebook=notebook,
+        notebooks=notebooks,
         sections=_read_sections(reader, table.get("parts", {})),
         visibility=_read_visibility(reader, table.get("visibility", {})),
     )
@@ -331,9 +400,15 @@ _PART_KEYS = {"kind", "number", "points", "visibility", "name", "files"}
 _RERUN_KEYS = {"cell", "rtol", "atol", "small", "ignore"}
 
 
-def _read_notebook_grading(reader: _Reader, table: Any, root: Path, support_root: Path,
-                           submit: tuple[str, ...], placeholder: str) -> NotebookGrading:
-    key = "grading.notebook"
+def _unique(reader: _Reader, what: str, values: list[str]) -> None:
+    repeated = sorted({value for value in values if values.count(value) > 1})
+    if repeated:
+        raise reader.error(f"{what} {repeated[0]!r} is declared twice")
+
+
+def _read_notebook_grading(reader: _Reader, table: Any, key: str, root: Path,
+                           support_root: Path, submit: tuple[str, ...],
+                           placeholder: str) -> NotebookGrading:
     if not isinstance(table, dict):
         raise reader.error(f"{key} must be a table")
     reader.known(table, key, _NOTEBOOK_KEYS)

@@ -7,10 +7,11 @@ optional, documented here once):
 
 - ``extra_data["bugs"]``: ``{check number: bug label}``, a named bug per failed check;
   without it the bug is read from the output (``This looks like: <label>.``).
-- ``extra_data["notebook"]["answers"]``: ``{cell id: answer text}``, the student's
-  inline answers (staff view), compared between students by the similarity.
-- ``extra_data["notebook"]["findings"]``: ``[text, ...]``, what the notebook check
-  found (cells not run, answers left as the placeholder, ...), counted in the report.
+- ``extra_data["notebooks"][<file>]["answers"]``: ``{cell id: answer text}``, the
+  student's inline answers in each scored notebook (staff view), compared between
+  students by the similarity.
+- ``extra_data["notebooks"][<file>]["findings"]``: ``[text, ...]``, what the notebook
+  check found (cells not run, answers left as the placeholder, ...), counted in the report.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from gradekit.grading.results import CheckResult
+
+def notebook_views(result: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """``{notebook file: staff view}`` of the notebooks a results.json document scored."""
+    views = ((result or {}).get("extra_data") or {}).get("notebooks")
+    if not isinstance(views, dict):
+        return {}
+    return {str(name): view for name, view in views.items() if isinstance(view, dict)}
+
 
 _BUG = re.compile(r"\blooks like:?\s*(.+?)(?:\.(?=\s|$)|$)", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<!\w)[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\w)")

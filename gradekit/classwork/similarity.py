@@ -21,7 +21,7 @@ A pair's code score is the share of the smaller submission's fingerprints that t
 other has. Two kinds of extra evidence add ``EVIDENCE_WEIGHT`` each (three at most of
 each kind): the same wrong output on the same check (a failed check's message, with its
 numbers, when the class was graded with one seed) and the same inline answer
-(``extra_data["notebook"]["answers"]``, see :mod:`gradekit.classwork.classresults`);
+(``extra_data["notebooks"][<file>]["answers"]``, see :mod:`gradekit.classwork.classresults`);
 again only when few students share it. The score is capped at 1.
 
 Standard library only.
@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Iterable
+
+from gradekit.classwork.classresults import notebook_views
 
 START = "# *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
 END = "# *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
@@ -322,13 +324,13 @@ def wrong_outputs(result: dict[str, Any] | None) -> set[tuple[str, str]]:
 
 def inline_answers(result: dict[str, Any] | None) -> set[tuple[str, str]]:
     """``(cell id, answer)`` of written answers long enough to mean something."""
-    notebook = ((result or {}).get("extra_data") or {}).get("notebook") or {}
-    answers = notebook.get("answers") if isinstance(notebook, dict) else None
     found = set()
-    for cell, text in (answers.items() if isinstance(answers, dict) else []):
-        text = " ".join(str(text).casefold().split())
-        if len(text) >= 20 and PLACEHOLDER not in text:
-            found.add((str(cell), text))
+    for name, view in notebook_views(result).items():
+        answers = view.get("answers")
+        for cell, text in (answers.items() if isinstance(answers, dict) else []):
+            text = " ".join(str(text).casefold().split())
+            if len(text) >= 20 and PLACEHOLDER not in text:
+                found.add((f"{name}:{cell}", text))
     return found
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from gradekit.classwork.classresults import (
+from gradekit.classwork.classresults import (notebook_views, 
     CheckInfo, as_float, checks_of, failure_kind, grade_failed, mask_numbers, total,
 )
 
@@ -125,9 +125,9 @@ def problems(results: dict[str, dict[str, Any]]) -> Problems:
                 missing.update(name.strip() for name in re.split(r",| and ", match.group(1)))
         for name in sorted(n for n in missing if n):
             report.missing_files.setdefault(name, []).append(key)
-        notebook = extra.get("notebook") if isinstance(extra.get("notebook"), dict) else {}
-        for finding in notebook.get("findings") or []:
-            report.notebook_findings.setdefault(mask_numbers(str(finding)), []).append(key)
+        for view in notebook_views(result).values():
+            for finding in view.get("findings") or []:
+                report.notebook_findings.setdefault(mask_numbers(str(finding)), []).append(key)
     return report
 
 

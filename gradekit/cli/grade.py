@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from gradekit.cli.progress import check_progress
-from gradekit.errors import UserError
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -17,9 +16,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         "grade", help="grade a submission (zip, folder, notebook or .py file)",
         description="Grade a submission behind the sandbox and print a score table.")
     grade.add_argument("submission", type=Path, help="zip, folder, notebook or .py file")
-    grade.add_argument("--assignment", type=Path, default=None,
-                       help="assignment.toml (default: assignment/assignment.toml, "
-                            "else ./assignment.toml)")
+    grade.add_argument("--assignment", default=None, metavar="NAME",
+                       help="the assignment: its name in this course (assignment/NAME/), or its "
+                            "assignment.toml (default: the course's only assignment, else "
+                            "./assignment.toml)")
     grade.add_argument("--results", type=Path, default=None,
                        help="also write Gradescope results.json here")
     grade.add_argument("--feedback", type=Path, default=None, metavar="FILE",
@@ -36,29 +36,12 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     grade.set_defaults(func=run_grade)
 
 
-def find_assignment(given: Path | None) -> Path | None:
-    """``--assignment``, else assignment/assignment.toml, else ./assignment.toml, else None."""
-    if given is not None:
-        return given
-    return next((candidate for candidate in (Path("assignment/assignment.toml"),
-                                             Path("assignment.toml")) if candidate.is_file()),
-                None)
-
-
-def assignment_path(given: Path | None) -> Path:
-    """:func:`find_assignment`, or a UserError saying where it looked."""
-    found = find_assignment(given)
-    if found is None:
-        raise UserError("no assignment.toml here (looked for assignment/assignment.toml and "
-                        "./assignment.toml); pass --assignment PATH")
-    return found
-
-
 def run_grade(args: argparse.Namespace) -> int:
     from gradekit.config import load_assignment
+    from gradekit.course import config_path
     from gradekit.grading.grade import grade_submission
 
-    assignment = load_assignment(assignment_path(args.assignment))
+    assignment = load_assignment(config_path(args.assignment))
     live = sys.stdout.isatty() and not args.json
     result = grade_submission(args.submission, assignment, results_path=args.results,
                               seed=args.seed, public_only=args.public_only,

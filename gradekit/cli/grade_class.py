@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from gradekit.cli.grade import assignment_path
+from gradekit.course import config_path
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -23,9 +23,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS",
                         help="class folder, or Gradescope's Export Submissions (folder or zip)")
     parser.add_argument("out", type=Path, metavar="OUT", help="output folder")
-    parser.add_argument("--assignment", type=Path, default=None,
-                        help="assignment.toml (default: assignment/assignment.toml, "
-                             "else ./assignment.toml)")
+    parser.add_argument("--assignment", default=None, metavar="NAME",
+                        help="the assignment: its name in this course (assignment/NAME/), or its "
+                             "assignment.toml (default: the course's only assignment, else "
+                             "./assignment.toml)")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                         help=f"submissions graded at once, each in its own sandbox slot "
                              f"(default: the CPU count, {os.cpu_count()})")
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from gradekit.config import load_assignment
     from gradekit.errors import UserError
 
-    assignment = load_assignment(assignment_path(args.assignment))
+    assignment = load_assignment(config_path(args.assignment))
     if args.emit_tasks is not None:
         from gradekit.classwork.tasks import emit_tasks
 

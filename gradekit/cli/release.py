@@ -6,7 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from gradekit.config import load_assignment
+from gradekit.config import Assignment, load_assignment
+from gradekit.course import check_course, config_path, course_configs, resolve
+from gradekit.errors import UserError
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -14,13 +16,17 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "release",
         help="build the student template, student zips, solutions and autograder zip",
-        description="Build every artefact of an assignment from its assignment.toml: the "
-        "committed student folder ([release] template_dir) and, in [release] dist_dir, one "
-        "student zip per variant, <name>-solutions.zip and autograder.zip. Prints a table of "
-        "what it wrote. Mistakes in the config or the markers stop it with one line naming "
-        "the file and line.",
+        description="Build every artefact of the course's assignments (or of those named) "
+        "from their assignment.toml: the committed student folder ([release] template_dir, "
+        "student_template/NAME/) and, in [release] dist_dir (dist/NAME/), one student zip per "
+        "variant, NAME-solutions.zip and autograder.zip. Prints a table of what it wrote. "
+        "Mistakes in the config or the markers stop it with one line naming the file and "
+        "line.",
     )
-    parser.add_argument("config", type=Path, metavar="CONFIG", help="the assignment.toml")
+    parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                        help="assignment names of this course (assignment/NAME/) or paths "
+                             "to assignment.toml files (default: every assignment of the "
+                             "course in the current folder)")
     what = parser.add_mutually_exclusive_group()
     what.add_argument(
         "--template-only",
@@ -48,13 +54,29 @@ def run(args: argparse.Namespace) -> int:
     from gradekit.release.builder import write_dist, write_template
 
     began = time.monotonic()
-    assignment = load_assignment(args.config)
+    assignments = chosen(args.assignments)
+    if args.dist_dir is not None and len(assignments) > 1:
+        raise UserError("--dist-dir takes one assignment; name it")
     if args.check_notebooks:
-        check_notebooks(assignment)
+        for assignment in assignments:
+            check_notebooks(assignment)
         return 0
-    release = Release(assignment)
-    planned = [] if args.template_only else plan_dist(release)
-    artefacts = [write_template(release)]
-    artefacts += write_dist(planned, args.dist_dir or release.config.dist_dir)
+    releases = [Release(assignment) for assignment in assignments]
+    planned = [[] if args.template_only else plan_dist(release) for release in releases]
+    artefacts = []
+    for release, zips in zip(releases, planned):
+        artefacts.append(write_template(release))
+        artefacts += write_dist(zips, args.dist_dir or release.config.dist_dir)
     print_summary(artefacts, time.monotonic() - began)
     return 0
+
+
+def chosen(given: list[str]) -> list[Assignment]:
+    """The assignments named (all of the course's when none is), loaded and checked."""
+    if given:
+        paths = [resolve(name) for name in given]
+    else:
+        paths = list(course_configs(Path(".")).values()) or [config_path(None)]
+    assignments = [load_assignment(path) for path in paths]
+    check_course(assignments)
+    return assignments

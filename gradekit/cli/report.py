@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gradekit.cli.grade import find_assignment
+from gradekit.course import find_config
 from gradekit.errors import UserError
 
 
@@ -17,9 +17,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         "when kept) from a class grade and write grades.csv, canvas.csv, checks.csv, "
         "similarity.csv and a self-contained report.html into OUT.")
     parser.add_argument("out", type=Path, metavar="OUT", help="the class grade's output folder")
-    parser.add_argument("--assignment", type=Path, default=None,
-                        help="assignment.toml, for the title and the released skeleton "
-                             "(default: assignment/assignment.toml, else ./assignment.toml, "
+    parser.add_argument("--assignment", default=None, metavar="NAME",
+                        help="the assignment (its name in this course, or its "
+                             "assignment.toml), for the title and the released skeleton "
+                             "(default: the course's only assignment, else ./assignment.toml, "
                              "when there)")
     parser.add_argument("--roster", type=Path, default=None,
                         help="Gradescope's Export Submissions (folder or zip) or the plain "
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from gradekit.classwork.roster import read_roster
 
     title, skeleton = args.title, args.skeleton
-    config = find_assignment(args.assignment)
+    config = find_config(args.assignment)
     if config is not None:
         from gradekit.config import load_assignment
 

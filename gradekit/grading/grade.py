@@ -128,7 +128,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         refuse_unconfined(grading)
     private = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
     sandbox = None
-    notebook = None
+    notebooks: list = []  # type: ignore[type-arg]
     try:
         folder = private / "code"
         folder.mkdir()
@@ -143,8 +143,8 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), assignment,
                              public_only, on_result, deadline, select)
         if plugin.stopped is None and select is None:
-            notebook = _score_notebook(assignment, grading, folder, sandbox, intake.found,
-                                       public_only, on_result)
+            notebooks = _score_notebooks(assignment, grading, folder, sandbox, intake.found,
+                                         public_only, on_result)
     finally:
         if sandbox is not None:
             sandbox.close()
@@ -165,7 +165,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
     result.extra["peak_memory_mb"] = {
         "controller": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "worker": round(sandbox.peak_rss_kb / 1024, 1)}
-    if notebook is not None:
+    for notebook in notebooks:
         notebook.add_to(result)
     if plugin.fatal:
         result.error = plugin.fatal
@@ -194,17 +194,17 @@ def refuse_unconfined(grading: GradingConfig) -> None:
                 "above them, as Gradescope's run_autograder does).")
 
 
-def _score_notebook(assignment: Assignment, grading: GradingConfig, folder: Path,
-                    sandbox: object, found: dict[str, str], public_only: bool,
-                    on_result: Callable[[CheckResult], None] | None):  # type: ignore[no-untyped-def]
-    """The notebook parts of ``[grading.notebook]`` (hidden mode only), scored after the
-    checks with the same sandbox; None when there is nothing to score."""
-    if public_only or grading.notebook is None:
-        return None
+def _score_notebooks(assignment: Assignment, grading: GradingConfig, folder: Path,
+                     sandbox: object, found: dict[str, str], public_only: bool,
+                     on_result: Callable[[CheckResult], None] | None) -> list:  # type: ignore[type-arg]
+    """The parts of each ``[[grading.notebooks]]`` (hidden mode only), scored after the
+    checks with the same sandbox."""
+    if public_only:
+        return []
     from gradekit.grading.notebook import score_notebook
 
-    return score_notebook(grading.notebook, assignment.path, folder, sandbox, set(found),
-                          grading.submit, on_result)
+    return [score_notebook(notebook, assignment.path, folder, sandbox, set(found),
+                           grading.submit, on_result) for notebook in grading.notebooks]
 
 
 def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, present: set[str],
@@ -302,9 +302,11 @@ def mark_defaults(assignment: Assignment):  # type: ignore[no-untyped-def]
 
     visibility = assignment.grading.visibility if assignment.grading else {}
     base = MarkDefaults()
+    notebooks = None if assignment.release is None else frozenset(
+        path.stem for path in assignment.release.notebooks)
     return MarkDefaults(hidden=visibility.get("default", base.hidden),
                         public=visibility.get("public", base.public),
-                        assignment=assignment.name)
+                        notebooks=notebooks)
 
 
 def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]:
@@ -326,10 +328,11 @@ def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]
         for path in files:
             is_public = public == path.resolve() or public in path.resolve().parents
             found += [info.result() for info in scan_file(path, is_public, defaults)]
-    if grading.notebook is not None and not public_only:
+    if not public_only:
         from gradekit.grading.notebook import part_results
 
-        found += part_results(grading.notebook)
+        for notebook in grading.notebooks:
+            found += part_results(notebook)
     return found
 
 

@@ -1,4 +1,4 @@
-"""The ``grade`` mark: what a check declares (number, points, visibility, files, assignment).
+"""The ``grade`` mark: what a check declares (number, points, visibility, files, notebook).
 
 Marks are read from collected tests, and from check files without importing them (so a
 file that fails to import still lists its checks, scored 0). What a mark leaves out comes
@@ -14,17 +14,18 @@ from typing import Any
 
 from gradekit.grading.results import VISIBILITIES, CheckResult
 
-MARK_ARGUMENTS = {"number", "points", "visibility", "files", "assignment"}
+MARK_ARGUMENTS = {"number", "points", "visibility", "files", "notebook"}
 
 
 @dataclass(frozen=True)
 class MarkDefaults:
-    """What a mark that does not say gets: visibility of hidden and public checks, and the
-    name of the assignment being graded (a check declared for another one scores 0)."""
+    """What a mark that does not say gets: visibility of hidden and public checks; and the
+    notebooks the assignment releases (None: all), so that a check of a notebook it does
+    not release scores 0."""
 
     hidden: str = "after_published"
     public: str = "visible"
-    assignment: str | None = None
+    notebooks: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class CheckInfo:
     visibility: str
     files: tuple[str, ...]
     elsewhere: str | None = None
-    """The other assignment this check belongs to (it scores nothing here), if any."""
+    """The notebook this check belongs to when the assignment does not release it (the
+    check scores nothing then), else None."""
 
     def result(self, **changes: Any) -> CheckResult:
         if self.elsewhere and changes.get("output") is not None:
@@ -44,16 +46,18 @@ class CheckInfo:
                            visibility=self.visibility, **changes)
 
     def note(self) -> str:
-        return (f"(Part of the {self.elsewhere} assignment: run for the course staff, "
-                "scores nothing here.)" if self.elsewhere else "")
+        return (f"(Part of the {self.elsewhere} notebook, which this release does not "
+                "include: run for the course staff, scores nothing here.)"
+                if self.elsewhere else "")
 
 
 def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,
               public: bool, defaults: MarkDefaults = MarkDefaults()) -> CheckInfo:
     """Validate a ``grade`` mark's arguments; raise ValueError naming the problem.
 
-    A check with ``assignment="Other"`` (a check kept for a later assignment) is graded
-    with 0 points and visibility ``hidden`` unless ``Other`` is the assignment graded.
+    A check belongs to the assignment whose checks folder holds it. ``notebook="Name"``
+    ties it to one notebook of that assignment: while the release does not include
+    ``Name.ipynb`` the check is graded with 0 points and visibility ``hidden``.
     """
     unknown = set(kwargs) - MARK_ARGUMENTS
     if unknown:
@@ -72,10 +76,12 @@ def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,
     files = kwargs.get("files", [])
     if isinstance(files, str) or not all(isinstance(f, str) for f in files):
         raise ValueError("files= must be a list of paths")
-    owner = kwargs.get("assignment")
+    owner = kwargs.get("notebook")
     if owner is not None and (not isinstance(owner, str) or not owner):
-        raise ValueError("assignment= must name an assignment")
-    elsewhere = owner if owner is not None and owner != defaults.assignment else None
+        raise ValueError("notebook= must name a notebook (without .ipynb)")
+    released = defaults.notebooks
+    elsewhere = owner if owner is not None and released is not None \
+        and owner not in released else None
     if elsewhere:
         points, visibility = 0.0, "hidden"
     name = (docstring or "").strip().splitlines()[0].strip() if (docstring or "").strip() \

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import tempfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -245,16 +246,29 @@ class Release:
         return tree
 
     def _gradescope_script(self, name: str) -> File:
-        path = self.gradescope_dir / name
-        if not path.is_file():
-            raise UserError(f"{path}: missing; autograder.zip needs Gradescope's {name}")
-        return File(path.read_bytes(), executable=True)
+        return gradescope_script(self.gradescope_dir / name, self.shown(self.assignment.path))
 
     def _support(self) -> Tree:
         support = self.grading.support_root
         if support.resolve() == self.config.template_dir.resolve():
             return self.template_tree
         return self.folder(support, "grading.support_root")
+
+
+CONFIG_LINE = 'CONFIG="assignment/assignment.toml"'
+"""The line of ``run_autograder`` that names the assignment it grades (baked by release)."""
+
+
+def gradescope_script(path: Path, config: str) -> File:
+    """Gradescope's script at ``path``; the engine's ``run_autograder`` is made to grade
+    ``config`` (the assignment.toml's path inside the zip) by its :data:`CONFIG_LINE`."""
+    if not path.is_file():
+        raise UserError(f"{path}: missing; autograder.zip needs Gradescope's {path.name}")
+    data = path.read_bytes()
+    if path.name == "run_autograder" and CONFIG_LINE.encode() in data:
+        line = f"CONFIG={shlex.quote(config)}".encode()
+        data = data.replace(CONFIG_LINE.encode(), line, 1)
+    return File(data, executable=True)
 
 
 def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> list[Transform]:

@@ -1,9 +1,9 @@
-"""Score the submitted notebook into the parts ``[grading.notebook]`` declares.
+"""Score a submitted notebook into the parts its ``[[grading.notebooks]]`` table declares.
 
 One call from the grade (:func:`score_notebook`), after the checks and while the sandbox
 is still up; its :class:`NotebookReport` adds one :class:`CheckResult` per part, a note
 for the student when only the notebook came in, and, for staff only, ``extra_data
-["notebook"]`` in results.json: the inline answers, the stored figures' digests and the
+["notebooks"][<file>]`` in results.json: the inline answers, the stored figures' digests and the
 findings (what a TA needs to grade the written part without opening the notebook).
 """
 
@@ -49,7 +49,7 @@ class NotebookReport:
     def add_to(self, result: GradeResult) -> None:
         """Put the parts, the student note and the staff data into ``result``."""
         result.checks += self.checks
-        result.extra["notebook"] = self.extra
+        result.extra.setdefault("notebooks", {})[self.extra["file"]] = self.extra
         result.staff_log += self.staff_log
         if self.output:
             result.output = "\n".join(filter(None, [result.output, self.output]))
@@ -189,14 +189,14 @@ def _released(path: Path, where: str, config: NotebookGrading) -> Notebook:
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
-        raise UserError(f"{where}: grading.notebook.released: no notebook at {path}") from None
+        raise UserError(f"{where}: grading.notebooks ({config.file}).released: no notebook at {path}") from None
     notebook = _read_released(path, stamp)
     kinds = {cell.id: cell.kind for cell in notebook.cells}
     named = [("setup", i) for i in config.setup] + [("rerun", r.cell) for r in config.rerun] \
         + [("figures", i) for i in config.figures]
     for key, ident in named:
         if kinds.get(ident) != "code":
-            raise UserError(f"{where}: grading.notebook.{key}: {path.name} has no code cell "
+            raise UserError(f"{where}: grading.notebooks ({config.file}).{key}: {path.name} has no code cell "
                             f"with id {ident!r}")
     return notebook
 

@@ -1,0 +1,41 @@
+"""gradekit check --part: one part's public checks, as the notebook runs after each part."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from gradekit.config import load_assignment
+from tests.support.paths import A2
+
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gradekit", *args], cwd=folder,
+                          capture_output=True, text=True, timeout=300)
+
+
+def solved_folder(tmp_path: Path) -> Path:
+    """The student folder with the reference solution's files in place."""
+    from gradekit.release.builder import Release
+    from gradekit.zips import write_folder
+
+    release = Release(load_assignment(A2.toml))
+    folder = tmp_path / "solved"
+    write_folder(release.template_tree | release.package, folder)
+    return folder
+
+
+def test_check_runs_one_part_of_the_assignment(tmp_path):
+    """What the notebook runs after each part: only that part's public checks."""
+    folder = solved_folder(tmp_path)
+    done = run(folder, "check", "--part", "batchnorm-forward")
+    assert done.returncode == 0, done.stdout + done.stderr
+    numbers = [line.split()[0] for line in done.stdout.splitlines()
+               if line.strip()[:1].isdigit()]
+    assert numbers and all(n.startswith("2.") for n in numbers), done.stdout
+    skeleton = run(A2.template, "check", "--part", "layernorm")
+    assert skeleton.returncode == 1 and "4.1" in skeleton.stdout and "2.1" not in skeleton.stdout
+    unknown = run(folder, "check", "--part", "nope")
+    assert unknown.returncode == 2 and "batchnorm-forward, batchnorm-backward" in unknown.stderr

@@ -1,0 +1,672 @@
+"""Static checks of the assignment's notebook content (nothing is executed).
+
+Covers assignment/BatchNormalization.ipynb against ASSIGNMENT_SPEC.md section 3 and
+contract 2 of docs/ARCHITECTURE.md, the zh-CN translation, the Colab first cell, the
+computation-graph picture and the hints students read in the docstrings and TODO banners
+of solutions/cs231n/layers.py. Executing the notebook is `make notebook-check`'s job.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tokenize
+from io import StringIO
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from tests.support.paths import A2, REPO
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ASSIGNMENT = A2.folder
+NOTEBOOK = ASSIGNMENT / "BatchNormalization.ipynb"
+ZH_CN = ASSIGNMENT / "i18n" / "zh-CN.toml"
+LAYERS = A2.solutions / "cs231n" / "layers.py"
+COLAB = ASSIGNMENT / "colab_setup.py"
+GRAPH = ASSIGNMENT / "batchnorm_graph.png"
+
+SPEC_TAGS = {"pdf-title", "pdf-ignore", "pdf-ignore-input", "pdf-inline"}
+KNOWN_TAGS = SPEC_TAGS | {"solution", "solution-only"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def nb():
+    return nbformat.read(NOTEBOOK, as_version=nbformat.NO_CONVERT)
+
+
+@pytest.fixture(scope="module")
+def cells(nb):
+    return {cell.get("id"): cell for cell in nb.cells}
+
+
+@pytest.fixture(scope="module")
+def zh():
+    with open(ZH_CN, "rb") as f:
+        return tomllib.load(f)
+
+
+@pytest.fixture(scope="module")
+def colab_source():
+    return COLAB.read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- helpers
+def tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def python_source(source: str) -> str:
+    """Cell source with IPython magics and shell escapes replaced by `pass`."""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            line = line[: len(line) - len(stripped)] + "pass"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def parse(cell_or_source) -> ast.Module:
+    source = cell_or_source if isinstance(cell_or_source, str) else cell_or_source.source
+    return ast.parse(python_source(source))
+
+
+def code_cells(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def markdown_cells(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "markdown"]
+
+
+def comment_lines(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines() if line.strip().startswith("#")]
+
+
+class Unknown(Exception):
+    """An expression the small evaluator below does not handle."""
+
+
+def evaluate(node: ast.AST, env: dict):
+    """Value of a settings expression: literals, arithmetic, lists, names bound
+    earlier in the cell, np.logspace/np.asarray, and quick(full, small) -> full
+    (the assignment's setting, which is what students run)."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = evaluate(node.operand, env)
+        return -value if isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.BinOp):
+        ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+               ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
+               ast.Pow: lambda a, b: a ** b}
+        if type(node.op) in ops:
+            return ops[type(node.op)](evaluate(node.left, env), evaluate(node.right, env))
+    if isinstance(node, (ast.List, ast.Tuple)):
+        values = [evaluate(e, env) for e in node.elts]
+        return values if isinstance(node, ast.List) else tuple(values)
+    if isinstance(node, ast.Dict):
+        return {evaluate(k, env): evaluate(v, env) for k, v in zip(node.keys, node.values)}
+    if isinstance(node, ast.Name):
+        if node.id in env:
+            return env[node.id]
+        raise Unknown(node.id)
+    if isinstance(node, ast.Attribute):
+        return ast.unparse(node)
+    if isinstance(node, ast.Call):
+        name = ast.unparse(node.func)
+        args = [evaluate(a, env) for a in node.args]
+        kwargs = {k.arg: evaluate(k.value, env) for k in node.keywords}
+        if name == "quick" and len(args) == 2:
+            return args[0]
+        if name == "np.logspace":
+            return np.logspace(*args, **kwargs)
+        if name in ("np.asarray", "np.array"):
+            return np.asarray(*args).tolist()
+    raise Unknown(ast.unparse(node))
+
+
+def statements_in_order(tree: ast.AST) -> list[ast.stmt]:
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.stmt)]
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+
+def assignments(cell) -> dict[str, list]:
+    """Every value assigned to each name in the cell, in source order."""
+    env: dict = {}
+    values: dict[str, list] = {}
+    for stmt in statements_in_order(parse(cell)):
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            continue
+        target = stmt.targets[0]
+        try:
+            value = evaluate(stmt.value, env)
+        except Unknown:
+            continue
+        if isinstance(target, ast.Name):
+            pairs = [(target.id, value)]
+        elif isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+            if not isinstance(value, (tuple, list)) or len(value) != len(target.elts):
+                continue
+            pairs = [(e.id, v) for e, v in zip(target.elts, value)]
+        else:
+            continue
+        for name, v in pairs:
+            env[name] = v
+            values.setdefault(name, []).append(v)
+    return values
+
+
+def calls(cell, func: str) -> list[dict]:
+    """Keyword arguments (and positional ones, under their index) of every call to
+    `func` (a name or dotted name) in the cell; names bound in the cell are resolved."""
+    env = {name: vals[-1] for name, vals in assignments(cell).items()}
+    found = []
+    for node in ast.walk(parse(cell)):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == func:
+            args = {}
+            for i, a in enumerate(node.args):
+                args[i] = _try(a, env)
+            for k in node.keywords:
+                args[k.arg] = _try(k.value, env)
+            found.append(args)
+    return found
+
+
+def _try(node, env):
+    try:
+        return evaluate(node, env)
+    except Unknown:
+        return ast.unparse(node)
+
+
+def first_statement(cell) -> str:
+    return ast.unparse(statements_in_order(parse(cell))[0])
+
+
+def inline_questions(nb) -> dict[int, int]:
+    """Question number -> index of its cell."""
+    found = {}
+    for i, cell in enumerate(nb.cells):
+        match = re.match(r"#+\s*Inline Question (\d+)\s*$", cell.source.splitlines()[0]
+                         if cell.source else "")
+        if cell.cell_type == "markdown" and match:
+            found[int(match.group(1))] = i
+    return found
+
+
+def index_of(nb, predicate) -> int:
+    matches = [i for i, cell in enumerate(nb.cells) if predicate(cell)]
+    assert len(matches) == 1, f"expected exactly one matching cell, found {len(matches)}"
+    return matches[0]
+
+
+# ----------------------------------------------------------------------------- structure
+def test_notebook_validates_as_nbformat_4_5(nb):
+    nbformat.validate(nb)
+    assert (nb.nbformat, nb.nbformat_minor) >= (4, 5)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_cell_has_a_unique_short_id(nb):
+    ids = [cell.get("id") for cell in nb.cells]
+    assert all(ids), "a cell has no id"
+    assert len(ids) == len(set(ids)), "duplicate cell ids"
+    for cell_id in ids:
+        assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", cell_id), f"id {cell_id!r} is not short and stable"
+
+
+def test_committed_notebook_has_no_outputs(nb):
+    for cell in code_cells(nb):
+        assert cell.outputs == [], f"cell {cell.id} has outputs"
+        assert cell.execution_count is None, f"cell {cell.id} has an execution count"
+
+
+def test_code_cells_parse_and_need_no_student_code(nb):
+    for cell in code_cells(nb):
+        parse(cell)
+        assert "START OF YOUR CODE" not in cell.source, f"cell {cell.id}: students write no notebook code"
+        assert "TODO" not in cell.source, f"cell {cell.id} has a TODO"
+        assert "solution" not in tags(cell), f"code cell {cell.id} tagged solution"
+
+
+def test_no_trailing_comments_in_code_cells(nb):
+    # Translations replace whole comment lines; a comment after code cannot be translated.
+    for cell in code_cells(nb):
+        source = python_source(cell.source)
+        for tok in tokenize.generate_tokens(StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                line = source.splitlines()[tok.start[0] - 1]
+                assert line.strip().startswith("#"), f"cell {cell.id}: trailing comment {line!r}"
+
+
+def test_only_known_tags_are_used(nb):
+    for cell in nb.cells:
+        unknown = tags(cell) - KNOWN_TAGS
+        assert not unknown, f"cell {cell.id}: unknown tags {unknown}"
+
+
+def test_spec_tags_sit_on_the_right_cells(nb):
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and "pdf-title" in tags(first)
+    assert first.source.startswith("# Batch Normalization")
+    assert "arxiv.org/abs/1502.03167" in first.source, "title cell cites Ioffe & Szegedy 2015"
+
+    setup = nb.cells[index_of(nb, lambda c: c.cell_type == "code" and "def rel_error" in c.source)]
+    assert "pdf-ignore" in tags(setup)
+    load = nb.cells[index_of(nb, lambda c: c.cell_type == "code" and "get_CIFAR10_data()" in c.source)]
+    assert "pdf-ignore" in tags(load)
+    assert nb.cells.index(setup) < nb.cells.index(load)
+
+    plots = [c for c in code_cells(nb) if "plt.show()" in c.source or "plot_runs(" in c.source]
+    assert len(plots) == 4, "plot cells: deep net, weight scale, BN batch size, LN batch size"
+    for cell in plots:
+        assert "pdf-ignore-input" in tags(cell), f"plot cell {cell.id} needs pdf-ignore-input"
+    for cell in code_cells(nb):
+        if "pdf-ignore-input" in tags(cell):
+            assert cell in plots, f"cell {cell.id} is tagged pdf-ignore-input but does not plot"
+
+
+def test_setup_cell_defines_the_helpers(nb, capsys, monkeypatch):
+    setup = nb.cells[index_of(nb, lambda c: c.cell_type == "code" and "def rel_error" in c.source)]
+    for magic in ("%load_ext autoreload", "%autoreload 2", "%matplotlib inline"):
+        assert magic in setup.source.splitlines(), f"setup cell lacks {magic}"
+    assert "BN_NOTEBOOK_QUICK" in setup.source, "quick mode is read from BN_NOTEBOOK_QUICK"
+
+    tree = parse(setup)
+    quick_flag = [n for n in tree.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "QUICK"]
+    defs = quick_flag + [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    program = compile(ast.Module(body=defs, type_ignores=[]), "setup", "exec")
+
+    def run_setup():
+        namespace = {"np": np, "os": __import__("os")}
+        exec(program, namespace)
+        return namespace
+
+    monkeypatch.setenv("BN_NOTEBOOK_QUICK", "1")
+    assert run_setup()["quick"](10, 2) == 2, "BN_NOTEBOOK_QUICK=1 selects the small setting"
+    monkeypatch.delenv("BN_NOTEBOOK_QUICK")
+    namespace = run_setup()
+    rel_error, print_mean_std, quick = (namespace[n] for n in ("rel_error", "print_mean_std", "quick"))
+
+    x, y = np.array([1.0, -2.0, 0.0]), np.array([1.0, -2.2, 0.0])
+    assert rel_error(x, y) == pytest.approx(0.2 / 4.2)
+    assert rel_error(np.array([1e-9]), np.array([0.0])) == pytest.approx(1e-9 / 1e-8)
+    print_mean_std(np.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
+    printed = capsys.readouterr().out
+    assert "means:" in printed and "[2. 4.]" in printed
+    assert "stds:" in printed and "[1. 2.]" in printed
+    assert quick(10, 2) == 10, "without BN_NOTEBOOK_QUICK the assignment's settings are used"
+
+
+def test_quick_mode_only_shrinks_experiments(nb):
+    for cell in code_cells(nb):
+        for node in ast.walk(parse(cell)):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "quick":
+                full, small = (evaluate(a, {}) for a in node.args)
+                assert 0 < small < full, f"cell {cell.id}: quick({full}, {small})"
+
+
+# ----------------------------------------------------------------------------- inline questions
+def test_four_inline_questions_with_model_answers(nb):
+    questions = inline_questions(nb)
+    assert sorted(questions) == [1, 2, 3, 4]
+    assert [questions[n] for n in (1, 2, 3, 4)] == sorted(questions.values())
+    for number, index in questions.items():
+        question, answer = nb.cells[index], nb.cells[index + 1]
+        assert tags(question) == {"pdf-inline"}, f"question {number}: tags {tags(question)}"
+        assert answer.cell_type == "markdown", f"question {number}: no markdown answer cell"
+        assert tags(answer) == {"pdf-inline", "solution"}, f"answer {number}: tags {tags(answer)}"
+        assert answer.source.startswith("**Model answer:**") and len(answer.source) > 300
+    solutions = [i for i, cell in enumerate(nb.cells) if "solution" in tags(cell)]
+    assert solutions == [questions[n] + 1 for n in (1, 2, 3, 4)], "a solution cell without a question"
+
+
+def test_inline_questions_follow_their_experiments(nb):
+    questions = inline_questions(nb)
+
+    def code_index(text):
+        return index_of(nb, lambda c: c.cell_type == "code" and text in c.source)
+
+    assert code_index("np.logspace(") < questions[1] < code_index("def run_batch_size_experiment")
+    assert code_index("run_batch_size_experiment('batchnorm')") < questions[2]
+    layernorm_intro = index_of(nb, lambda c: c.cell_type == "markdown"
+                               and c.source.startswith("## Layer normalization\n"))
+    assert questions[2] < layernorm_intro < questions[3] < code_index("layernorm_forward(a,")
+    assert code_index("run_batch_size_experiment('layernorm')") < questions[4]
+    assert "arxiv.org/abs/1607.06450" in nb.cells[layernorm_intro].source, "cites Ba et al. 2016"
+
+
+def test_question_3_and_4_choices_and_keys(nb):
+    questions = inline_questions(nb)
+    q3, a3 = nb.cells[questions[3]].source, nb.cells[questions[3] + 1].source
+    for choice in ("row of pixels", "all of its RGB values sum to 1", "mean image", "threshold"):
+        assert choice in q3
+    key = a3.splitlines()[0]
+    assert re.search(r"\b3\b[^.]*batch normalization", key) and re.search(r"\b2\b[^.]*layer normalization", key)
+
+    q4, a4 = nb.cells[questions[4]].source, nb.cells[questions[4] + 1].source
+    for choice in ("very deep", "small feature dimension", "strong regularization"):
+        assert choice in q4
+    key = a4.splitlines()[0]
+    assert re.search(r"Situation 2\b", key) and re.search(r"\b3\b[^.;]*argued", key)
+    assert re.search(r"\b1\b[^.;]*not a problem", key)
+
+
+# ----------------------------------------------------------------------------- settings
+def test_batchnorm_forward_checks_use_the_spec_draws(cells):
+    train = cells["bn-forward-train"]
+    assert first_statement(train) == "np.random.seed(231)"
+    values = assignments(train)
+    assert values["N"] == [200] and values["D1"] == [50] and values["D2"] == [60] and values["D3"] == [3]
+    draws = [ast.unparse(n) for n in ast.walk(parse(train))
+             if isinstance(n, ast.Call) and ast.unparse(n.func) == "np.random.randn"]
+    assert draws == ["np.random.randn(N, D1)", "np.random.randn(D1, D2)", "np.random.randn(D2, D3)"]
+    assert "a = np.maximum(0, X.dot(W1)).dot(W2)" in train.source
+    assert values["gamma"][-1] == [1.0, 2.0, 3.0] and values["beta"][-1] == [11.0, 12.0, 13.0]
+    assert "print_mean_std(a_norm, axis=0)" in train.source
+
+    test = cells["bn-forward-test"]
+    assert first_statement(test) == "np.random.seed(231)"
+    assert "for t in range(50):" in test.source
+    assert "bn_param['mode'] = 'test'" in test.source
+    assert test.source.index("W2 = np.random.randn") < test.source.index("for t in range(50)")
+
+
+def test_gradient_checks_use_the_spec_sizes(cells):
+    for cell_id, forward in (("bn-backward-check", "batchnorm_forward"),
+                             ("ln-backward-check", "layernorm_forward")):
+        cell = cells[cell_id]
+        assert first_statement(cell) == "np.random.seed(231)"
+        values = assignments(cell)
+        assert values["N"] == [4] and values["D"] == [5]
+        assert "x = 5 * np.random.randn(N, D) + 12" in cell.source
+        assert len(calls(cell, "eval_numerical_gradient_array")) == 3
+        assert f"{forward}(x, gamma, beta" in cell.source
+
+    alt = cells["bn-backward-alt-compare"]
+    assert first_statement(alt) == "np.random.seed(231)"
+    assert assignments(alt)["N"] == [100] and assignments(alt)["D"] == [500]
+    assert "batchnorm_backward_alt(dout, cache)" in alt.source and "speedup" in alt.source
+
+    net = cells["fc-bn-gradcheck"]
+    assert first_statement(net) == "np.random.seed(231)"
+    values = assignments(net)
+    assert [values[k] for k in ("N", "D", "H1", "H2", "C")] == [[2], [15], [20], [30], [10]]
+    assert "for reg in [0, 3.14]:" in net.source
+    (model,) = calls(net, "FullyConnectedNet")
+    assert model["weight_scale"] == 5e-2 and model["dtype"] == "np.float64"
+    assert model["normalization"] == "batchnorm" and model[0] == [20, 30]
+
+    ln = cells["ln-forward-check"]
+    assert first_statement(ln) == "np.random.seed(231)"
+    values = assignments(ln)
+    assert values["N"] == [4]
+    assert values["gamma"][-1] == [3.0, 3.0, 3.0] and values["beta"][-1] == [5.0, 5.0, 5.0]
+    assert "print_mean_std(a_norm, axis=1)" in ln.source
+
+
+def test_deep_network_experiment_settings(cells):
+    cell = cells["deep-net-train"]
+    assert first_statement(cell) == "np.random.seed(231)"
+    values = assignments(cell)
+    assert values["hidden_dims"] == [[100] * 5]
+    assert values["num_train"] == [1000]
+    assert values["weight_scale"] == [2e-2]
+    models = calls(cell, "FullyConnectedNet")
+    assert sorted(str(m["normalization"]) for m in models) == ["None", "batchnorm"]
+    solvers = calls(cell, "Solver")
+    assert len(solvers) == 2
+    for kw in solvers:
+        assert kw["num_epochs"] == 10 and kw["batch_size"] == 50 and kw["print_every"] == 20
+        assert kw["update_rule"] == "adam" and kw["optim_config"] == {"learning_rate": 1e-3}
+
+
+def test_weight_scale_experiment_settings(cells):
+    cell = cells["weight-scale-train"]
+    assert first_statement(cell) == "np.random.seed(231)"
+    values = assignments(cell)
+    assert values["hidden_dims"] == [[50] * 7]
+    (scales,) = values["weight_scales"]
+    assert len(scales) == 20 and np.allclose(scales, np.logspace(-4, 0, 20)), "np.logspace(-4, 0, 20)"
+    solvers = calls(cell, "Solver")
+    assert len(solvers) == 2
+    for kw in solvers:
+        assert kw["num_epochs"] == 10 and kw["batch_size"] == 50
+        assert kw["update_rule"] == "adam" and kw["optim_config"] == {"learning_rate": 1e-3}
+    assert sorted(str(m["normalization"]) for m in calls(cell, "FullyConnectedNet")) == ["None", "batchnorm"]
+
+
+def test_batch_size_experiment_settings(cells):
+    cell = cells["batch-size-train"]
+    (function,) = [n for n in parse(cell).body if isinstance(n, ast.FunctionDef)]
+    assert ast.unparse(function.body[0]) == "np.random.seed(231)"
+    values = assignments(cell)
+    assert values["hidden_dims"] == [[100] * 5]
+    assert values["weight_scale"] == [2e-2]
+    assert values["batch_sizes"] == [[5, 10, 50]]
+    assert values["learning_rate"] == [10 ** (-3.5)]
+    assert values["num_epochs"] == [10]
+    baseline, normalized = calls(cell, "Solver")
+    assert baseline["batch_size"] == "batch_sizes[0]", "baseline trains with the smallest batch"
+    assert normalized["batch_size"] == "batch_size"
+    for kw in (baseline, normalized):
+        assert kw["optim_config"] == {"learning_rate": 10 ** (-3.5)} and kw["update_rule"] == "adam"
+    assert [str(m["normalization"]) for m in calls(cell, "FullyConnectedNet")] == ["None", "normalization"]
+    assert "run_batch_size_experiment('batchnorm')" in cell.source
+    assert "run_batch_size_experiment('layernorm')" in cells["ln-batch-size-train"].source
+
+
+# ----------------------------------------------------------------------------- derivation picture
+def test_derivation_prompt_and_graph_picture(nb):
+    (prompt,) = [c for c in markdown_cells(nb) if "batchnorm_graph.png" in c.source]
+    for formula in (r"\sigma = \sqrt{v + \epsilon}", r"y_i = \frac{x_i - \mu}{\sigma}",
+                    r"\mu = \frac{1}{N}\sum", r"v = \frac{1}{N}\sum"):
+        assert formula in prompt.source, f"derivation prompt lacks {formula}"
+    assert "batchnorm_backward_alt" in prompt.source
+    data = GRAPH.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(data) < 60_000, f"batchnorm_graph.png is {len(data)} bytes"
+
+
+# ----------------------------------------------------------------------------- zh-CN
+def test_zh_cn_has_only_contract_keys(zh):
+    assert set(zh) <= {"answer_placeholder", "cells", "comments", "strings"}
+    placeholder = zh["answer_placeholder"]
+    assert CJK.search(placeholder) and not re.search(r"[A-Za-z]", placeholder), \
+        f"the answer placeholder is not all Chinese: {placeholder!r}"
+    for cell_id, entry in zh["cells"].items():
+        assert set(entry) == {"source"}, f"cells.{cell_id}: keys {set(entry)}"
+
+
+def test_zh_cn_header_names_only_files_that_exist():
+    header = []
+    for line in ZH_CN.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    named = re.findall(r"[\w./-]+\.(?:py|md|toml|ipynb)\b", "\n".join(header))
+    assert named, "the header says which notebook this translates"
+    for name in named:
+        assert (REPO / name).is_file(), f"the header of zh-CN.toml names {name}, which does not exist"
+
+
+def test_zh_cn_inline_questions_use_one_term(nb, zh):
+    for number, index in inline_questions(nb).items():
+        chinese = zh["cells"][nb.cells[index].id]["source"]
+        assert chinese.splitlines()[0] == f"## 随堂问题 {number}", chinese.splitlines()[0]
+    assert "课堂问题" not in ZH_CN.read_text(encoding="utf-8")
+
+
+def figure_texts(cell) -> list[str]:
+    """The string literals of a plotting cell that end up as text in a figure: titles,
+    labels, legends (a capital letter or a space; not keys like 'loss_history' or '-o')."""
+    found = []
+    for node in ast.walk(parse(cell)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if re.search(r"[A-Z ]", node.value):
+                found.append(node.value)
+    return found
+
+
+def test_zh_cn_translates_the_figure_text_of_the_plotting_cells(nb, zh):
+    strings = zh.get("strings", {})
+    plots = {cell.id: cell for cell in code_cells(nb) if "pdf-ignore-input" in tags(cell)}
+    assert len(plots) == 4
+    # Only plotting cells: code whose output the checks read keeps its English strings.
+    assert set(strings) <= set(plots), f"strings for non-plotting cells: {set(strings) - set(plots)}"
+    for cell_id, cell in plots.items():
+        texts = set(figure_texts(cell))
+        table = strings.get(cell_id, {})
+        assert not texts - set(table), f"strings.{cell_id}: untranslated {sorted(texts - set(table))}"
+        assert not set(table) - texts, f"strings.{cell_id}: stale {sorted(set(table) - texts)}"
+        for english, chinese in table.items():
+            assert CJK.search(chinese), f"strings.{cell_id}: {english!r} -> {chinese!r}"
+            assert re.findall(r"%\w", english) == re.findall(r"%\w", chinese), \
+                f"strings.{cell_id}: {english!r} -> {chinese!r} changes a format field"
+
+
+def test_zh_cn_translates_every_markdown_cell(nb, zh):
+    markdown_ids = {cell.id for cell in markdown_cells(nb)}
+    translated = set(zh["cells"])
+    assert not markdown_ids - translated, f"untranslated cells: {sorted(markdown_ids - translated)}"
+    assert not translated - markdown_ids, f"stale translations: {sorted(translated - markdown_ids)}"
+
+
+def test_zh_cn_keeps_math_code_and_structure(nb, zh):
+    def spans(text, pattern):
+        return sorted(re.findall(pattern, text))
+
+    for cell in markdown_cells(nb):
+        english, chinese = cell.source, zh["cells"][cell.id]["source"]
+        assert CJK.search(chinese), f"cells.{cell.id} is not in Chinese"
+        assert spans(english, r"`[^`]+`") == spans(chinese, r"`[^`]+`"), f"cells.{cell.id}: code spans differ"
+        assert spans(english, r"\$\$.+?\$\$|\$[^$]+\$") == spans(chinese, r"\$\$.+?\$\$|\$[^$]+\$"), \
+            f"cells.{cell.id}: math differs"
+        assert spans(english, r"https?://\S+") == spans(chinese, r"https?://\S+"), f"cells.{cell.id}: links differ"
+        assert spans(english, r"\]\(([^)]+)\)") == spans(chinese, r"\]\(([^)]+)\)"), f"cells.{cell.id}: images differ"
+        headings = [line.split(" ")[0] for line in english.splitlines() if line.startswith("#")]
+        assert headings == [line.split(" ")[0] for line in chinese.splitlines() if line.startswith("#")]
+
+
+def test_zh_cn_model_answers_keep_the_keys(nb, zh):
+    questions = inline_questions(nb)
+    a3 = zh["cells"][nb.cells[questions[3] + 1].id]["source"].splitlines()[0]
+    assert re.search(r"3\s*类似于批归一化", a3) and re.search(r"2\s*类似于层归一化", a3)
+    a4 = zh["cells"][nb.cells[questions[4] + 1].id]["source"].splitlines()[0]
+    assert re.search(r"情况 2", a4) and re.search(r"情况 1 不是问题", a4)
+
+
+def test_zh_cn_translates_every_comment_line(nb, zh):
+    used = {line for cell in code_cells(nb) for line in comment_lines(cell.source)}
+    translated = set(zh["comments"])
+    assert not used - translated, f"untranslated comments: {sorted(used - translated)}"
+    assert not translated - used, f"stale comment translations: {sorted(translated - used)}"
+    for english, chinese in zh["comments"].items():
+        assert chinese.startswith("# ") and CJK.search(chinese), f"comment {english!r} -> {chinese!r}"
+
+
+# ----------------------------------------------------------------------------- Colab
+def test_colab_cell_mounts_drive_and_sets_up_the_folder(colab_source):
+    tree = parse(colab_source)
+    lines = [line.strip() for line in colab_source.splitlines()]
+    assert "from google.colab import drive" in lines
+    assert "drive.mount('/content/drive')" in lines
+    assert "FOLDERNAME = None" in lines, "students edit FOLDERNAME"
+    assert any(isinstance(n, ast.Assert) and ast.unparse(n.test) == "FOLDERNAME is not None"
+               for n in ast.walk(tree)), "an assert stops an unedited FOLDERNAME"
+    assert any(isinstance(n, ast.Call) and ast.unparse(n.func) == "sys.path.append"
+               for n in ast.walk(tree)), "the assignment folder goes on sys.path"
+    assert any(line.startswith("%cd ") for line in lines)
+    download = [line for line in lines if line.startswith("!") and "cs231n/datasets/get_datasets.sh" in line]
+    assert download, "CIFAR-10 is fetched with cs231n/datasets/get_datasets.sh"
+    guard = [n for n in ast.walk(tree) if isinstance(n, ast.If) and "cifar-10-batches-py" in ast.unparse(n.test)]
+    assert guard, "the download runs only when the data is absent"
+
+
+def test_colab_example_folder_is_the_assignment_folder(colab_source):
+    with open(ASSIGNMENT / "assignment.toml", "rb") as f:
+        name = tomllib.load(f)["assignment"]["name"]
+    examples = re.findall(r"'([\w./ -]+)'", "\n".join(
+        line for line in colab_source.splitlines() if line.lstrip().startswith("#")))
+    assert examples, "the first cell gives an example FOLDERNAME"
+    for example in examples:
+        assert example.rsplit("/", 1)[-1] == name, \
+            f"example {example!r}: the student zips unpack to a folder named {name}"
+
+
+# ----------------------------------------------------------------------------- prose
+def test_intro_presents_internal_covariate_shift_as_a_hypothesis(cells, zh):
+    intro = cells["title"].source
+    assert "internal covariate shift" in intro.lower()
+    assert "hypothesis" in intro and "Santurkar" in intro
+    assert "arxiv.org/abs/1805.11604" in intro, "cites Santurkar et al. 2018"
+    assert "假设" in zh["cells"]["title"]["source"]
+
+
+def test_staged_backward_text_has_the_sum_over_branches_rule(cells, zh):
+    text = cells["bn-backward-md"].source
+    assert "Sum over branches" in text and "sum of the gradients" in text
+    assert "梯度之和" in zh["cells"]["bn-backward-md"]["source"]
+
+
+def test_bias_errors_before_a_norm_layer_are_explained(cells, zh):
+    text = cells["fc-bn-md"].source
+    assert "1e-8 or less for the biases" not in text
+    assert "`b1` and `b2`" in text and "exactly zero" in text and "rounding noise" in text
+    assert "舍入噪声" in zh["cells"]["fc-bn-md"]["source"]
+
+
+def test_batch_size_text_counts_the_updates(cells, zh):
+    num_train = assignments(cells["deep-net-train"])["num_train"][-1]
+    small, large = (assignments(cells["batch-size-train"])["batch_sizes"][-1][i] for i in (0, -1))
+    text = cells["batch-size-md"].source
+    assert f"{num_train} training images" in text
+    assert f"{num_train // small} updates with batch size {small}" in text
+    assert f"only {num_train // large} with batch size {large}" in text
+    ratio = {10: "ten"}[large // small]
+    assert f"{ratio} times as many updates" in text
+    chinese = zh["cells"]["batch-size-md"]["source"]
+    assert f"{num_train // small} 次更新" in chinese and "十倍" in chinese
+
+
+def test_layer_norm_intro_gets_recurrent_networks_right(cells, zh):
+    text = cells["ln-md"].source
+    assert "no natural batch" not in text
+    assert "Recurrent networks" in text and "every time step" in text
+    assert "时间步" in zh["cells"]["ln-md"]["source"]
+
+
+# ----------------------------------------------------------------------------- layers.py hints
+def student_function_text(name: str) -> str:
+    """What students see of a function of layers.py: its docstring and TODO banner."""
+    from gradekit.release.markers import strip_python
+
+    student = strip_python(LAYERS.read_text(encoding="utf-8"), LAYERS)
+    (function,) = [n for n in ast.parse(student).body
+                   if isinstance(n, ast.FunctionDef) and n.name == name]
+    return "\n".join(student.splitlines()[function.lineno - 1:function.end_lineno])
+
+
+def test_alt_backward_docstring_leaves_the_derivation_to_students():
+    text = student_function_text("batchnorm_backward_alt")
+    text = text.replace("dx, dgamma, dbeta = None, None, None", "")
+    assert not re.search(r"\bdx\s*=", text), "the closed form for dx is the exercise"
+    assert "sum_i" not in text and "xhat *" not in text
+    for shape in ("dx: shape (N, D)", "dgamma: shape (D,)", "dbeta: shape (D,)"):
+        assert shape in text
+    assert "gamma * dout" in text, "the notebook's hint: dL/dxhat = gamma * dout"
+
+
+def test_layernorm_backward_hint_names_the_transpose_and_dout_times_gamma():
+    text = student_function_text("layernorm_backward")
+    assert "dout * gamma" in text and "dxhat.T" in text and "xhat.T" in text
+    assert "(D, N)" in text and "transpose the result back" in text
