@@ -31,11 +31,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "autograder" / "public"), str(ROOT / "autograder"),
-                str(ROOT / "tests"), str(ROOT / "solutions")]
+sys.path[:0] = [str(ROOT / "autograder" / "assignment2" / "public"),
+                str(ROOT / "autograder" / "assignment2"), str(ROOT),
+                str(ROOT / "solutions" / "assignment2")]
 
 from alt_speed import DECIDE_AT, FAIL_AT, PASS_AT, SHAPE, measure_alt_speedup  # noqa: E402
-from alt_speed_cases import ALL_CORRECT, CASES, closed_form  # noqa: E402
+from tests.assignments.assignment2.alt_speed_cases import (  # noqa: E402
+    ALL_CORRECT, CASES, closed_form)
 
 from gradekit.grading.checks import CheckFailed  # noqa: E402
 from gradekit.sandbox.allocator import steady_malloc  # noqa: E402

@@ -21,7 +21,8 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "solutions"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "solutions",
+                                "assignment2"))
 
 from cs231n.layers import batchnorm_backward, batchnorm_backward_alt, batchnorm_forward  # noqa: E402
 

@@ -1,7 +1,7 @@
 """How fast ``gradekit grade-class`` grades a class, and how much memory a slot needs.
 
 Builds a synthetic class of the real assignment in realistic proportions: correct
-solutions of many styles (tests/student_corpus/), seeded bugs (tests/mutants.py), the
+solutions of many styles (tests/assignments/assignment2/corpus/), seeded bugs (tests/assignments/assignment2/mutants.py), the
 reference, blank skeletons, broken zips, slow submissions (the reference spending 20 ms
 of CPU in every batchnorm call) and hanging ones (batchnorm_forward never returns).
 Grades it with ``gradekit grade-class --jobs J``, then grades a sample of it with one
@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 GOAL_SECONDS, GOAL_MB, FULL = 300.0, 300.0, 700
 # Out of 1000 submissions: what a large class hands in, roughly.
 MIX = {"corpus": 520, "mutant": 300, "reference": 60, "skeleton": 60, "broken zip": 10,
@@ -54,10 +54,11 @@ def kinds_for(n: int) -> list[str]:
 
 def build_class(folder: Path, n: int) -> dict[str, str]:
     """Lay out ``n`` submissions in ``folder``; key -> kind."""
-    from mutants import HOSTILE, MUTANTS, Mutant, apply
+    from tests.assignments.assignment2.mutants import HOSTILE, MUTANTS
+    from tests.support.mutation import Mutant, apply
 
     folder.mkdir(parents=True)
-    corpus = sorted(p for p in (ROOT / "tests" / "student_corpus").iterdir() if p.is_dir())
+    corpus = sorted(p for p in (ROOT / "tests" / "assignments" / "assignment2" / "corpus").iterdir() if p.is_dir())
     bugs = [m for m in MUTANTS if m not in HOSTILE or "allclose" in m.name]
     hanging = next(m for m in HOSTILE if "never returns" in m.name)
     slow = Mutant("slow", (SLOW_EDIT,), frozenset())
@@ -69,11 +70,11 @@ def build_class(folder: Path, n: int) -> dict[str, str]:
             shutil.copytree(rng.choice(corpus), target,
                             ignore=shutil.ignore_patterns("entry.toml", "__pycache__"))
         elif kind == "mutant":
-            apply(rng.choice(bugs), ROOT / "solutions", target)
+            apply(rng.choice(bugs), ROOT / "solutions" / "assignment2", target)
         elif kind == "reference":
-            shutil.copytree(ROOT / "solutions", target, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(ROOT / "solutions" / "assignment2", target, ignore=shutil.ignore_patterns("__pycache__"))
         elif kind == "skeleton":
-            shutil.copytree(ROOT / "student_template", target,
+            shutil.copytree(ROOT / "student_template" / "assignment2", target,
                             ignore=shutil.ignore_patterns("__pycache__"))
         elif kind == "broken zip":
             target = folder / f"{key}.zip"
@@ -81,9 +82,9 @@ def build_class(folder: Path, n: int) -> dict[str, str]:
                 archive.writestr("cs231n/layers.py", "x = 1\n")
             target.write_bytes(target.read_bytes()[:40])  # cut short: not a readable zip
         elif kind == "slow":
-            apply(slow, ROOT / "solutions", target)
+            apply(slow, ROOT / "solutions" / "assignment2", target)
         else:
-            apply(hanging, ROOT / "solutions", target)
+            apply(hanging, ROOT / "solutions" / "assignment2", target)
         kinds[key] = kind
     return kinds
 
@@ -91,7 +92,8 @@ def build_class(folder: Path, n: int) -> dict[str, str]:
 def grade_class(classroom: Path, out: Path, jobs: int) -> tuple[float, dict]:
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "gradekit", "grade-class", str(classroom),
-                           str(out), "--jobs", str(jobs), "--seed", "1"], cwd=ROOT,
+                           str(out), "--assignment", "assignment2", "--jobs", str(jobs),
+                           "--seed", "1"], cwd=ROOT,
                           capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode not in (0, 1):
@@ -102,7 +104,7 @@ def grade_class(classroom: Path, out: Path, jobs: int) -> tuple[float, dict]:
 def grade_one(path: Path) -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "gradekit", "grade", str(path), "--seed", "1",
-                    "--json"], cwd=ROOT, capture_output=True)
+                    "--assignment", "assignment2", "--json"], cwd=ROOT, capture_output=True)
     return time.perf_counter() - started
 
 

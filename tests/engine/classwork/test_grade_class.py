@@ -454,7 +454,8 @@ def test_the_dask_executor_grades_the_same_on_a_local_cluster(graded_folder, wor
 # ---------------------------------------------------------------- the real assignment
 @pytest.mark.confined
 def test_a_small_class_of_the_real_assignment(tmp_path):
-    from tests.assignments.assignment2.mutants import MUTANTS, apply
+    from tests.assignments.assignment2.mutants import MUTANTS
+    from tests.support.mutation import apply
 
     classroom = tmp_path / "class"
     classroom.mkdir()
@@ -467,15 +468,14 @@ def test_a_small_class_of_the_real_assignment(tmp_path):
     corpus = A2.corpus / "a05-chinese-prints"
     shutil.copytree(corpus, classroom / "prints", ignore=shutil.ignore_patterns("entry.toml"))
     out = tmp_path / "out"
-    toml = A2.toml
-    done = run_cli("grade-class", str(classroom), str(out), "--seed", str(SEED), "--jobs", "2",
-                   timeout=300)
+    done = run_cli("grade-class", str(classroom), str(out), "--assignment", "assignment2",
+                   "--seed", str(SEED), "--jobs", "2", timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     for key in ("reference", "skeleton", "ddof1", "prints"):
         document = validate(results(out, key))
         # One `gradekit grade` each, in a process of its own (a grade in this process would
         # forget the reference modules other tests hold).
-        alone = run_cli("grade", str(classroom / key), "--assignment", str(toml),
+        alone = run_cli("grade", str(classroom / key), "--assignment", "assignment2",
                         "--seed", str(SEED), "--json")
         assert alone.returncode in (0, 1), alone.stderr
         # Scores and verdicts; the speed check's message quotes timings that vary.
