@@ -83,7 +83,7 @@ def grade_summary(assignment: str, folder: str, seed: int) -> dict:
 def assignments_with(relative: str) -> list[str]:
     """The assignments whose test folder has ``relative`` (a file or folder name)."""
     root = REPO / "tests" / "assignments"
-    return sorted(path.parent.name for path in root.glob(f"*/{relative}"))
+    return sorted(path.relative_to(root).parts[0] for path in root.glob(f"*/{relative}"))
 
 
 def catalogue(assignment: str) -> ModuleType:

@@ -1,9 +1,9 @@
-"""Shared helpers for the tests of the reference solution (tests/test_reference_*.py).
+"""Shared helpers for the tests of the reference solution (tests/assignments/assignment2/test_reference_*.py).
 
-The reference package lives in ``solutions/cs231n``. Other code in this repository
+The reference package lives in ``solutions/assignment2/cs231n``. Other code in this repository
 (student templates, sandboxes) also has a package called ``cs231n``, so the
 reference is loaded under a private name, ``reference_cs231n``: whatever else a
-test session imports, these tests always exercise ``solutions/``.
+test session imports, these tests always exercise ``solutions/assignment2/``.
 """
 
 import importlib

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.support.paths import A2, REPO
-from .reference_helpers import REPO, ref
+from .reference_helpers import ref
 
 layers = ref("layers")
 fast = ref("fast_layers")
