@@ -9,27 +9,39 @@ path turns up more than once the shallowest copy wins (ties: alphabetical), with
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import stat
-import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from gradekit.errors import UserError
+from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, open_zip
 
 MAX_DEPTH = 2
-MAX_ENTRIES = 20_000
 _JUNK_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 
 
 @dataclass(frozen=True)
 class IntakeLimits:
+    """Caps on what is taken from one submission: each file, and all of them together."""
+
     file_mb: int = 32
     total_mb: int = 128
+
+    def copy(self, handle: BinaryIO, target: Path, taken: int) -> tuple[int, str]:
+        """Copy ``handle`` to ``target`` (a plain file, mode 0644) within the caps, ``taken``
+        bytes of the total already used, enforced while reading (a zip's sizes may lie).
+        Returns the bytes written and '', or 0 and why nothing was (``target`` removed)."""
+        cap = min(self.file_mb << 20, (self.total_mb << 20) - taken)
+        try:
+            return _write(target, handle, cap), ""
+        except _TooLarge:
+            target.unlink(missing_ok=True)
+            return 0, (f"is larger than {self.file_mb} MB" if cap == self.file_mb << 20
+                       else f"would take the submission over {self.total_mb} MB")
 
 
 @dataclass
@@ -176,13 +188,13 @@ def _walk(root: Path, folder: Path, deepest: int, count: list[int]) -> Iterator[
 def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
               limits: IntakeLimits, result: Intake) -> None:
     try:
-        archive = _open_zip(path, limits)
-    except (zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as error:
+        archive = open_zip(path, limits.total_mb << 20)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         result.rejected.append((path.name, f"is not a readable zip ({error})"))
         return
     with archive:
         infos = archive.infolist()[:MAX_ENTRIES]
-        candidates = [_zip_candidate(info) for info in infos if not info.is_dir()]
+        candidates = [_zip_candidate(info, limits) for info in infos if not info.is_dir()]
         by_name = {info.filename: info for info in infos}
         chosen = _choose([c for c in candidates if c is not None], expected, result)
         total = 0
@@ -201,62 +213,12 @@ def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
                 result.found[target] = candidate.source
 
 
-def _open_zip(path: Path, limits: IntakeLimits) -> zipfile.ZipFile:
-    """Open a zip; one whose entries claim UTF-8 names that are not UTF-8 is opened with
-    those names read as the historical code page instead (zipfile would refuse it)."""
-    try:
-        return zipfile.ZipFile(path)
-    except UnicodeDecodeError:
-        if path.stat().st_size > limits.total_mb << 20:
-            raise
-        return zipfile.ZipFile(io.BytesIO(_without_false_utf8(path.read_bytes())))
-
-
-_UTF8_FLAG = 0x800
-
-
-def _without_false_utf8(data: bytes) -> bytes:
-    """Clear the UTF-8 flag of every entry (central and local header) whose name is not
-    UTF-8. Raises ValueError when the central directory cannot be walked."""
-    data = bytearray(data)
-    end = data.rfind(b"PK\x05\x06")
-    if end < 0 or end + 22 > len(data):
-        raise ValueError("no end of central directory")
-    count, _, start = struct.unpack_from("<HII", data, end + 10)
-    position = start
-    for _ in range(count):
-        if data[position:position + 4] != b"PK\x01\x02":
-            raise ValueError("broken central directory")
-        flags = struct.unpack_from("<H", data, position + 8)[0]
-        name_length, extra_length, comment_length = struct.unpack_from("<HHH", data,
-                                                                       position + 28)
-        local = struct.unpack_from("<I", data, position + 42)[0]
-        name = bytes(data[position + 46:position + 46 + name_length])
-        if flags & _UTF8_FLAG:
-            try:
-                name.decode("utf-8")
-            except UnicodeDecodeError:
-                struct.pack_into("<H", data, position + 8, flags & ~_UTF8_FLAG)
-                if data[local:local + 4] == b"PK\x03\x04":
-                    local_flags = struct.unpack_from("<H", data, local + 6)[0]
-                    struct.pack_into("<H", data, local + 6, local_flags & ~_UTF8_FLAG)
-        position += 46 + name_length + extra_length + comment_length
-    return bytes(data)
-
-
-def _zip_candidate(info: zipfile.ZipInfo) -> _Candidate | None:
-    name = info.filename.replace("\\", "/")
-    relative = PurePosixPath(name)
+def _zip_candidate(info: zipfile.ZipInfo, limits: IntakeLimits) -> _Candidate | None:
+    relative = PurePosixPath(entry_name(info))
     if _is_junk(relative):
         return None
-    problem = ""
-    if name.startswith("/") or ".." in relative.parts or ":" in relative.parts[0]:
-        problem = "has an unsafe path"
-    elif stat.S_ISLNK(info.external_attr >> 16):
-        problem = "is a symbolic link"
-    elif info.flag_bits & 0x1:
-        problem = "is encrypted"
-    return _Candidate(info.filename, relative, info.file_size, problem)
+    return _Candidate(info.filename, relative, info.file_size,
+                      entry_problem(info, limits.file_mb))
 
 
 def _choose(candidates: list[_Candidate], expected: tuple[str, ...],
@@ -310,18 +272,13 @@ def _open_regular(path: Path):  # type: ignore[no-untyped-def]
     return os.fdopen(fd, "rb")
 
 
-def _copy_checked(handle, target: Path, candidate: _Candidate, limits: IntakeLimits,
-                  total: int, result: Intake) -> int:  # type: ignore[no-untyped-def]
-    """Copy with the size caps enforced while reading; return the bytes written."""
-    cap = min(limits.file_mb << 20, (limits.total_mb << 20) - total)
-    try:
-        return _write(target, handle, cap)
-    except _TooLarge:
-        target.unlink(missing_ok=True)
-        why = (f"is larger than {limits.file_mb} MB" if cap == limits.file_mb << 20
-               else f"would take the submission over {limits.total_mb} MB")
+def _copy_checked(handle: BinaryIO, target: Path, candidate: _Candidate,
+                  limits: IntakeLimits, total: int, result: Intake) -> int:
+    """Copy within the size caps; return the bytes written (0 and a rejection if over)."""
+    written, why = limits.copy(handle, target, total)
+    if why:
         result.rejected.append((candidate.source, why))
-        return 0
+    return written
 
 
 class _TooLarge(Exception):

@@ -1,0 +1,112 @@
+"""One rule for zip entries from outside: intake and the class inbox judge them alike."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gradekit.classwork.inbox import unpack_tree
+from gradekit.classwork.roster import read_roster
+from gradekit.grading.intake import IntakeLimits, take_in
+from gradekit.zips import UNSAFE_PATH, entry_name, entry_problem, open_zip
+
+
+def info(name: str, mode: int = 0, size: int = 0, flags: int = 0) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name)
+    entry.external_attr = mode << 16
+    entry.file_size = size
+    entry.flag_bits |= flags
+    return entry
+
+
+@pytest.mark.parametrize("entry, problem", [
+    (info("cs/layers.py"), ""),
+    (info("cs/layers.py", stat.S_IFREG | 0o644), ""),
+    (info("hw\\cs\\layers.py"), ""),
+    (info("./cs/layers.py"), ""),
+    (info("../cs/layers.py"), UNSAFE_PATH),
+    (info("cs/../../layers.py"), UNSAFE_PATH),
+    (info("/etc/layers.py"), UNSAFE_PATH),
+    (info("hw\\..\\..\\layers.py"), UNSAFE_PATH),
+    (info("C:\\layers.py"), UNSAFE_PATH),
+    (info("cs/layers.py:stream"), UNSAFE_PATH),
+    (info("cs/layers.py", stat.S_IFLNK | 0o777), "is a symbolic link"),
+    (info("cs/layers.py", stat.S_IFIFO | 0o644), "is not a regular file"),
+    (info("cs/layers.py", stat.S_IFCHR | 0o644), "is not a regular file"),
+    (info("cs/layers.py", stat.S_IFDIR | 0o755), "is not a regular file"),
+    (info("cs/", stat.S_IFDIR | 0o755), ""),
+    (info("cs/layers.py", flags=0x1), "is encrypted"),
+    (info("cs/layers.py", size=(2 << 20) + 1), "is larger than 2 MB"),
+])
+def test_each_kind_of_entry_is_judged(entry, problem):
+    assert entry_problem(entry, file_mb=2) == problem
+
+
+def test_windows_separators_name_folders():
+    assert entry_name(info("hw\\cs\\layers.py")) == "hw/cs/layers.py"
+
+
+def hostile_zip(path: Path) -> Path:
+    """One entry of every kind, each at the name intake expects."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.py", "ok = 1\n")
+        archive.writestr("sub\\b.py", "ok = 2\n")
+        archive.writestr("../c.py", "escape\n")
+        archive.writestr("x:/d.py", "drive\n")
+        for name, mode in (("e.py", stat.S_IFLNK | 0o777), ("f.py", stat.S_IFIFO | 0o644)):
+            entry = zipfile.ZipInfo(name)
+            entry.external_attr = mode << 16
+            archive.writestr(entry, "/etc/passwd")
+        archive.writestr("g.py", "x" * ((1 << 20) + 1))
+    return path
+
+
+def test_intake_and_the_inbox_take_and_refuse_the_same_entries(tmp_path):
+    archive_path = hostile_zip(tmp_path / "s.zip")
+    limits = IntakeLimits(file_mb=1)
+    expected = ("a.py", "sub/b.py", "c.py", "d.py", "e.py", "f.py", "g.py")
+    taken = take_in(archive_path, expected, tmp_path / "intake", limits)
+    with zipfile.ZipFile(archive_path) as archive:
+        notes = unpack_tree(archive, "", tmp_path / "inbox", limits)
+    unpacked = sorted(p.relative_to(tmp_path / "inbox").as_posix()
+                      for p in (tmp_path / "inbox").rglob("*") if p.is_file())
+    assert sorted(taken.found) == unpacked == ["a.py", "sub/b.py"]
+    refused = {where.replace("\\", "/"): why for where, why in taken.rejected}
+    assert refused == dict(note.split(": ", 1) for note in notes) == {
+        "../c.py": UNSAFE_PATH, "x:/d.py": UNSAFE_PATH, "e.py": "is a symbolic link",
+        "f.py": "is not a regular file", "g.py": "is larger than 1 MB"}
+    assert not (tmp_path / "c.py").exists()
+
+
+def false_utf8_zip(path: Path, names: list[str]) -> Path:
+    """A zip whose names are flagged UTF-8 but hold Latin-1 bytes (é as \\xe9)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x = 1\n")
+    data = path.read_bytes().replace("\u00e9\u00e9".encode(), b"\xe9\xe9\xe9\xe9")
+    path.write_bytes(data)
+    with pytest.raises(UnicodeDecodeError):
+        zipfile.ZipFile(path)
+    return path
+
+
+def test_false_utf8_names_open_everywhere(tmp_path):
+    path = false_utf8_zip(tmp_path / "class.zip", ["alice/a.py", "b\u00e9\u00e9/a.py"])
+    with open_zip(path) as archive:
+        assert len(archive.namelist()) == 2
+    roster = read_roster(path)
+    assert len(roster.keys()) == 2 and "alice" in roster.keys()
+    with open_zip(path) as archive:
+        assert unpack_tree(archive, "alice", tmp_path / "alice") == []
+    assert (tmp_path / "alice" / "a.py").read_text() == "x = 1\n"
+
+
+def test_the_roster_lists_no_entry_with_an_unsafe_name(tmp_path):
+    path = tmp_path / "class.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in ("alice/a.py", "../evil/a.py", "/abs/a.py", "c:/a.py", "bob.py"):
+            archive.writestr(name, "x = 1\n")
+    assert read_roster(path).keys() == ["alice", "bob"]
