@@ -22,10 +22,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-JUNK_NAMES = frozenset(
-    {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache", ".DS_Store"}
-)
-JUNK_SUFFIXES = (".pyc", ".pyo")
+JUNK_NAMES = frozenset({
+    "__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache",  # caches
+    ".DS_Store", "__MACOSX", "Thumbs.db", "desktop.ini",  # left by macOS and Windows
+    ".git", ".hg", ".svn",  # version control
+})
+"""Names of files and folders that are junk wherever they appear in a path."""
+JUNK_SUFFIXES = (".pyc", ".pyo", "~", ".swp", ".swo")
+"""Endings of junk files: compiled Python, editor backups and swap files."""
 _DOS_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 MAX_ENTRIES = 20_000
 """At most this many entries of a zip or folder from outside are looked at."""
@@ -43,10 +47,13 @@ class File:
 Tree = dict[str, File]
 
 
-def is_junk(relative: str) -> bool:
-    """Whether a relative path is a cache or editor leftover that is never shipped."""
-    parts = relative.split("/")
-    return any(part in JUNK_NAMES for part in parts) or relative.endswith(JUNK_SUFFIXES)
+def is_junk(relative: str | PurePosixPath, hidden: bool = False) -> bool:
+    """Whether a relative path is, or lies in, a cache, system or editor leftover that is
+    never shipped nor graded. ``hidden=True`` (a hand-in, a class folder): every hidden
+    file or folder (``.name``) is junk too."""
+    parts = PurePosixPath(relative).parts
+    return any(part in JUNK_NAMES or (hidden and part.startswith(".") and part != "..")
+               for part in parts) or str(relative).endswith(JUNK_SUFFIXES)
 
 
 def read_file(path: Path) -> File:

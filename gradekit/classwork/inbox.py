@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from gradekit.classwork.roster import ClassListing, Roster, read_class
 from gradekit.errors import UserError
 from gradekit.grading.intake import IntakeLimits
-from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, open_zip
+from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, is_junk, open_zip
 
 RESERVED = frozenset({"grades.csv", "canvas.csv", "checks.csv", "similarity.csv",
                       "report.html", "manifest.json", "logs"})
@@ -170,8 +170,8 @@ def unpack_tree(archive: zipfile.ZipFile, member: str, destination: Path,
                 limits: IntakeLimits = IntakeLimits()) -> list[str]:
     """Unpack ``member`` of ``archive`` (a file, or a folder and all below it; ``""``:
     the whole archive) into the folder ``destination``: the entries
-    :func:`gradekit.zips.entry_problem` passes, within ``limits``. Returns a note for each
-    entry left out."""
+    :func:`gradekit.zips.entry_problem` passes, within ``limits``, junk left out
+    (:func:`gradekit.zips.is_junk`). Returns a note for each other entry left out."""
     destination.mkdir(parents=True, exist_ok=True)
     left_out: list[str] = []
     member = member.rstrip("/")
@@ -189,8 +189,8 @@ def unpack_tree(archive: zipfile.ZipFile, member: str, destination: Path,
             relative = PurePosixPath(name[len(member) + 1:])
         else:
             continue
-        if info.is_dir() or not relative.parts:
-            continue
+        if info.is_dir() or not relative.parts or is_junk(relative, hidden=True):
+            continue  # junk is never graded: intake would pass over it
         why = entry_problem(info, limits.file_mb)
         if not why:
             target = destination.joinpath(*relative.parts)

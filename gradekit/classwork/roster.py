@@ -24,10 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gradekit.errors import UserError
-from gradekit.zips import entry_name, open_zip, unsafe_path
+from gradekit.zips import entry_name, is_junk, open_zip, unsafe_path
 
 METADATA_NAME = "submission_metadata.yml"
-_JUNK = re.compile(r"^(\.|__MACOSX$|Thumbs\.db$|desktop\.ini$)")
 _GRADESCOPE_FOLDER = re.compile(r"^submission_\d+$")
 
 
@@ -152,12 +151,12 @@ class _Listing:
             self._read_folder(path)
 
     def _read_folder(self, path: Path) -> None:
-        entries = [p for p in path.iterdir() if not _JUNK.match(p.name)]
+        entries = [p for p in path.iterdir() if not is_junk(p.name, hidden=True)]
         if not (path / METADATA_NAME).is_file():
             inner = [p for p in entries if p.is_dir() and (p / METADATA_NAME).is_file()]
             if len(entries) == 1 and inner:
                 path = inner[0]
-                entries = [p for p in path.iterdir() if not _JUNK.match(p.name)]
+                entries = [p for p in path.iterdir() if not is_junk(p.name, hidden=True)]
         self.folder = path
         meta = path / METADATA_NAME
         if meta.is_file():
@@ -171,7 +170,7 @@ class _Listing:
             with open_zip(path) as archive:
                 raw = {entry_name(info): info.filename for info in archive.infolist()}
                 names = [PurePosixPath(n) for n in raw if not unsafe_path(n)]
-                names = [n for n in names if n.parts and not any(_JUNK.match(p) for p in n.parts)]
+                names = [n for n in names if n.parts and not is_junk(n, hidden=True)]
                 folders = {PurePosixPath(n) for n in raw if n.endswith("/")}
                 tops = {n.parts[0] for n in names}
                 prefix: tuple[str, ...] = ()

@@ -18,10 +18,9 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterator
 
 from gradekit.errors import UserError
-from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, open_zip
+from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, is_junk, open_zip
 
 MAX_DEPTH = 2
-_JUNK_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def _walk(root: Path, folder: Path, deepest: int, count: list[int]) -> Iterator[
         if count[0] > MAX_ENTRIES:
             return
         relative = PurePosixPath(Path(entry.path).relative_to(root).as_posix())
-        if _is_junk(relative):
+        if is_junk(relative, hidden=True):
             continue
         if entry.is_symlink():
             yield _Candidate(relative.as_posix(), relative, 0, "is a symbolic link")
@@ -215,7 +214,7 @@ def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
 
 def _zip_candidate(info: zipfile.ZipInfo, limits: IntakeLimits) -> _Candidate | None:
     relative = PurePosixPath(entry_name(info))
-    if _is_junk(relative):
+    if is_junk(relative, hidden=True):
         return None
     return _Candidate(info.filename, relative, info.file_size,
                       entry_problem(info, limits.file_mb))
@@ -253,14 +252,6 @@ def _suffix_depth(parts: tuple[str, ...], want: tuple[str, ...]) -> int | None:
     if 0 <= extra <= MAX_DEPTH and parts[extra:] == want:
         return extra
     return None
-
-
-def _is_junk(relative: PurePosixPath) -> bool:
-    for part in relative.parts:
-        if part in _JUNK_DIRS or (part.startswith(".") and part not in (".", "..")):
-            return True
-    name = relative.name
-    return name.endswith("~") or name.endswith(".swp") or name.endswith(".swo")
 
 
 def _open_regular(path: Path):  # type: ignore[no-untyped-def]
@@ -314,13 +305,12 @@ def copy_support(support_root: Path, destination: Path, skip: list[Path],
     too_large = []
     for folder, dirs, files in os.walk(support_root):
         here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _JUNK_DIRS
+        dirs[:] = sorted(d for d in dirs if not is_junk(d, hidden=True)
                          and (here / d).resolve() not in skipped)
         for name in sorted(files):
             source = here / name
             relative = source.relative_to(support_root).as_posix()
-            if name.startswith(".") or relative in submitted_set or _is_junk(
-                    PurePosixPath(relative)) or source.is_symlink():
+            if relative in submitted_set or is_junk(relative, hidden=True) or source.is_symlink():
                 continue
             if source.stat().st_size > max_mb << 20:
                 too_large.append(relative)

@@ -1,17 +1,17 @@
-"""One rule for zip entries from outside: intake and the class inbox judge them alike."""
+"""Zips from outside: intake, the class inbox and the roster judge entries and junk alike."""
 
 from __future__ import annotations
 
 import stat
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from gradekit.classwork.inbox import unpack_tree
 from gradekit.classwork.roster import read_roster
 from gradekit.grading.intake import IntakeLimits, take_in
-from gradekit.zips import UNSAFE_PATH, entry_name, entry_problem, open_zip
+from gradekit.zips import UNSAFE_PATH, entry_name, entry_problem, is_junk, open_zip
 
 
 def info(name: str, mode: int = 0, size: int = 0, flags: int = 0) -> zipfile.ZipInfo:
@@ -110,3 +110,34 @@ def test_the_roster_lists_no_entry_with_an_unsafe_name(tmp_path):
         for name in ("alice/a.py", "../evil/a.py", "/abs/a.py", "c:/a.py", "bob.py"):
             archive.writestr(name, "x = 1\n")
     assert read_roster(path).keys() == ["alice", "bob"]
+
+
+JUNK = ("__MACOSX/hw/._a.py", "hw/.DS_Store", "hw/Thumbs.db", "hw/desktop.ini",
+        "hw/__pycache__/a.cpython-311.pyc", "hw/.ipynb_checkpoints/a-checkpoint.py",
+        "hw/.git/config", "hw/a.py~", "hw/.a.py.swp", "hw/a.pyc", "hw/.hidden.py")
+
+
+@pytest.mark.parametrize("name", JUNK)
+def test_one_list_of_junk(name):
+    assert is_junk(name, hidden=True) and is_junk(PurePosixPath(name), hidden=True)
+    assert is_junk(name) == (name != "hw/.hidden.py")  # releases may ship hidden files
+    assert not is_junk("hw/a.py", hidden=True) and not is_junk("../a.py", hidden=True)
+
+
+def test_intake_the_inbox_and_the_roster_pass_over_the_same_junk(tmp_path):
+    path = tmp_path / "hw.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hw/a.py", "ok = 1\n")
+        for name in JUNK:
+            archive.writestr(name, "junk\n")
+    expected = tuple(sorted({PurePosixPath(n).name for n in JUNK} | {"a.py"}))
+    taken = take_in(path, expected, tmp_path / "intake")
+    assert taken.found == {"a.py": "hw/a.py"} and not taken.rejected
+    with zipfile.ZipFile(path) as archive:
+        assert unpack_tree(archive, "", tmp_path / "inbox") == []
+    assert [p.name for p in (tmp_path / "inbox").rglob("*") if p.is_file()] == ["a.py"]
+    classroom = tmp_path / "class"
+    for name in ("alice.py", *(n.removeprefix("hw/") for n in JUNK)):
+        (classroom / name).parent.mkdir(parents=True, exist_ok=True)
+        (classroom / name).write_text("x = 1\n")
+    assert read_roster(classroom).keys() == ["alice"]
