@@ -17,7 +17,7 @@ import pytest
 
 ENGINE = Path(__file__).resolve().parents[1] / "gradekit"
 SHARED = {"gradekit", "gradekit.errors", "gradekit.config", "gradekit.zips", "gradekit.extras",
-          "gradekit.cellnames"}
+          "gradekit.cellnames", "gradekit.markers"}
 
 # What each flow may import from the engine, besides the shared modules.
 ALLOWED = {
