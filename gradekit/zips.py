@@ -1,7 +1,8 @@
 """File trees in memory, written to folders or to reproducible zips; zips from outside.
 
 A :data:`Tree` maps a relative POSIX path to a :class:`File`. Reading skips caches and
-editor junk; writing a zip fixes everything that could vary between two runs: entry
+editor junk; every file is written whole or not at all (:func:`atomic_file`); writing a
+zip fixes everything that could vary between two runs: entry
 order (sorted), timestamps (``SOURCE_DATE_EPOCH`` or 1980-01-01), permissions (0644, or
 0755 for executables), compression level and the creating system.
 
@@ -12,15 +13,18 @@ rule every flow that unpacks such a zip follows.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import stat
 import struct
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Iterator
 
 JUNK_NAMES = frozenset({
     "__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache",  # caches
@@ -84,12 +88,38 @@ def zip_date_time() -> tuple[int, int, int, int, int, int]:
     return time.gmtime(epoch)[:6]
 
 
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, whole or not at all: a temporary file in
+    the same folder, flushed to disk, then renamed over ``path`` (mode 0644); removed,
+    leaving ``path`` as it was, when the block fails."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".partial",
+                                     dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` whole or not at all (:func:`atomic_file`)."""
+    with atomic_file(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
 def write_zip(path: Path, tree: Tree) -> None:
     """Write ``tree`` to the zip ``path`` reproducibly (replacing it atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
     date_time = zip_date_time()
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with atomic_file(path) as handle, zipfile.ZipFile(
+            handle, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for relative in sorted(tree):
             file = tree[relative]
             info = zipfile.ZipInfo(relative, date_time)
@@ -97,7 +127,6 @@ def write_zip(path: Path, tree: Tree) -> None:
             info.external_attr = (0o100755 if file.executable else 0o100644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, file.data, compresslevel=6)
-    os.replace(partial, path)
 
 
 def write_folder(tree: Tree, folder: Path) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import re
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
 
+import gradekit
 from gradekit.classwork.inbox import unpack_tree
 from gradekit.classwork.roster import read_roster
 from gradekit.grading.intake import IntakeLimits, take_in
-from gradekit.zips import UNSAFE_PATH, entry_name, entry_problem, is_junk, open_zip
+from gradekit.zips import (UNSAFE_PATH, File, atomic_file, entry_name, entry_problem, is_junk,
+                           open_zip, write_atomically, write_zip)
 
 
 def info(name: str, mode: int = 0, size: int = 0, flags: int = 0) -> zipfile.ZipInfo:
@@ -141,3 +145,35 @@ def test_intake_the_inbox_and_the_roster_pass_over_the_same_junk(tmp_path):
         (classroom / name).parent.mkdir(parents=True, exist_ok=True)
         (classroom / name).write_text("x = 1\n")
     assert read_roster(classroom).keys() == ["alice"]
+
+
+def test_an_atomic_write_is_flushed_to_disk_and_readable_by_all(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    target = tmp_path / "deep" / "out.txt"
+    write_atomically(target, "caf\u00e9\n")
+    assert target.read_bytes() == "caf\u00e9\n".encode() and len(synced) == 1
+    assert target.stat().st_mode & 0o777 == 0o644 and os.listdir(target.parent) == ["out.txt"]
+
+
+def test_a_failed_atomic_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "a.zip"
+    target.write_bytes(b"old")
+    with pytest.raises(TypeError):
+        write_zip(target, {"x.py": File(12345)})  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        with atomic_file(target) as handle:
+            handle.write(b"half")
+            raise RuntimeError("stopped")
+    assert target.read_bytes() == b"old" and os.listdir(tmp_path) == ["a.zip"]
+    write_zip(target, {"x.py": File(b"x = 1\n")})
+    with zipfile.ZipFile(target) as archive:
+        assert archive.read("x.py") == b"x = 1\n"
+
+
+def test_every_file_the_engine_replaces_goes_through_one_writer():
+    engine = Path(gradekit.__file__).parent
+    writers = sorted(p.relative_to(engine).as_posix() for p in engine.rglob("*.py")
+                     if re.search(r"mkstemp\(|\"\.partial\"", p.read_text(encoding="utf-8")))
+    assert writers == ["zips.py"]
