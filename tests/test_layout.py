@@ -91,6 +91,22 @@ def test_the_controller_side_never_imports_the_worker_and_the_worker_imports_lit
             assert "gradekit.sandbox.worker" not in names, f"{path.name} imports the worker"
 
 
+MAX_CLASS_LINES = 250
+
+
+def test_no_class_is_over_250_lines():
+    """A class that grows past this does more than one thing: split it."""
+    long = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                lines = node.end_lineno - node.lineno + 1  # type: ignore[operator]
+                if lines > MAX_CLASS_LINES:
+                    long.append(f"{path.relative_to(ENGINE.parent)}:{node.lineno} "
+                                f"{node.name} has {lines} lines")
+    assert not long, "\n".join(long)
+
+
 def test_only_the_cli_parses_arguments():
     for path in modules():
         if flow(path) != "cli":
