@@ -144,8 +144,9 @@ class WorkerLink:
         returncode = popen.poll()
         if self.mode == "bwrap" and returncode is not None and returncode > 128:
             returncode = 128 - returncode  # bubblewrap reports a signal as 128 + number
+        ready = self.ready  # read before kill() clears it
         self.kill()
-        if not self.ready:
+        if not ready:
             error = StudentCrash(what, returncode)
             error.startup_output = output_text  # type: ignore[attr-defined]
             return error
