@@ -3,9 +3,9 @@
 The class is a plain folder of submissions (zips, folders, notebooks, lone ``.py`` files)
 or Gradescope's Export Submissions, as a folder or a zip (:mod:`gradekit.classwork.roster`
 finds the keys). A submission inside a zipped export is unpacked only when it is graded,
-into a folder of its own (:func:`unpack_tree`, which takes regular files only, with safe
-names, within the intake's size caps), so it is graded exactly like the same export
-unpacked by hand.
+into a folder of its own (:func:`unpack_tree`, which judges each entry as intake does,
+:func:`gradekit.zips.entry_problem`, within the intake's size caps), so it is graded exactly
+like the same export unpacked by hand.
 
 The digest says when a submission changed: SHA-256 over every regular file's path and
 bytes (a link counts by its target), or over the zip members' names, sizes and CRC-32s.
@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 
 from gradekit.classwork.roster import ClassListing, Roster, read_class
 from gradekit.errors import UserError
-from gradekit.grading.intake import MAX_ENTRIES, IntakeLimits
+from gradekit.grading.intake import IntakeLimits
+from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, is_junk, open_zip
 
 RESERVED = frozenset({"grades.csv", "canvas.csv", "checks.csv", "similarity.csv",
                       "report.html", "manifest.json", "logs"})
@@ -57,7 +58,7 @@ def read_inbox(path: Path) -> Inbox:
     """The submissions of the class folder or export at ``path``, each with its digest."""
     listing = read_class(Path(path))
     inbox = Inbox(roster=listing.roster, warnings=list(listing.roster.warnings))
-    archive = zipfile.ZipFile(listing.zip_path) if listing.zip_path is not None else None
+    archive = open_zip(listing.zip_path) if listing.zip_path is not None else None
     try:
         members = _members_by_entry(archive, listing.zip_prefix) if archive else {}
         for key in listing.roster.keys():
@@ -97,7 +98,7 @@ def _submission(listing: ClassListing, key: str, name: str,
 def _members_by_entry(archive: zipfile.ZipFile, prefix: str) -> dict[str, list[zipfile.ZipInfo]]:
     found: dict[str, list[zipfile.ZipInfo]] = {}
     for info in archive.infolist():
-        name = info.filename
+        name = entry_name(info)
         if name.startswith(prefix) and len(name) > len(prefix):
             found.setdefault(name[len(prefix):].split("/", 1)[0], []).append(info)
     return found
@@ -105,8 +106,8 @@ def _members_by_entry(archive: zipfile.ZipFile, prefix: str) -> dict[str, list[z
 
 def _zip_digest(members: list[zipfile.ZipInfo], member: str) -> str:
     digest = hashlib.sha256(b"zip\0")
-    for info in sorted(members, key=lambda i: i.filename):
-        relative = info.filename[len(member):]
+    for info in sorted(members, key=entry_name):
+        relative = entry_name(info)[len(member):]
         digest.update(f"{relative}\0{info.file_size}\0{info.CRC}\0{info.external_attr}\n"
                       .encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
@@ -158,7 +159,7 @@ def unpack(submission: Submission, destination: Path) -> tuple[Path, list[str]]:
         return submission.path, []
     assert submission.member is not None
     try:
-        with zipfile.ZipFile(submission.path) as archive:
+        with open_zip(submission.path) as archive:
             left_out = unpack_tree(archive, submission.member, destination)
     except (zipfile.BadZipFile, OSError) as error:
         raise UserError(f"{submission.path}: cannot read the zip: {error}") from None
@@ -168,8 +169,9 @@ def unpack(submission: Submission, destination: Path) -> tuple[Path, list[str]]:
 def unpack_tree(archive: zipfile.ZipFile, member: str, destination: Path,
                 limits: IntakeLimits = IntakeLimits()) -> list[str]:
     """Unpack ``member`` of ``archive`` (a file, or a folder and all below it; ``""``:
-    the whole archive) into the folder ``destination``: regular files only, safe relative
-    names, within ``limits``. Returns a note for each entry left out."""
+    the whole archive) into the folder ``destination``: the entries
+    :func:`gradekit.zips.entry_problem` passes, within ``limits``, junk left out
+    (:func:`gradekit.zips.is_junk`). Returns a note for each other entry left out."""
     destination.mkdir(parents=True, exist_ok=True)
     left_out: list[str] = []
     member = member.rstrip("/")
@@ -178,7 +180,7 @@ def unpack_tree(archive: zipfile.ZipFile, member: str, destination: Path,
     if len(infos) > MAX_ENTRIES:
         left_out.append(f"the zip has over {MAX_ENTRIES} entries; the rest were left out")
     for info in infos[:MAX_ENTRIES]:
-        name = info.filename
+        name = entry_name(info)
         if not member:
             relative = PurePosixPath(name)
         elif name == member and not info.is_dir():
@@ -187,42 +189,20 @@ def unpack_tree(archive: zipfile.ZipFile, member: str, destination: Path,
             relative = PurePosixPath(name[len(member) + 1:])
         else:
             continue
-        if info.is_dir() or not relative.parts:
-            continue
-        why = _unsafe(info, relative)
-        if not why and info.file_size > limits.file_mb << 20:
-            why = f"is larger than {limits.file_mb} MB"
-        if not why and total + info.file_size > limits.total_mb << 20:
-            why = f"would take the submission over {limits.total_mb} MB"
+        if info.is_dir() or not relative.parts or is_junk(relative, hidden=True):
+            continue  # junk is never graded: intake would pass over it
+        why = entry_problem(info, limits.file_mb)
+        if not why:
+            target = destination.joinpath(*relative.parts)
+            try:
+                with archive.open(info) as source:
+                    written, why = limits.copy(source, target, total)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError,
+                    EOFError) as error:
+                target.unlink(missing_ok=True)
+                why = f"cannot be unpacked ({error})"
         if why:
             left_out.append(f"{relative}: {why}")
             continue
-        target = destination.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        written = 0
-        try:
-            with archive.open(info) as source, open(target, "wb") as out:
-                while chunk := source.read(1 << 16):
-                    written += len(chunk)
-                    if written > info.file_size or written > limits.file_mb << 20:
-                        raise ValueError("it holds more than its header says")
-                    out.write(chunk)
-        except (zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, OSError,
-                EOFError) as error:
-            target.unlink(missing_ok=True)
-            left_out.append(f"{relative}: cannot be unpacked ({error})")
-            continue
-        os.chmod(target, 0o644)
         total += written
     return left_out
-
-
-def _unsafe(info: zipfile.ZipInfo, relative: PurePosixPath) -> str:
-    if "\\" in info.filename or info.filename.startswith("/") or any(
-            part in ("", ".", "..") or ":" in part or "\0" in part for part in relative.parts):
-        return "has an unsafe path"
-    if stat.S_ISLNK(info.external_attr >> 16):
-        return "is a symbolic link"
-    if info.flag_bits & 0x1:
-        return "is encrypted"
-    return ""

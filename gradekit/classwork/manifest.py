@@ -23,7 +23,7 @@ from typing import Any
 from gradekit import __version__
 from gradekit.config import Assignment
 from gradekit.errors import UserError
-from gradekit.grading.results import write_atomically
+from gradekit.zips import write_atomically
 
 MANIFEST_NAME = "manifest.json"
 _ENGINE = Path(__file__).resolve().parents[1]

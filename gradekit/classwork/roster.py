@@ -24,9 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gradekit.errors import UserError
+from gradekit.zips import entry_name, is_junk, open_zip, unsafe_path
 
 METADATA_NAME = "submission_metadata.yml"
-_JUNK = re.compile(r"^(\.|__MACOSX$|Thumbs\.db$|desktop\.ini$)")
 _GRADESCOPE_FOLDER = re.compile(r"^submission_\d+$")
 
 
@@ -151,12 +151,12 @@ class _Listing:
             self._read_folder(path)
 
     def _read_folder(self, path: Path) -> None:
-        entries = [p for p in path.iterdir() if not _JUNK.match(p.name)]
+        entries = [p for p in path.iterdir() if not is_junk(p.name, hidden=True)]
         if not (path / METADATA_NAME).is_file():
             inner = [p for p in entries if p.is_dir() and (p / METADATA_NAME).is_file()]
             if len(entries) == 1 and inner:
                 path = inner[0]
-                entries = [p for p in path.iterdir() if not _JUNK.match(p.name)]
+                entries = [p for p in path.iterdir() if not is_junk(p.name, hidden=True)]
         self.folder = path
         meta = path / METADATA_NAME
         if meta.is_file():
@@ -167,9 +167,11 @@ class _Listing:
 
     def _read_zip(self, path: Path) -> None:
         try:
-            with zipfile.ZipFile(path) as archive:
-                names = [PurePosixPath(n) for n in archive.namelist()]
-                names = [n for n in names if n.parts and not any(_JUNK.match(p) for p in n.parts)]
+            with open_zip(path) as archive:
+                raw = {entry_name(info): info.filename for info in archive.infolist()}
+                names = [PurePosixPath(n) for n in raw if not unsafe_path(n)]
+                names = [n for n in names if n.parts and not is_junk(n, hidden=True)]
+                folders = {PurePosixPath(n) for n in raw if n.endswith("/")}
                 tops = {n.parts[0] for n in names}
                 prefix: tuple[str, ...] = ()
                 if len(tops) == 1 and not any(n.parts == (METADATA_NAME,) for n in names):
@@ -177,9 +179,9 @@ class _Listing:
                     if any(n.parts == (top, METADATA_NAME) for n in names):
                         prefix = (top,)
                 meta = "/".join(prefix + (METADATA_NAME,))
-                if meta in archive.namelist():
+                if meta in raw:
                     self.metadata_name = f"{path}:{meta}"
-                    self.metadata = _decode(archive.read(meta), self.metadata_name)
+                    self.metadata = _decode(archive.read(raw[meta]), self.metadata_name)
         except (zipfile.BadZipFile, OSError) as error:
             raise UserError(f"{path}: cannot read the zip: {error}") from None
         self.zip_path, self.prefix = path, prefix
@@ -188,7 +190,7 @@ class _Listing:
             rest = name.parts[len(prefix):]
             if name.parts[:len(prefix)] != prefix or not rest or rest == (METADATA_NAME,):
                 continue
-            kind = "dir" if len(rest) > 1 or str(name).endswith("/") else "file"
+            kind = "dir" if len(rest) > 1 or name in folders else "file"
             if self.entries.get(rest[0]) != "dir":
                 self.entries[rest[0]] = kind
 

@@ -24,7 +24,7 @@ numbers, when the class was graded with one seed) and the same inline answer
 (``extra_data["notebooks"][<file>]["answers"]``, see :mod:`gradekit.classwork.classresults`);
 again only when few students share it. The score is capped at 1.
 
-Standard library only.
+Standard library only, besides :mod:`gradekit.markers`.
 """
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from gradekit.classwork.classresults import notebook_views
+from gradekit.markers import inside_regions, is_marker
 
-START = "# *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
-END = "# *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
 EVIDENCE_WEIGHT = 0.1
 PLACEHOLDER = "[fill this in]"
 _KEEP_NAMES = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
@@ -146,18 +145,9 @@ def student_lines(text: str, skeleton_lines: set[str]) -> list[tuple[int, str]]:
     """``(line number, line)`` of what the student wrote in one file (see the module
     docstring)."""
     lines = text.splitlines()
-    inside = [False] * len(lines)
-    open_region = False
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped == START:
-            open_region = True
-        elif stripped == END:
-            open_region = False
-        elif open_region:
-            inside[number] = True
+    inside = inside_regions(lines)
     return [(number + 1, line) for number, line in enumerate(lines)
-            if inside[number] or line.strip() not in skeleton_lines | {START, END}]
+            if inside[number] or not (is_marker(line) or line.strip() in skeleton_lines)]
 
 
 # ---------------------------------------------------------------- tokens

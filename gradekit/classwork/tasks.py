@@ -9,14 +9,13 @@ absolute and shell-quoted. Submissions inside a zipped export are unpacked first
 
 from __future__ import annotations
 
-import os
 import shlex
-import tempfile
 from pathlib import Path
 
 from gradekit.classwork.inbox import read_inbox, unpack
 from gradekit.config import Assignment
 from gradekit.grading.outputs import FEEDBACK_NAME, RESULTS_NAME, SUBMISSION_DIR
+from gradekit.zips import write_atomically
 
 INBOX_DIR = ".inbox"
 
@@ -45,11 +44,5 @@ def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_f
         if public_only:
             command.append("--public-only")
         lines.append(shlex.join(command))
-    tasks_file = Path(tasks_file)
-    tasks_file.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".tasks-", dir=tasks_file.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(line + "\n" for line in lines))
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, tasks_file)
+    write_atomically(Path(tasks_file), "".join(line + "\n" for line in lines))
     return len(lines), warnings

@@ -9,27 +9,38 @@ path turns up more than once the shallowest copy wins (ties: alphabetical), with
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import stat
-import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from gradekit.errors import UserError
+from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, is_junk, open_zip
 
 MAX_DEPTH = 2
-MAX_ENTRIES = 20_000
-_JUNK_DIRS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 
 
 @dataclass(frozen=True)
 class IntakeLimits:
+    """Caps on what is taken from one submission: each file, and all of them together."""
+
     file_mb: int = 32
     total_mb: int = 128
+
+    def copy(self, handle: BinaryIO, target: Path, taken: int) -> tuple[int, str]:
+        """Copy ``handle`` to ``target`` (a plain file, mode 0644) within the caps, ``taken``
+        bytes of the total already used, enforced while reading (a zip's sizes may lie).
+        Returns the bytes written and '', or 0 and why nothing was (``target`` removed)."""
+        cap = min(self.file_mb << 20, (self.total_mb << 20) - taken)
+        try:
+            return _write(target, handle, cap), ""
+        except _TooLarge:
+            target.unlink(missing_ok=True)
+            return 0, (f"is larger than {self.file_mb} MB" if cap == self.file_mb << 20
+                       else f"would take the submission over {self.total_mb} MB")
 
 
 @dataclass
@@ -161,7 +172,7 @@ def _walk(root: Path, folder: Path, deepest: int, count: list[int]) -> Iterator[
         if count[0] > MAX_ENTRIES:
             return
         relative = PurePosixPath(Path(entry.path).relative_to(root).as_posix())
-        if _is_junk(relative):
+        if is_junk(relative, hidden=True):
             continue
         if entry.is_symlink():
             yield _Candidate(relative.as_posix(), relative, 0, "is a symbolic link")
@@ -176,13 +187,13 @@ def _walk(root: Path, folder: Path, deepest: int, count: list[int]) -> Iterator[
 def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
               limits: IntakeLimits, result: Intake) -> None:
     try:
-        archive = _open_zip(path, limits)
-    except (zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as error:
+        archive = open_zip(path, limits.total_mb << 20)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         result.rejected.append((path.name, f"is not a readable zip ({error})"))
         return
     with archive:
         infos = archive.infolist()[:MAX_ENTRIES]
-        candidates = [_zip_candidate(info) for info in infos if not info.is_dir()]
+        candidates = [_zip_candidate(info, limits) for info in infos if not info.is_dir()]
         by_name = {info.filename: info for info in infos}
         chosen = _choose([c for c in candidates if c is not None], expected, result)
         total = 0
@@ -201,62 +212,12 @@ def _from_zip(path: Path, expected: tuple[str, ...], destination: Path,
                 result.found[target] = candidate.source
 
 
-def _open_zip(path: Path, limits: IntakeLimits) -> zipfile.ZipFile:
-    """Open a zip; one whose entries claim UTF-8 names that are not UTF-8 is opened with
-    those names read as the historical code page instead (zipfile would refuse it)."""
-    try:
-        return zipfile.ZipFile(path)
-    except UnicodeDecodeError:
-        if path.stat().st_size > limits.total_mb << 20:
-            raise
-        return zipfile.ZipFile(io.BytesIO(_without_false_utf8(path.read_bytes())))
-
-
-_UTF8_FLAG = 0x800
-
-
-def _without_false_utf8(data: bytes) -> bytes:
-    """Clear the UTF-8 flag of every entry (central and local header) whose name is not
-    UTF-8. Raises ValueError when the central directory cannot be walked."""
-    data = bytearray(data)
-    end = data.rfind(b"PK\x05\x06")
-    if end < 0 or end + 22 > len(data):
-        raise ValueError("no end of central directory")
-    count, _, start = struct.unpack_from("<HII", data, end + 10)
-    position = start
-    for _ in range(count):
-        if data[position:position + 4] != b"PK\x01\x02":
-            raise ValueError("broken central directory")
-        flags = struct.unpack_from("<H", data, position + 8)[0]
-        name_length, extra_length, comment_length = struct.unpack_from("<HHH", data,
-                                                                       position + 28)
-        local = struct.unpack_from("<I", data, position + 42)[0]
-        name = bytes(data[position + 46:position + 46 + name_length])
-        if flags & _UTF8_FLAG:
-            try:
-                name.decode("utf-8")
-            except UnicodeDecodeError:
-                struct.pack_into("<H", data, position + 8, flags & ~_UTF8_FLAG)
-                if data[local:local + 4] == b"PK\x03\x04":
-                    local_flags = struct.unpack_from("<H", data, local + 6)[0]
-                    struct.pack_into("<H", data, local + 6, local_flags & ~_UTF8_FLAG)
-        position += 46 + name_length + extra_length + comment_length
-    return bytes(data)
-
-
-def _zip_candidate(info: zipfile.ZipInfo) -> _Candidate | None:
-    name = info.filename.replace("\\", "/")
-    relative = PurePosixPath(name)
-    if _is_junk(relative):
+def _zip_candidate(info: zipfile.ZipInfo, limits: IntakeLimits) -> _Candidate | None:
+    relative = PurePosixPath(entry_name(info))
+    if is_junk(relative, hidden=True):
         return None
-    problem = ""
-    if name.startswith("/") or ".." in relative.parts or ":" in relative.parts[0]:
-        problem = "has an unsafe path"
-    elif stat.S_ISLNK(info.external_attr >> 16):
-        problem = "is a symbolic link"
-    elif info.flag_bits & 0x1:
-        problem = "is encrypted"
-    return _Candidate(info.filename, relative, info.file_size, problem)
+    return _Candidate(info.filename, relative, info.file_size,
+                      entry_problem(info, limits.file_mb))
 
 
 def _choose(candidates: list[_Candidate], expected: tuple[str, ...],
@@ -293,14 +254,6 @@ def _suffix_depth(parts: tuple[str, ...], want: tuple[str, ...]) -> int | None:
     return None
 
 
-def _is_junk(relative: PurePosixPath) -> bool:
-    for part in relative.parts:
-        if part in _JUNK_DIRS or (part.startswith(".") and part not in (".", "..")):
-            return True
-    name = relative.name
-    return name.endswith("~") or name.endswith(".swp") or name.endswith(".swo")
-
-
 def _open_regular(path: Path):  # type: ignore[no-untyped-def]
     """Open ``path`` for reading without following a symlink; only regular files."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
@@ -310,18 +263,13 @@ def _open_regular(path: Path):  # type: ignore[no-untyped-def]
     return os.fdopen(fd, "rb")
 
 
-def _copy_checked(handle, target: Path, candidate: _Candidate, limits: IntakeLimits,
-                  total: int, result: Intake) -> int:  # type: ignore[no-untyped-def]
-    """Copy with the size caps enforced while reading; return the bytes written."""
-    cap = min(limits.file_mb << 20, (limits.total_mb << 20) - total)
-    try:
-        return _write(target, handle, cap)
-    except _TooLarge:
-        target.unlink(missing_ok=True)
-        why = (f"is larger than {limits.file_mb} MB" if cap == limits.file_mb << 20
-               else f"would take the submission over {limits.total_mb} MB")
+def _copy_checked(handle: BinaryIO, target: Path, candidate: _Candidate,
+                  limits: IntakeLimits, total: int, result: Intake) -> int:
+    """Copy within the size caps; return the bytes written (0 and a rejection if over)."""
+    written, why = limits.copy(handle, target, total)
+    if why:
         result.rejected.append((candidate.source, why))
-        return 0
+    return written
 
 
 class _TooLarge(Exception):
@@ -357,13 +305,12 @@ def copy_support(support_root: Path, destination: Path, skip: list[Path],
     too_large = []
     for folder, dirs, files in os.walk(support_root):
         here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _JUNK_DIRS
+        dirs[:] = sorted(d for d in dirs if not is_junk(d, hidden=True)
                          and (here / d).resolve() not in skipped)
         for name in sorted(files):
             source = here / name
             relative = source.relative_to(support_root).as_posix()
-            if name.startswith(".") or relative in submitted_set or _is_junk(
-                    PurePosixPath(relative)) or source.is_symlink():
+            if relative in submitted_set or is_junk(relative, hidden=True) or source.is_symlink():
                 continue
             if source.stat().st_size > max_mb << 20:
                 too_large.append(relative)

@@ -8,14 +8,13 @@ and ``OUT/<key>/submission/`` (the submitted files intake took, for the similari
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from gradekit.config import Assignment
 from gradekit.errors import UserError
 from gradekit.grading.results import GradeResult
+from gradekit.zips import write_atomically
 
 RESULTS_NAME = "results.json"
 FEEDBACK_NAME = "feedback.txt"
@@ -24,17 +23,7 @@ SUBMISSION_DIR = "submission"
 
 def write_feedback(result: GradeResult, path: Path) -> None:
     """Write the result's table (and notes) to ``path``, atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".feedback-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(result.table() + "\n")
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), result.table() + "\n")
 
 
 def keep_submitted(submission: Path, assignment: Assignment, destination: Path) -> list[str]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gradekit.config import VISIBILITIES  # noqa: F401  (re-exported)
+from gradekit.zips import write_atomically
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -181,23 +180,6 @@ def write_results(result: GradeResult, path: Path) -> None:
     """Write ``results.json`` atomically."""
     data = json.dumps(result.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
     write_atomically(Path(path), data + "\n")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temporary file in the same folder,
-    flushed to disk, then renamed over ``path`` (readable by all)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _round(value: float) -> float:

@@ -27,7 +27,8 @@ from pathlib import Path
 from gradekit.config import Assignment, GradingConfig, ReleaseConfig, Variant
 from gradekit.config import read_toml
 from gradekit.errors import UserError
-from gradekit.release.markers import END, START, strip_python
+from gradekit.markers import END, START
+from gradekit.release.markers import strip_python
 from gradekit.release.notebooks import (
     CleanMetadata,
     ClearOutputs,
@@ -301,7 +302,7 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
 # import (a test checks that these modules import nothing outside the list).
 STUDENT_ENGINE = (
     "__init__.py", "__main__.py", "errors.py", "config.py", "zips.py", "extras.py",
-    "cellnames.py",
+    "cellnames.py", "markers.py",
     "cli/__init__.py", "cli/progress.py", "cli/check.py", "cli/collect.py", "cli/pdf.py",
     "sandbox/", "grading/", "student/",
 )

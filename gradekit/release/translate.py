@@ -34,7 +34,7 @@ from nbformat import NotebookNode
 
 from gradekit.config import read_toml
 from gradekit.errors import UserError
-from gradekit.release.markers import is_marker
+from gradekit.markers import is_marker
 from gradekit.release.notebooks import SOLUTION_TAG, tags
 
 _SHOWN = 5  # missing items named in one error line

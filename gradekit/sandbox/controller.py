@@ -1,11 +1,13 @@
 """The controller's side of the sandbox: the API the checks use to run student code.
 
 A :class:`Sandbox` holds one slot (:mod:`gradekit.sandbox.slots`), starts one worker in it
-(:mod:`gradekit.sandbox.launch`), and talks to it over its pipes
-(:mod:`gradekit.sandbox.channel`) in plain data (:mod:`gradekit.sandbox.protocol`). The
-worker is restarted after a crash or timeout; values it keeps are named by handles
-(:mod:`gradekit.sandbox.handles`); CPU time is read from outside it
-(:mod:`gradekit.sandbox.timing`). Everything the worker says is decoded as hostile input.
+(:mod:`gradekit.sandbox.launch`), and talks to it through a
+:class:`~gradekit.sandbox.link.WorkerLink` (one exchange at a time over the pipes of
+:mod:`gradekit.sandbox.channel`, CPU time read from outside by
+:mod:`gradekit.sandbox.timing`, every failure turned into a student-facing error) in plain
+data (:mod:`gradekit.sandbox.protocol`). The worker is restarted after a crash or timeout;
+values it keeps are named by handles (:mod:`gradekit.sandbox.handles`). Everything the
+worker says is decoded as hostile input.
 The controller never imports student code, nor the worker module.
 """
 
@@ -14,16 +16,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import stat
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NoReturn
 
 from gradekit.sandbox import launch, protocol, timing
-from gradekit.sandbox.channel import ChannelClosed, ChannelTimeout
 from gradekit.sandbox.errors import (
     BudgetExhausted,
     ProtocolViolation,
@@ -35,8 +34,8 @@ from gradekit.sandbox.errors import (
     StudentTimeout,
 )
 from gradekit.sandbox.handles import Handles
-from gradekit.sandbox.launch import WorkerProcess
 from gradekit.sandbox.limits import Limits
+from gradekit.sandbox.link import WorkerLink
 from gradekit.sandbox.protocol import Remote
 from gradekit.sandbox.runtime import Runtime, build_runtime
 from gradekit.sandbox.slots import Slot, acquire_slot, slot_parent
@@ -87,8 +86,7 @@ class Sandbox:
         self.slot: Slot | None = None
         self.handles = Handles()
         self._runtime: Runtime | None = None
-        self._worker: WorkerProcess | None = None
-        self._ready = False
+        self._link: WorkerLink | None = None
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -103,20 +101,21 @@ class Sandbox:
     @property
     def pid(self) -> int | None:
         """The worker's process id (outside any namespace), None when not running."""
-        return self._worker.pid if self._worker else None
+        return self._link.pid if self._link else None
 
     def start(self) -> None:
         """Take a slot and start the worker without waiting for it (it imports numpy)."""
         if self.slot is None:
             self._take_slot()
-        if self._worker is None:
+        if self._link is None:
             self._spawn()
 
     def wait_ready(self) -> None:
         """Block until the worker is ready; raise :class:`SandboxError` if it cannot start."""
         self.start()
-        if not self._ready:
-            self._await_ready()
+        assert self._link is not None
+        if not self._link.ready:
+            self._link.await_ready()
 
     def close(self) -> None:
         """Stop the worker, clean the slot and let it go."""
@@ -242,11 +241,11 @@ class Sandbox:
                  timeout: float | None, measure_cpu: bool, what: str
                  ) -> tuple[dict[str, Any], protocol.Decoder, str, float, float | None]:
         timeout = timeout or self.limits.timeout
-        if self._worker is not None and self._ready and self._worker.channel.stray_data():
+        if self._link is not None and self._link.stray_data():
             self._kill()
-        self.start()
-        if not self._ready:
-            self._await_ready()
+        self.wait_ready()
+        link = self._link
+        assert link is not None
         budget_left = self._budget_left()
         if budget_left is not None and budget_left <= 0:
             raise BudgetExhausted(what, self.budget)
@@ -258,136 +257,41 @@ class Sandbox:
             header["drop"] = drops
         frame = protocol.encode_message(header, encoder)
         try:
-            reply, payload, output, wall, cpu = self._exchange(frame, header["id"], allowed,
-                                                               measure_cpu, what)
+            reply, payload, output, wall, cpu = link.exchange(frame, header["id"], allowed,
+                                                              measure_cpu, what)
         except StudentTimeout:
             if allowed < timeout:
                 raise BudgetExhausted(what, self.budget) from None
             raise
         if not reply.get("ok"):
-            raise self._failure(reply.get("error"), what)
+            raise link.failure(reply.get("error"), what)
         return reply, protocol.Decoder(payload, self.handles.make), output, wall, cpu
 
     def _budget_left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
 
-    def _exchange(self, frame: list[memoryview] | None, ident: int | None, timeout: float,
-                  measure_cpu: bool, what: str
-                  ) -> tuple[dict[str, Any], bytearray, str, float, float | None]:
-        """Send ``frame`` and read one reply, draining output, within ``timeout``."""
-        worker = self._worker
-        assert worker is not None
-        start_cpu = timing.cpu_seconds(self._clock) if measure_cpu else 0.0
-        try:
-            reader, output, wall = worker.channel.exchange(frame, timeout)
-            cpu = None
-            if measure_cpu:
-                if not timing.await_idle(worker.pid, self._idle, self._clock):
-                    self._violation(what, "it kept running after answering")
-                cpu = timing.cpu_seconds(self._clock) - start_cpu
-                if timing.threads(worker.pid) > 1:
-                    self._violation(what, "it started threads")
-            worker.channel.drain_output(output)
-            header = reader.header()
-        except ChannelTimeout:
-            self._kill()
-            raise StudentTimeout(what, timeout) from None
-        except ChannelClosed as closed:
-            raise self._died(what, str(closed)) from None
-        except protocol.ProtocolError as error:
-            self._violation(what, str(error))
-        if ident is not None and header.get("id") != ident:
-            self._violation(what, "answer to a question that was not asked")
-        return header, reader.payload, output.text(), wall, cpu
+    def _violation(self, what: str, detail: str) -> NoReturn:
+        """Kill the worker for breaking the protocol and raise the error."""
+        self._kill()
+        raise ProtocolViolation(what, detail)
 
     # ------------------------------------------------------------------ the worker
     def _spawn(self) -> None:
         assert self.slot is not None
-        self._worker = launch.start_worker(self.slot, self._runtime, self.limits, self.mode,
-                                           self.preload)
-        self._ready = False
-        self._clock = timing.cpu_clock(self._worker.pid)
-        self._idle = timing.idle_signature(self._worker.request_fd)
+        process = launch.start_worker(self.slot, self._runtime, self.limits, self.mode,
+                                      self.preload)
+        self._link = WorkerLink(process, self.limits, self.mode, self.account, self._ended)
 
-    def _cannot_run(self, detail: str) -> str:
-        who = f"user {self.account.pw_name!r}" if self.account else "the sandbox"
-        return (f"the sandbox cannot start: {who} cannot run {launch.interpreter()} with "
-                f"numpy ({self.mode} confinement; {detail.strip()[-800:]}). Use a Python "
-                "every user can run (the Makefile builds .venv from /usr/bin/python3).")
-
-    def _await_ready(self) -> None:
-        try:
-            reply, _, output, _, _ = self._exchange(None, None, self.limits.startup_timeout,
-                                                    False, "starting")
-        except StudentError as error:
-            detail = getattr(error, "startup_output", "") or str(error)
-            self._kill()
-            raise SandboxError(self._cannot_run(detail)) from None
-        if reply.get("op") != "ready":
-            self._kill()
-            raise SandboxError(self._cannot_run(f"unexpected first message {output[-400:]}"))
-        self._ready = True
-
-    def _failure(self, error: Any, what: str) -> StudentError:
-        if not isinstance(error, dict):
-            return self._violation(what, "malformed error report", raise_it=False)
-        kind = error.get("kind")
-        if kind == "memory":
-            self._kill()
-            return StudentMemoryError(what, self.limits.memory_mb)
-        type_name, message = error.get("type"), error.get("message", "")
-        lines = error.get("traceback", [])
-        if (kind != "exception" or not isinstance(type_name, str) or not isinstance(message, str)
-                or not isinstance(lines, list) or not all(isinstance(x, str) for x in lines)):
-            return self._violation(what, "malformed error report", raise_it=False)
-        lines = [line[:300] for line in lines[-40:]]
-        return StudentException(what, type_name[:200], message[:4000], lines)
-
-    def _violation(self, what: str, detail: str, raise_it: bool = True) -> ProtocolViolation:
-        self._kill()
-        error = ProtocolViolation(what, detail)
-        if raise_it:
-            raise error
-        return error
-
-    def _died(self, what: str, output_text: str) -> StudentError:
-        worker = self._worker
-        assert worker is not None
-        try:
-            worker.popen.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            pass
-        returncode = worker.popen.poll()
-        if self.mode == "bwrap" and returncode is not None and returncode > 128:
-            returncode = 128 - returncode  # bubblewrap reports a signal as 128 + number
-        self._kill()
-        if not self._ready:
-            error = StudentCrash(what, returncode)
-            error.startup_output = output_text  # type: ignore[attr-defined]
-            return error
-        if returncode == -signal.SIGXCPU:
-            return StudentCrash(what, returncode,
-                                f"the limit is {self.limits.cpu_seconds} s of CPU in all")
-        return StudentCrash(what, returncode)
+    def _ended(self, link: WorkerLink) -> None:
+        """The worker of ``link`` was killed: its values are gone."""
+        if self._link is link:
+            self._link = None
+        self.peak_rss_kb = max(self.peak_rss_kb, link.peak_rss_kb)
+        self.handles.new_generation()
 
     def _kill(self) -> None:
-        worker, self._worker = self._worker, None
-        if worker is None:
-            return
-        self.peak_rss_kb = max(self.peak_rss_kb, timing.peak_rss_kb(worker.pid))
-        self.handles.new_generation()
-        self._ready = False
-        for pid in {worker.pid, worker.popen.pid}:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
-            os.killpg(worker.popen.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        worker.popen.wait()
-        worker.channel.close()
+        if self._link is not None:
+            self._link.kill()
 
 
 def _copy_regular_files(source: Path, target: Path) -> None:

@@ -198,10 +198,7 @@ def start_worker(slot: Slot, runtime: Runtime | None, limits: Limits, mode: str,
         for fd in (request_w, response_r, output_r, info_r):
             if fd >= 0:
                 os.close(fd)
-        who = f"user {slot.account.pw_name!r}" if slot.account else "the sandbox"
-        raise SandboxError(f"the sandbox cannot start: {who} cannot run {interpreter()} "
-                           f"({error}). Use a Python every user can run (the Makefile "
-                           "builds .venv from /usr/bin/python3).") from None
+        raise SandboxError(cannot_run(slot.account, f"({error})")) from None
     finally:
         for fd in keep + (output_w,):
             os.close(fd)
@@ -211,6 +208,13 @@ def start_worker(slot: Slot, runtime: Runtime | None, limits: Limits, mode: str,
     channel = Channel(request_w, response_r, output_r, max_payload=limits.max_message_mb << 20,
                       output_cap=limits.output_kb << 10)
     return WorkerProcess(popen, pid, channel, request_r)
+
+
+def cannot_run(account: Any, detail: str) -> str:
+    """The setup error for a worker that cannot start as ``account`` (None: the grader)."""
+    who = f"user {account.pw_name!r}" if account else "the sandbox"
+    return (f"the sandbox cannot start: {who} cannot run {interpreter()} {detail}. Use a "
+            "Python every user can run (the Makefile builds .venv from /usr/bin/python3).")
 
 
 def _bwrap_command(slot: Slot, runtime: Runtime | None, limits: Limits, info_fd: int) -> list[str]:

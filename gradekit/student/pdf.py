@@ -26,7 +26,6 @@ import base64
 import binascii
 import importlib.util
 import json
-import os
 import re
 import struct
 import tempfile
@@ -39,6 +38,7 @@ from gradekit.extras import PDF_INSTALL_COMMAND, PDF_PACKAGES
 from gradekit.student.pdf_fonts import CjkFont, find_cjk_font, typst_fonts
 from gradekit.student.pdf_markdown import CJK, MarkdownError, escape_text, raw_block
 from gradekit.student.pdf_markdown import to_typst, typst_string
+from gradekit.zips import write_atomically
 
 INSTALL_COMMAND = PDF_INSTALL_COMMAND
 
@@ -82,10 +82,7 @@ def require_packages() -> None:
 def write_answers_pdf(notebooks: Sequence[Path], output: Path) -> AnswersPdf:
     """Build the PDF of ``notebooks`` and write it to ``output`` (replaced whole)."""
     built = answers_pdf(notebooks)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".partial")
-    partial.write_bytes(built.data)
-    os.replace(partial, output)
+    write_atomically(output, built.data)
     return built
 
 

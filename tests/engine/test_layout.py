@@ -17,7 +17,7 @@ import pytest
 
 ENGINE = Path(__file__).resolve().parents[2] / "gradekit"
 SHARED = {"gradekit", "gradekit.errors", "gradekit.config", "gradekit.zips", "gradekit.extras",
-          "gradekit.cellnames", "gradekit.course"}
+          "gradekit.cellnames", "gradekit.course", "gradekit.markers"}
 
 # What each flow may import from the engine, besides the shared modules.
 ALLOWED = {
@@ -89,6 +89,22 @@ def test_the_controller_side_never_imports_the_worker_and_the_worker_imports_lit
             assert names <= WORKER_SIDE, f"{path.name} imports {names - WORKER_SIDE}"
         else:
             assert "gradekit.sandbox.worker" not in names, f"{path.name} imports the worker"
+
+
+MAX_CLASS_LINES = 250
+
+
+def test_no_class_is_over_250_lines():
+    """A class that grows past this does more than one thing: split it."""
+    long = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                lines = node.end_lineno - node.lineno + 1  # type: ignore[operator]
+                if lines > MAX_CLASS_LINES:
+                    long.append(f"{path.relative_to(ENGINE.parent)}:{node.lineno} "
+                                f"{node.name} has {lines} lines")
+    assert not long, "\n".join(long)
 
 
 def test_only_the_cli_parses_arguments():

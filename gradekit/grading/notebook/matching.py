@@ -25,15 +25,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gradekit.grading.notebook.reading import Cell
+from gradekit.markers import inside_regions
 
 MIN_RATIO = 0.5
 SIMILARITY_CHARS = 3000
 SIMILARITY_BUDGET = 20000
 """At most this many difflib comparisons per notebook (hostile notebooks have many cells)."""
 
-# Contract 1's marker lines: what lies between them in a code cell belongs to the student.
-REGION_START = "# *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
-REGION_END = "# *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 _ATTACHMENT = re.compile(r"\]\(attachment:")
 
@@ -44,17 +42,10 @@ def strip_magics(source: str) -> str:
 
 
 def strip_student_regions(source: str) -> str:
-    """Drop what lies between START and END marker lines (the markers stay)."""
-    kept, inside = [], False
-    for line in source.split("\n"):
-        stripped = line.strip()
-        if stripped == REGION_END:
-            inside = False
-        if not inside:
-            kept.append(line)
-        if stripped == REGION_START:
-            inside = True
-    return "\n".join(kept)
+    """Drop what lies between START and END marker lines (the markers stay): in a code
+    cell that belongs to the student (:func:`gradekit.markers.inside_regions`)."""
+    lines = source.split("\n")
+    return "\n".join(line for line, inside in zip(lines, inside_regions(lines)) if not inside)
 
 
 def normal_code(source: str, strings: bool = True) -> str:

@@ -25,12 +25,13 @@ import pytest
 from gradekit.config import load_assignment
 from gradekit.errors import UserError
 from gradekit.grading.notebook import score_notebook
-from gradekit.grading.notebook.matching import REGION_END, REGION_START, match_cells
+from gradekit.grading.notebook.matching import match_cells
 from gradekit.grading.notebook.reading import parse_notebook
 from gradekit.grading.notebook.rerun import (Stored, agree, compare, numbers, prepare,
                                              run_and_compare)
 from gradekit.config import RerunCell
 from gradekit.grading.results import GradeResult, write_results
+from gradekit.markers import END, START
 from gradekit.sandbox.controller import Limits, Sandbox
 from tests.support.paths import A2
 from tests.support.results_validation import validate
@@ -362,7 +363,7 @@ def test_stale_output_is_caught(sandbox, tmp_path):
 def test_student_regions_in_given_code_cells_are_the_students(sandbox, tmp_path):
     released = json.loads(RELEASED.read_text(encoding="utf-8"))
     cell = code_cell(released, "bn-forward-test")
-    region = f"{REGION_START}\npass\n{REGION_END}\n"
+    region = f"{START}\npass\n{END}\n"
     cell["source"] = region + text_of(cell)
     path = tmp_path / "released.ipynb"
     path.write_text(json.dumps(released))
@@ -372,7 +373,7 @@ def test_student_regions_in_given_code_cells_are_the_students(sandbox, tmp_path)
     for count, code in enumerate(runs, 1):  # run, so that untampered is scored at all
         code["execution_count"] = count
     code_cell(mine, "bn-forward-test")["source"] = (
-        f"{REGION_START}\nmine = 42\nprint(mine)\n{REGION_END}\n" + text_of(cell)[len(region):])
+        f"{START}\nmine = 42\nprint(mine)\n{END}\n" + text_of(cell)[len(region):])
     _, checks = score(mine, sandbox, tmp_path, config=config)
     assert full(part(checks, "untampered"))
     code_cell(mine, "bn-forward-test")["source"] = "mine = 42\n" + text_of(cell)[len(region):]
@@ -478,12 +479,6 @@ def test_released_cells_are_prepared_for_the_worker():
     assert "def helper" in prepared and "print(os.sep)" in prepared
     with pytest.raises(UserError, match="cell: the released cell does not parse"):
         prepare("def (:", (), "cell")
-
-
-def test_region_markers_are_contract_1s():
-    from gradekit.release.markers import END, START
-
-    assert (REGION_START, REGION_END) == (START, END)
 
 
 def test_matching_pairs_moved_and_rewritten_cells():

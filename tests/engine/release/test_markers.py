@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import gradekit
+from gradekit import markers
 from gradekit.errors import UserError
+from gradekit.markers import inside_regions
 from gradekit.release.markers import END, START, MarkerError, find_regions, strip_python, strip_regions
 from tests.support.paths import ENGINE_FIXTURES
 
@@ -101,3 +104,31 @@ def test_stripped_module_imports_and_returns_placeholders(tmp_path: Path) -> Non
     assert module.l2_norm([3.0, 4.0]) is None
     assert module.l1_norm([3.0, -4.0]) is None
     assert module.Scaler(2).scale([1, 2]) is None
+
+
+@pytest.mark.parametrize("lines, inside", [
+    (["a", START, "b", "c", END, "d"], [0, 0, 1, 1, 0, 0]),
+    ([f"  {START}  ", "b", f"\t{END}"], [0, 1, 0]),
+    ([START, "b", START, "c", END, "d"], [0, 1, 0, 1, 0, 0]),      # a second START
+    (["a", END, "b"], [0, 0, 0]),                                  # END without START
+    ([START, "b", "# START OF YOUR CODE here", "c"], [0, 1, 1, 1]),  # altered, never closed
+    (["a", "# START OF YOUR CODE here", "b"], [0, 0, 0]),
+])
+def test_a_students_copy_is_read_leniently(lines, inside) -> None:
+    assert inside_regions(lines) == [bool(flag) for flag in inside]
+
+
+def test_strict_and_lenient_readers_agree_on_good_markers() -> None:
+    lines = SOLVED.split("\n")
+    inside = [i + 1 for i, flag in enumerate(inside_regions(lines)) if flag]
+    (region,) = find_regions(SOLVED, "area.py")
+    assert inside == list(range(region.start + 1, region.end))
+
+
+def test_the_marker_lines_are_written_once_in_the_engine() -> None:
+    """Grading, class work and the release read markers through gradekit.markers only."""
+    engine = Path(gradekit.__file__).parent
+    holders = sorted(p.relative_to(engine).as_posix() for p in engine.rglob("*.py")
+                     if "OF YOUR CODE (DO NOT DELETE" in p.read_text(encoding="utf-8"))
+    assert holders == ["markers.py"]
+    assert (START, END) == (markers.START, markers.END)

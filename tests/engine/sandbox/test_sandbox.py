@@ -340,6 +340,13 @@ def test_crashes_cost_one_call(box, target, args, expected):
     assert box.call("pkg.mod.add", 1, 2).value == 3
 
 
+def test_a_worker_past_its_cpu_limit_is_told_the_limit(folder):
+    with Sandbox(folder, limits=Limits(timeout=60.0, cpu_seconds=2)) as sandbox:
+        with pytest.raises(StudentCrash, match=r"SIGXCPU.*the limit is 2 s of CPU in all"):
+            sandbox.call("pkg.mod.spin", 10.0)
+        assert sandbox.call("pkg.mod.add", 1, 2).value == 3
+
+
 def test_memory_is_capped(box):
     with pytest.raises(StudentMemoryError, match="more than 768 MB"):
         box.call("pkg.mod.allocate", 4)
