@@ -33,7 +33,7 @@ def gradekit(*args: str, cwd: Path, timeout: float = 300) -> subprocess.Complete
 def course(tmp_path_factory) -> Path:
     """The repository's course with the fixture's folders added, and released."""
     root = tmp_path_factory.mktemp("course")
-    ignore = shutil.ignore_patterns("__pycache__", "datasets")
+    ignore = shutil.ignore_patterns("__pycache__", "cifar-10-batches-py")
     for name in COURSE_FOLDERS:
         shutil.copytree(REPO / name, root / name, ignore=ignore)
     for added in ADDED.iterdir():

@@ -17,6 +17,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+
+from gradekit.config import load_assignment
 from tests.support.paths import A2, REPO
 
 try:
@@ -593,8 +595,7 @@ def test_colab_cell_mounts_drive_and_sets_up_the_folder(colab_source):
 
 
 def test_colab_example_folder_is_the_assignment_folder(colab_source):
-    with open(ASSIGNMENT / "assignment.toml", "rb") as f:
-        name = tomllib.load(f)["assignment"]["name"]
+    name = load_assignment(ASSIGNMENT / "assignment.toml").name
     examples = re.findall(r"'([\w./ -]+)'", "\n".join(
         line for line in colab_source.splitlines() if line.lstrip().startswith("#")))
     assert examples, "the first cell gives an example FOLDERNAME"
