@@ -298,6 +298,7 @@ def _prove_reference(folder: Path, assignment: Assignment, graded: set[str],
     if failing:
         check = checks[failing[0]]
         reason = check.output.strip().splitlines()[0] if check.output.strip() else "no output"
+        reason += _collection_errors(result, folder.parent / "source")
         raise ProofFailed(
             f"{assignment.name}: the reference scores {_points(check.score)}/"
             f"{_points(check.max_score)} on check {check.number} ({check.name}) in "
@@ -317,6 +318,19 @@ def _prove_template(folder: Path, assignment: Assignment, graded: set[str],
                 f"{_points(check.max_score)} on check {check.number} ({check.name}); its "
                 "stripped code must earn nothing")
     proof.template = sum(check.score for check in result.checks if check.number in graded)
+
+
+def _collection_errors(result, source: Path) -> str:  # type: ignore[no-untyped-def]
+    """The check files that could not be imported (a helper the zip lacks), and why."""
+    notes = []
+    for entry in result.staff_log:
+        head, _, rest = entry.partition(": could not be collected:")
+        if rest:
+            last = [line.strip() for line in rest.splitlines() if line.strip()][-1:]
+            where = head.replace(f"{source}/", "")
+            notes.append(f"; {where} could not be imported from autograder.zip: "
+                         f"{''.join(last).lstrip('E ')}")
+    return "".join(notes)
 
 
 def _without_notebook_parts(assignment: Assignment) -> set[str]:
