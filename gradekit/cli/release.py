@@ -40,7 +40,9 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         "--check-notebooks",
         action="store_true",
         help="only execute each master notebook against the solution, with the environment "
-        "of [release.notebook_check]; fails naming the first failing cell (needs nbclient)",
+        "of [release.notebook_check], then grade its notebook parts with the reference "
+        "(full marks needed, unless --no-proof); fails naming the first failing cell or "
+        "part (needs nbclient)",
     )
     parser.add_argument(
         "--no-proof",
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: building a release needs nbformat, which `gradekit check` must not.
     from gradekit.release.builder import Release, check_notebooks, plan_dist, print_summary
     from gradekit.release.builder import write_dist, write_template
-    from gradekit.release.proof import prove
+    from gradekit.release.proof import grade_executed, prove
 
     began = time.monotonic()
     assignments = chosen(args.assignments)
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--dist-dir takes one assignment; name it")
     if args.check_notebooks:
         for assignment in assignments:
-            check_notebooks(assignment)
+            check_notebooks(assignment, None if args.no_proof else grade_executed)
         return 0
     releases = [Release(assignment) for assignment in assignments]
     planned = [[] if args.template_only else plan_dist(release) for release in releases]

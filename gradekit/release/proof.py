@@ -19,7 +19,8 @@ check) on the first of these that does not hold:
    that has points.
 
 The notebook parts are not graded here: a notebook that scores needs to have been run,
-which only ``gradekit release --check-notebooks`` does (:func:`prove_notebook`).
+which only ``gradekit release --check-notebooks`` does; after running each master it
+grades the notebook parts of the executed copy with the reference (:func:`grade_executed`).
 
 Timing verdicts. A check that measures speed can fail on a loaded machine even for the
 reference. A reference check that fails is graded again, alone, up to :data:`TRIES`
@@ -37,12 +38,19 @@ import shlex
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nbformat import NotebookNode
 
 from gradekit.config import Assignment, load_assignment
 from gradekit.errors import UserError
 from gradekit.release.builder import Planned, Release, variant_transforms
-from gradekit.release.notebooks import make_student_notebook
+from gradekit.release.notebooks import (CleanMetadata, RemoveTaggedCells, make_student_notebook,
+                                        notebook_bytes)
 from gradekit.zips import Tree, write_folder
+
+if TYPE_CHECKING:
+    from gradekit.grading.results import GradeResult
 
 TRIES = 3
 """Grades of a reference check that failed before the proof gives up on it."""
@@ -268,7 +276,8 @@ def unpack_autograder(grader: Tree, source: Path) -> Assignment:
     return load_assignment(source / config)
 
 
-def grade(submission: Path, assignment: Assignment, numbers: set[str] | None = None):  # type: ignore[no-untyped-def]
+def grade(submission: Path, assignment: Assignment,
+          numbers: set[str] | None = None) -> GradeResult:
     """Grade ``submission`` in hidden mode, checks only (``numbers``: only those)."""
     from gradekit.grading.grade import grade_submission
 
@@ -320,7 +329,7 @@ def _prove_template(folder: Path, assignment: Assignment, graded: set[str],
     proof.template = sum(check.score for check in result.checks if check.number in graded)
 
 
-def _collection_errors(result, source: Path) -> str:  # type: ignore[no-untyped-def]
+def _collection_errors(result: GradeResult, source: Path) -> str:
     """The check files that could not be imported (a helper the zip lacks), and why."""
     notes = []
     for entry in result.staff_log:
@@ -350,26 +359,42 @@ def _points(value: float) -> str:
 # ---------------------------------------------------------------- 5: notebook parts
 
 
+def grade_executed(release: Release, path: Path, executed: NotebookNode) -> None:
+    """Require full marks on the parts of master notebook ``path``, executed as a student
+    who solved everything would (``gradekit release --check-notebooks``): its student
+    copy with every output and answer kept (the instructor-only cells removed) is handed
+    in with the reference package and graded as autograder.zip would; print each part."""
+    configs = [notebook for notebook in release.grading.notebooks
+               if Path(notebook.file).name == path.name]
+    if not configs:
+        print(f"{path.name}: no [[grading.notebooks]] scores it; nothing more to prove")
+        return
+    handed_in = make_student_notebook(executed, path, [RemoveTaggedCells(), CleanMetadata()])
+    for config in configs:
+        for line in prove_notebook(release, config.file, notebook_bytes(handed_in)):
+            print(line)
+
+
 def prove_notebook(release: Release, file: str, executed: bytes) -> list[str]:
-    """Grade the reference package with the executed notebook ``executed`` (the student
-    copy a student who solved everything would hand in, as ``file``) and require full
-    marks on that notebook's parts; return one line per part."""
+    """Grade the reference package with the notebook ``executed`` handed in as ``file``
+    (hidden mode, from the planned autograder tree) and require full marks on that
+    notebook's parts; return one line per part."""
     from gradekit.grading.grade import grade_submission
 
-    grader = release.autograder_tree()
     parts = {part.number for notebook in release.grading.notebooks
              if notebook.file == file for part in notebook.parts}
     with tempfile.TemporaryDirectory(prefix="gradekit-proof-") as private:
-        assignment = unpack_autograder(grader, Path(private) / "source")
+        assignment = unpack_autograder(release.autograder_tree(), Path(private) / "source")
         submission = Path(private) / "reference"
         write_folder(release.package, submission)
         (submission / file).parent.mkdir(parents=True, exist_ok=True)
         (submission / file).write_bytes(executed)
         result = grade_submission(submission, assignment, seed=SEED)
     if result.error:
-        raise ProofFailed(f"{file}: grading the executed notebook failed: {result.error}")
+        raise ProofFailed(f"{file}: grading the executed reference notebook failed: "
+                          f"{result.error}")
     lines = []
-    for check in result.checks:
+    for check in sorted(result.checks, key=lambda check: check.sort_key()):
         if check.number not in parts:
             continue
         if check.score < check.max_score:
@@ -377,6 +402,6 @@ def prove_notebook(release: Release, file: str, executed: bytes) -> list[str]:
             raise ProofFailed(
                 f"{file}: the executed reference notebook scores {_points(check.score)}/"
                 f"{_points(check.max_score)} on part {check.number} ({check.name}): {reason}")
-        lines.append(f"  part {check.number} {_points(check.score)}/{_points(check.max_score)}")
+        lines.append(f"proved: {file} part {check.number} {_points(check.score)}/"
+                     f"{_points(check.max_score)} ({check.name})")
     return lines
-

@@ -215,3 +215,67 @@ def test_the_real_assignment2_release_proves():
     proof = prove(release, plan_dist(release))
     assert proof.reference == proof.full > 0 and proof.template == 0
     assert proof.checks >= 30 and proof.paths > 100
+
+
+# ---------------------------------------------------------------- notebook parts
+
+NOTEBOOK_GRADING = """
+[[grading.notebooks]]
+file = "Tiny.ipynb"
+parts = [
+    { kind = "complete", number = "9.1", points = 1 },
+    { kind = "answered", number = "9.2", points = 1 },
+    { kind = "untampered", number = "9.3", points = 1 },
+]
+"""
+
+
+def notebook_course(root: Path) -> Path:
+    """The tiny course with a master notebook whose parts are scored."""
+    import nbformat
+
+    config = course(root)
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('student_files = ["calc/*.py"]',
+                        'student_files = ["calc/*.py"]\n'
+                        'notebooks = ["assignment/tiny/Tiny.ipynb"]')
+    text = text.replace('submit = ["calc/ops.py"]',
+                        'submit = ["calc/ops.py", "Tiny.ipynb"]') + NOTEBOOK_GRADING
+    config.write_text(text, encoding="utf-8")
+    notebook = nbformat.v4.new_notebook()
+    cells = [nbformat.v4.new_markdown_cell("# Tiny"),
+             nbformat.v4.new_code_cell("from calc.ops import double\nprint(double(3))"),
+             nbformat.v4.new_markdown_cell("Why is double(3) six?"),
+             nbformat.v4.new_markdown_cell("Because two threes make six.")]
+    cells[-1].metadata["tags"] = ["solution", "pdf-inline"]
+    for index, cell in enumerate(cells):
+        cell.id = f"cell-{index}"
+    notebook.cells = cells
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, config.parent / "Tiny.ipynb")
+    return config
+
+
+def test_an_unexecuted_reference_notebook_does_not_prove_its_parts(tmp_path):
+    from gradekit.release.proof import prove_notebook
+
+    config = notebook_course(tmp_path)
+    release = Release(load_assignment(config))
+    master = (config.parent / "Tiny.ipynb").read_bytes()
+    with pytest.raises(ProofFailed, match=r"Tiny\.ipynb: the executed reference notebook "
+                                          r"scores 0/1 on part 9\.1"):
+        prove_notebook(release, "Tiny.ipynb", master)
+
+
+def test_check_notebooks_grades_the_executed_notebook_parts(tmp_path):
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    notebook_course(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "gradekit", "release", "tiny",
+                           "--check-notebooks"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO),
+                                            "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    for number in ("9.1", "9.2", "9.3"):
+        assert f"proved: Tiny.ipynb part {number} 1/1" in done.stdout, done.stdout
