@@ -276,8 +276,8 @@ def unpack_autograder(grader: Tree, source: Path) -> Assignment:
     return load_assignment(source / config)
 
 
-def grade(submission: Path, assignment: Assignment,
-          numbers: set[str] | None = None) -> GradeResult:
+def grade(submission: Path, assignment: Assignment, numbers: set[str] | None = None,
+          what: str = "the reference") -> GradeResult:
     """Grade ``submission`` in hidden mode, checks only (``numbers``: only those)."""
     from gradekit.grading.grade import grade_submission
 
@@ -286,7 +286,7 @@ def grade(submission: Path, assignment: Assignment,
 
     result = grade_submission(submission, assignment, seed=SEED, select=select)
     if result.error:
-        raise ProofFailed(f"{assignment.name}: grading the reference failed: {result.error}")
+        raise ProofFailed(f"{assignment.name}: grading {what} failed: {result.error}")
     return result
 
 
@@ -319,7 +319,7 @@ def _prove_reference(folder: Path, assignment: Assignment, graded: set[str],
 
 def _prove_template(folder: Path, assignment: Assignment, graded: set[str],
                     proof: Proof) -> None:
-    result = grade(folder, assignment)
+    result = grade(folder, assignment, what="the template")
     for check in result.checks:
         if check.number in graded and check.max_score > 0 and check.score > 0:
             raise ProofFailed(

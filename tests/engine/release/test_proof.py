@@ -279,3 +279,17 @@ def test_check_notebooks_grades_the_executed_notebook_parts(tmp_path):
     assert done.returncode == 0, done.stderr
     for number in ("9.1", "9.2", "9.3"):
         assert f"proved: Tiny.ipynb part {number} 1/1" in done.stdout, done.stdout
+
+
+def test_a_notebook_solution_cell_that_does_not_parse_stops_it(tmp_path):
+    import nbformat
+
+    config = notebook_course(tmp_path)
+    path = config.parent / "Tiny.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[1].source = (f"%matplotlib inline\n{START}\nanswer = double(3\n{END}\n"
+                                "print(answer)")
+    nbformat.write(notebook, path)
+    with pytest.raises(ProofFailed, match=r"assignment/tiny/Tiny\.ipynb: cell cell-1: line 3: "
+                                          r"the solution does not parse"):
+        proof_of(config)
