@@ -23,6 +23,9 @@ import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
+
+from nbformat import NotebookNode
 
 from gradekit.config import Assignment, GradingConfig, ReleaseConfig, Variant
 from gradekit.config import read_toml
@@ -38,7 +41,7 @@ from gradekit.release.notebooks import (
     ReplaceAnswers,
     StripMarkers,
     Transform,
-    execute_notebook,
+    run_notebook,
     make_student_notebook,
     notebook_bytes,
     read_notebook,
@@ -486,9 +489,14 @@ def _relative(path: Path) -> str:
 # ---------------------------------------------------------------- notebook check
 
 
-def check_notebooks(assignment: Assignment) -> float:
+def check_notebooks(assignment: Assignment,
+                    graded: Callable[[Release, Path, NotebookNode], None] | None = None
+                    ) -> float:
     """Execute each master notebook as a student who solved everything would: in a copy of
-    the student folder with the solution's files in place; return the total seconds."""
+    the student folder with the solution's files in place; return the total seconds.
+
+    ``graded`` is called with each master's path and the executed notebook (the release
+    proof grades its notebook parts: :func:`gradekit.release.proof.grade_executed`)."""
     if assignment.release is None:
         raise UserError(f"{assignment.path}: missing table [release]")
     config = assignment.release
@@ -500,12 +508,15 @@ def check_notebooks(assignment: Assignment) -> float:
         for path in config.notebooks:
             label = os.path.relpath(path)
             print(f"executing {label} in the student folder, with the solution's files")
-            total += execute_notebook(
+            executed, seconds = run_notebook(
                 path,
                 cwd=Path(stage),
                 env=env,
                 timeout_per_cell=config.notebook_check.timeout_per_cell,
                 label=label,
             )
+            total += seconds
+            if graded is not None:
+                graded(release, path, executed)
     print(f"notebooks ran without errors in {total:.1f} s")
     return total

@@ -204,7 +204,23 @@ def execute_notebook(
     label: str = "",
     report: Callable[[str], None] = print,
 ) -> float:
-    """Run every code cell of ``path`` in a fresh kernel; return the seconds it took.
+    """Run every code cell of ``path`` in a fresh kernel; return the seconds it took
+    (:func:`run_notebook` says more)."""
+    return run_notebook(path, cwd=cwd, env=env, timeout_per_cell=timeout_per_cell,
+                        label=label, report=report)[1]
+
+
+def run_notebook(
+    path: Path,
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout_per_cell: int,
+    label: str = "",
+    report: Callable[[str], None] = print,
+) -> tuple[NotebookNode, float]:
+    """Run every code cell of ``path`` in a fresh kernel; return the notebook with its
+    outputs and the seconds it took.
 
     ``env`` is added to this process's environment. Raises :class:`UserError` naming
     the notebook (as ``label``, default ``path``) and the first cell that fails or times
@@ -237,4 +253,4 @@ def execute_notebook(
                 raise UserError(f"{label}: cell {cell.id} has an error output")
             took = time.monotonic() - cell_began
             report(f"  cell {count}/{len(code_cells)} ({cell.id}) {took:.1f} s")
-    return time.monotonic() - began
+    return notebook, time.monotonic() - began
