@@ -361,8 +361,8 @@ class Assignment:
 
     path: Path = derived()
     """The config file."""
-    root: Path = setting(default="see the module docstring: the course's root, the "
-                                 "repository's, or the file's folder")
+    root: Path = setting(default="the course's root, the repository's, or the file's "
+                                 "folder (see above)")
     """The folder every path of the file is relative to, relative to the file's folder."""
     name: str = setting(default="the folder's name in the course layout; required elsewhere")
     """In the course layout, the name of the assignment's folders (``assignment/<name>/``)."""
