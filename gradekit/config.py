@@ -763,7 +763,11 @@ class _Reader:
             skip = sum(isinstance(item, dict) and key in item for item in where.before) \
                 if cut < len(names) else 0
             found = self._find(key, line, end, skip)
-            return (found if found is not None else line) + 1
+            if found is None:  # a table of its own: [key] under the table's header
+                below = (*names, key)
+                found = next((start for keys, _, start, _ in self.sections
+                              if keys[:len(below)] == below), line)
+            return found + 1
         return None
 
     def _section(self, where: _Where, cut: int) -> tuple[int, int] | None:
