@@ -52,3 +52,8 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) dist build *.egg-info
 	find . -name __pycache__ -prune -exec rm -rf {} +
+
+.PHONY: docs
+# docs/CONFIGURATION.md from gradekit/config.py's declarations (a test checks it is current).
+docs: $(STAMP)
+	$(PY) scripts/render_config_docs.py

@@ -95,6 +95,6 @@ def chosen(given: list[str]) -> list[Assignment]:
         paths = [resolve(name) for name in given]
     else:
         paths = list(course_configs(Path(".")).values()) or [config_path(None)]
-    assignments = [load_assignment(path) for path in paths]
+    assignments = [load_assignment(path, check_paths=True) for path in paths]
     check_course(assignments)
     return assignments

@@ -116,11 +116,11 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
            accounts: set[int], select: Callable[[str], bool] | None = None) -> GradeResult:
     # Imported here so that `gradekit --help` and the release commands stay light.
     from gradekit.grading.intake import copy_support, take_in
-    from gradekit.sandbox.controller import Limits, Sandbox
+    from gradekit.sandbox.controller import Sandbox
 
     deadline = time.monotonic() + grading.time_budget
     paths = _check_paths(grading, public_only)
-    limits = Limits.from_table(_sandbox_table(assignment), f"{assignment.path}: grading.sandbox")
+    limits = grading.sandbox
     if not public_only and grading.reference_root is None:
         raise UserError(f"{assignment.path}: grading.reference_root is needed to run the "
                         "hidden checks (or grade with --public-only)")
@@ -276,13 +276,6 @@ def _check_paths(grading: GradingConfig, public_only: bool) -> list[Path]:
         if not path.exists():
             raise UserError(f"no checks at {path}")
     return paths
-
-
-def _sandbox_table(assignment: Assignment) -> dict:  # type: ignore[type-arg]
-    table = assignment.raw.get("grading", {}).get("sandbox", {})
-    if not isinstance(table, dict):
-        raise UserError(f"{assignment.path}: grading.sandbox must be a table")
-    return table
 
 
 def _world_readable(path: Path) -> bool:

@@ -550,7 +550,7 @@ def test_config_errors_name_the_file_and_key(tmp_path, table, message):
     if not table.startswith("file"):
         text += 'file = "n.ipynb"\n'
     (tmp_path / "assignment.toml").write_text(text + table + "\n")
-    with pytest.raises(UserError, match="assignment.toml: .*" + message.replace("[", r"\[")
+    with pytest.raises(UserError, match=r"assignment.toml:\d+: .*" + message.replace("[", r"\[")
                        .replace("(", r"\(")):
         load_assignment(tmp_path / "assignment.toml")
 

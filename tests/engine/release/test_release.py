@@ -330,7 +330,7 @@ def test_cli_bad_config_is_one_line(tmp_path: Path) -> None:
     done = run_cli("assignment.toml", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == (
-        "gradekit: error: assignment.toml: release.solution_root must be a string, not int\n"
+        "gradekit: error: assignment.toml:4: release.solution_root must be a string, not int\n"
     )
 
 
