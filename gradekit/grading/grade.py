@@ -172,18 +172,26 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
     return result
 
 
+def no_confinement() -> str:
+    """Why hidden grading cannot run on this machine at all ('' when it can)."""
+    from gradekit.sandbox.launch import bwrap_problem, confinement
+
+    if confinement() != "none":
+        return ""
+    return ("the hidden checks need a confined sandbox, and there is none here: "
+            f"{bwrap_problem()}. Install bubblewrap (scripts/install-system-packages.sh) "
+            "with user namespaces enabled, or grade as root; `gradekit check` runs the "
+            "public checks without one.")
+
+
 def refuse_unconfined(grading: GradingConfig) -> None:
     """Refuse hidden grading where student code could reach the checks or the reference."""
     from gradekit.sandbox.launch import bwrap_problem, confinement
 
-    mode = confinement()
-    if mode == "none":
-        raise UserError(
-            "the hidden checks need a confined sandbox, and there is none here: "
-            f"{bwrap_problem()}. Install bubblewrap (scripts/install-system-packages.sh) "
-            "with user namespaces enabled, or grade as root; `gradekit check` runs the "
-            "public checks without one.")
-    if mode == "account":
+    problem = no_confinement()
+    if problem:
+        raise UserError(problem)
+    if confinement() == "account":
         readable = [str(path) for path in (grading.checks, grading.reference_root)
                     if path is not None and _world_readable(path)]
         if readable:

@@ -82,8 +82,14 @@ class Proof:
     paths: int = 0
     retried: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    graded: bool = True
+    """False where no confined sandbox could grade the reference and the template."""
 
     def summary(self) -> str:
+        if not self.graded:
+            return (f"{self.name}: NOT proved: it parses and its check numbers are unique, "
+                    f"but nothing was graded; {len(self.warnings)} warning"
+                    f"{'s' if len(self.warnings) != 1 else ''}")
         line = (f"{self.name}: proved: reference {_points(self.reference)}/"
                 f"{_points(self.full)} on {self.checks} checks, template "
                 f"{_points(self.template)}, {self.paths} paths")
@@ -101,6 +107,13 @@ def prove(release: Release, planned: list[Planned]) -> Proof:
     grader = autograder_tree(planned, name)
     proof = Proof(name=name, paths=len(grader))
     proof.warnings = check_numbers(release, grader)
+    from gradekit.grading.grade import no_confinement
+
+    unconfined = no_confinement()
+    if unconfined:  # a feature whose system package is missing degrades, in one line
+        proof.warnings.append(f"reference and template not graded: {unconfined}")
+        proof.graded = False
+        return proof
     with tempfile.TemporaryDirectory(prefix="gradekit-proof-") as private:
         assignment = unpack_autograder(grader, Path(private) / "source")
         graded = _without_notebook_parts(assignment)
