@@ -38,7 +38,7 @@ chmod 700 "$SOURCE" "$AUTOGRADER/results"
 # The sandbox user must be able to run the interpreter with numpy, and nothing more.
 runuser -u "$SANDBOX_USER" -- "$VENV/bin/python" -I -c "import numpy" \
     || { echo "setup.sh: $SANDBOX_USER cannot run $VENV/bin/python with numpy" >&2; exit 1; }
-if runuser -u "$SANDBOX_USER" -- test -r "$SOURCE/assignment/assignment.toml"; then
+if runuser -u "$SANDBOX_USER" -- test -r "$SOURCE/run_autograder"; then
     echo "setup.sh: $SANDBOX_USER can read $SOURCE; refusing to continue" >&2
     exit 1
 fi
