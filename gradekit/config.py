@@ -262,14 +262,15 @@ class NotebookGrading:
 
 @dataclass(frozen=True)
 class Section:
-    """``[grading.parts.NAME]`` (or ``NAME = { ... }`` under ``[grading.parts]``): a part
-    of the assignment whose public checks a student can run on their own (``gradekit
-    check --part NAME``). Its checks are those whose number starts with one of
-    ``checks`` (``"2."`` takes 2.1, 2.4, ...)."""
+    """``[grading.sections.NAME]`` (or ``NAME = { ... }`` under ``[grading.sections]``): a
+    section of the assignment whose public checks a student can run on their own
+    (``gradekit check --section NAME``, e.g. from the notebook after the section). Its
+    checks are those whose number starts with one of ``checks`` (``"2."`` takes 2.1, 2.4,
+    ...). ("Part" means a scored part of a notebook, never this.)"""
 
     name: str = derived()
-    """The part's name: its key under ``[grading.parts]``."""
-    title: str = setting(default="the part's name")
+    """The section's name: its key under ``[grading.sections]``."""
+    title: str = setting(default="the section's name")
     """What the student sees."""
     checks: tuple[str, ...] = setting()
     """Prefixes of the public checks' numbers."""
@@ -343,9 +344,9 @@ class GradingConfig:
     (well inside Gradescope's 10 minutes, so a result is always written)."""
     notebooks: tuple[NotebookGrading, ...] = setting(())
     """The submitted notebooks scored in parts of their own (``[[grading.notebooks]]``)."""
-    sections: tuple[Section, ...] = setting((), name="parts", named=True)
-    """Parts of the assignment whose public checks a student can run on their own
-    (``[grading.parts]``), e.g. from the notebook after each part."""
+    sections: tuple[Section, ...] = setting((), named=True)
+    """Sections of the assignment whose public checks a student can run on their own
+    (``[grading.sections]``), e.g. from the notebook after each section."""
     visibility: dict[str, str] = setting(factory=lambda: dict(DEFAULT_VISIBILITY),
                                          table=Visibility)
     """Gradescope visibility of checks whose mark does not say (``[grading.visibility]``):
@@ -385,7 +386,7 @@ TABLES: tuple[tuple[str, type], ...] = (
     ("[[release.variants]]", Variant),
     ("[grading]", GradingConfig),
     ("[grading.visibility]", Visibility),
-    ("[grading.parts.NAME]", Section),
+    ("[grading.sections.NAME]", Section),
     ("[grading.sandbox]", Limits),
     ("[[grading.notebooks]]", NotebookGrading),
     ("[[grading.notebooks]] parts", NotebookPart),
@@ -623,13 +624,13 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
             [notebook.file for notebook in notebooks])
     _unique(reader, where, "notebooks", "grading.notebooks: part number",
             [part.number for notebook in notebooks for part in notebook.parts])
-    parts = where.child("parts")
+    declared = where.child("sections")
     sections = []
     for name, item in values["sections"].items():
         if not isinstance(item, dict):
-            raise reader.fail(parts, name, f"{parts}.{name} must be a table with title and "
-                                           "checks")
-        found = reader.take(Section, item, parts.child(name), {"title": name})
+            raise reader.fail(declared, name, f"{declared}.{name} must be a table with title "
+                                              "and checks")
+        found = reader.take(Section, item, declared.child(name), {"title": name})
         sections.append(Section(name=name, **found))
     for key in ("checks", "public_checks"):
         if values[key]:

@@ -18,10 +18,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         description="Run the public checks on an assignment folder (offline).")
     check.add_argument("folder", type=Path, nargs="?", default=Path("."),
                        help="the assignment folder (default: the current folder)")
-    check.add_argument("--part", metavar="NAME", default=None,
-                       help="only the checks of one part of the assignment (the notebook runs "
-                            "this after each part; the assignment.toml's [grading.parts] "
-                            "lists them)")
+    check.add_argument("--section", "--part", dest="section", metavar="NAME", default=None,
+                       help="only the checks of one section of the assignment (the notebook "
+                            "runs this after each section; the assignment.toml's "
+                            "[grading.sections] lists them)")
     check.set_defaults(func=run)
 
 
@@ -33,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
     assignment = load_student_folder(folder, "check")
     assert assignment.grading is not None
     what, select = f"the public checks of {assignment.title}", None
-    if args.part is not None:
-        section = _section(assignment.grading.sections, args.part, assignment.path)
+    if args.section is not None:
+        section = _section(assignment.grading.sections, args.section, assignment.path)
         what, select = f"the public checks of \"{section.title}\"", section.takes
     print(f"Running {what} on {folder.resolve()} ...", flush=True)
     live = sys.stdout.isatty()
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print()
     print(result.table())
     if not result.checks:
-        print("\nThis part has no public checks.")
+        print("\nThis section has no public checks.")
     elif result.all_passed:
         print("\nAll of them passed. The hidden checks test more; keep testing.")
     else:
@@ -57,4 +57,4 @@ def _section(sections: tuple[Section, ...], name: str, where: Path) -> Section:
         if section.name == name:
             return section
     known = ", ".join(s.name for s in sections) or "none are declared"
-    raise UserError(f"{where}: no part {name!r} in [grading.parts] (parts: {known})")
+    raise UserError(f"{where}: no section {name!r} in [grading.sections] (sections: {known})")

@@ -343,7 +343,7 @@ def student_config(assignment: Assignment) -> str:
         f"public_checks = {_toml(STUDENT_PUBLIC_CHECKS)}\nsupport_root = \".\"\n"
         + (f"hand_in_also = [{', '.join(map(_toml, grading.hand_in_also))}]\n"
            if grading.hand_in_also else "")
-        + "".join(f"\n[grading.parts.{_toml(s.name)}]\ntitle = {_toml(s.title)}\n"
+        + "".join(f"\n[grading.sections.{_toml(s.name)}]\ntitle = {_toml(s.title)}\n"
                   f"checks = [{', '.join(map(_toml, s.checks))}]\n" for s in grading.sections)
     )
 

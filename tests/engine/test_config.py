@@ -39,7 +39,7 @@ public_checks = "checks/public"
 [grading.visibility]
 default = "visible"
 
-[grading.parts.first]
+[grading.sections.first]
 title = "First part"
 checks = ["1."]
 
@@ -88,7 +88,7 @@ def test_the_base_config_loads(tmp_path):
     ("[[release.variants]]", "embed_image = true", "release.variants[0]", "embed_images"),
     ("[grading]", "time_budjet = 5", "grading", "time_budget"),
     ("[grading.visibility]", 'publik = "visible"', "grading.visibility", "public"),
-    ("[grading.parts.first]", 'titl = "x"', "grading.parts.first", "title"),
+    ("[grading.sections.first]", 'titl = "x"', "grading.sections.first", "title"),
     ("[grading.sandbox]", "timout = 5", "grading.sandbox", "timeout"),
     ("[[grading.notebooks]]", "max_mbs = 5", "grading.notebooks[0]", "max_mb"),
 ])
@@ -148,7 +148,7 @@ def test_the_real_config_with_a_typo_names_line_and_suggestion(tmp_path):
     ("timeout = 5", "timeout = -5", "grading.sandbox.timeout must be positive"),
     ("timeout = 5", "memory_mb = 1.5", "grading.sandbox.memory_mb must be an integer"),
     ("timeout = 5", "timeout = true", "grading.sandbox.timeout must be a number"),
-    ('checks = ["1."]', 'checks = [1]', "grading.parts.first.checks must be a list of strings"),
+    ('checks = ["1."]', 'checks = [1]', "grading.sections.first.checks must be a list of strings"),
 ])
 def test_bad_values_are_refused_with_file_line_and_key(tmp_path, old, new, message):
     text = BASE.replace(old, new, 1)
@@ -269,7 +269,7 @@ def test_the_docs_cover_every_table_and_key():
     text = render()
     for header in ("[assignment]", "[release]", "[release.notebook_check]",
                    "[[release.variants]]", "[grading]", "[grading.visibility]",
-                   "[grading.parts.NAME]", "[[grading.notebooks]]", "[grading.sandbox]"):
+                   "[grading.sections.NAME]", "[[grading.notebooks]]", "[grading.sandbox]"):
         assert f"## `{header}`" in text
     for key in ("embed_images", "timeout_per_cell", "startup_timeout", "skip_imports",
                 "hand_in_also", "small"):

@@ -1,4 +1,4 @@
-"""gradekit check --part: one part's public checks, as the notebook runs after each part."""
+"""gradekit check --section: one section's public checks, as the notebook runs after each."""
 
 from __future__ import annotations
 
@@ -27,15 +27,15 @@ def solved_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_check_runs_one_part_of_the_assignment(tmp_path):
-    """What the notebook runs after each part: only that part's public checks."""
+def test_check_runs_one_section_of_the_assignment(tmp_path):
+    """What the notebook runs after each section: only that section's public checks."""
     folder = solved_folder(tmp_path)
-    done = run(folder, "check", "--part", "batchnorm-forward")
+    done = run(folder, "check", "--section", "batchnorm-forward")
     assert done.returncode == 0, done.stdout + done.stderr
     numbers = [line.split()[0] for line in done.stdout.splitlines()
                if line.strip()[:1].isdigit()]
     assert numbers and all(n.startswith("2.") for n in numbers), done.stdout
-    skeleton = run(A2.template, "check", "--part", "layernorm")
+    skeleton = run(A2.template, "check", "--section", "layernorm")
     assert skeleton.returncode == 1 and "4.1" in skeleton.stdout and "2.1" not in skeleton.stdout
-    unknown = run(folder, "check", "--part", "nope")
+    unknown = run(folder, "check", "--section", "nope")
     assert unknown.returncode == 2 and "batchnorm-forward, batchnorm-backward" in unknown.stderr
