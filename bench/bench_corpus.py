@@ -7,7 +7,10 @@ correct entry below full marks, a bug entry losing points where its table row do
 allow, or not named), and the median seconds per grade. Exit status 1 when any seed
 broke a rule.
 
-    .venv/bin/python bench/bench_corpus.py [-n 20] [--workers 2] [ENTRY ...]
+    .venv/bin/python bench/bench_corpus.py [-n 20] [--controllers 2] [ENTRY ...]
+
+(``--workers`` is the old name of ``--controllers``: grading processes, each with its own
+sandbox worker.)
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ import test_student_corpus as corpus  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--seeds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=corpus.WORKERS)
+    parser.add_argument("--controllers", "--workers", dest="controllers", type=int,
+                        default=corpus.CONTROLLERS,
+                        help="grades at once, each in a controller process of its own")
     parser.add_argument("entries", nargs="*", help="entry folder names (default: all)")
     options = parser.parse_args()
     metas = corpus.entries()
@@ -35,7 +40,7 @@ def main() -> int:
     seeds = [1000 + i for i in range(options.seeds)]
     jobs = {(name, seed): str(corpus.CORPUS / name) for name in names for seed in seeds}
     started = time.perf_counter()
-    graded = corpus.grade_all(jobs, options.workers)
+    graded = corpus.grade_all(jobs, options.controllers)
     wall = time.perf_counter() - started
     broken_total = 0
     print(f"{'entry':<40} {'mean':>6} {'min':>6} {'broken':>7} {'s/grade':>8}")
@@ -58,7 +63,7 @@ def main() -> int:
             print(f"    seed {seed}: " + "\n    ".join(found)[:800])
     total = len(jobs)
     print(f"\n{total} grades ({len(names)} entries x {len(seeds)} seeds) in {wall:.0f} s "
-          f"with {options.workers} workers ({wall / total:.2f} s per grade); "
+          f"with {options.controllers} controllers ({wall / total:.2f} s per grade); "
           f"{broken_total} broke a rule")
     return 1 if broken_total else 0
 

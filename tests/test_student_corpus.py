@@ -1,8 +1,8 @@
 """The checks on student-style code (tests/student_corpus): fair to correct code, precise
 about bugs.
 
-Every entry is graded through ``grade_submission`` with the real assignment, by worker
-processes in parallel (pytest, which runs the checks, keeps one run per process). Correct
+Every entry is graded through ``grade_submission`` with the real assignment, by controller
+processes in parallel (each starts its own sandbox worker) (pytest, which runs the checks, keeps one run per process). Correct
 entries (a*, b*) must score full marks on every check of this assignment, over several
 seeds; a13 hands in layers.py only, so the net's checks fail for the missing files. Each
 bug entry (bug-*) must lose points in the checks its bug lives in, may lose points only
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "student_corpus"
 ASSIGNMENT = ROOT / "assignment" / "assignment.toml"
 SEEDS = (1, 2, 3)
-WORKERS = 2
+CONTROLLERS = 2
 
 SPEED = "3.6"
 """The alt-speed check has tests of its own (it is judged by CPU time, and correct closed
@@ -95,17 +95,17 @@ def bug_seed(bug: str, index: int = 0) -> int:
 
 
 def grade(folder: str, seed: int) -> dict:
-    """A plain-data summary of one grade (runs in a worker process)."""
+    """A plain-data summary of one grade (runs in a controller process of the pool)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from mutants import grade as grade_folder
 
     return grade_folder(folder, seed)
 
 
-def grade_all(jobs: dict[tuple[str, int], str], workers: int = WORKERS) -> dict:
-    """(entry, seed) -> summary, graded by ``workers`` processes."""
+def grade_all(jobs: dict[tuple[str, int], str], controllers: int = CONTROLLERS) -> dict:
+    """(entry, seed) -> summary, graded by ``controllers`` processes at once."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(controllers, mp_context=context) as pool:
         futures = {key: pool.submit(grade, folder, key[1]) for key, folder in jobs.items()}
         return {key: future.result() for key, future in futures.items()}
 

@@ -1,6 +1,6 @@
 """A pool of long-lived controller processes on this machine, one per sandbox slot in use.
 
-Each controller (:mod:`gradekit.classwork.slotworker`) starts once, imports the engine,
+Each controller (:mod:`gradekit.classwork.slotcontroller`) starts once, imports the engine,
 numpy and pytest once, then grades one task after another; each grade takes a sandbox
 slot (its own account and folders) for its length, so ``jobs`` controllers grade
 ``jobs`` submissions at once, isolated from each other. A controller that dies is
@@ -68,7 +68,7 @@ class SlotPool:
     """``jobs`` controller processes grading tasks for :meth:`run`.
 
     ``watchdog`` bounds one task's wall time (the assignment's whole-grade budget plus a
-    margin); ``log_dir`` receives each controller's stderr (``slot-N.log``).
+    margin); ``log_dir`` receives each controller's stderr (``controller-N.log``).
     """
 
     def __init__(self, assignment_path: Path, jobs: int, log_dir: Path, watchdog: float,
@@ -130,7 +130,7 @@ class SlotPool:
         log = open(self.log_dir / f"controller-{number}.log", "ab")
         env = {**self.env, "GRADEKIT_POOL_PARENT": str(os.getpid())}
         popen = subprocess.Popen(
-            [sys.executable, "-m", "gradekit.classwork.slotworker", str(self.assignment_path)],
+            [sys.executable, "-m", "gradekit.classwork.slotcontroller", str(self.assignment_path)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
             start_new_session=True, close_fds=True)
         assert popen.stdout is not None

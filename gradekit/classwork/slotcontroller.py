@@ -1,6 +1,6 @@
 """One long-lived controller process of a class grade: grades submission after submission.
 
-Started by :mod:`gradekit.classwork.pool` as ``python -m gradekit.classwork.slotworker
+Started by :mod:`gradekit.classwork.pool` as ``python -m gradekit.classwork.slotcontroller
 ASSIGNMENT``. It reads one JSON task per line on stdin and answers one JSON line per
 task on the pipe that was its stdout; file descriptor 1 is pointed at stderr (the log)
 first, so nothing the checks print can garble an answer. Each task is one
