@@ -30,9 +30,9 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
+from gradekit.classwork.pool import BLAS_ENV
 from gradekit.errors import UserError
-
-_BLAS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+from gradekit.zips import unsafe_path
 
 
 def pack(path: Path, member: str | None) -> tuple[str, str, bytes]:
@@ -101,7 +101,7 @@ def grade_remote(kind: str, name: str, payload: bytes, assignment: str, seed: in
             command.append("--public-only")
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, cwd=private,
-                                  env={**os.environ, **_BLAS}, stdin=subprocess.DEVNULL)
+                                  env={**os.environ, **BLAS_ENV}, stdin=subprocess.DEVNULL)
             returncode: int | None = done.returncode
             stderr = done.stderr.decode("utf-8", "replace")[-2000:]
         except subprocess.TimeoutExpired:
@@ -143,7 +143,7 @@ def settle_answer(answer: dict[str, Any], stage: Path) -> dict[str, Any]:
     kept = stage / "submission"
     for relative, data in (answer.get("files") or {}).items():
         parts = PurePosixPath(relative).parts
-        if not parts or relative.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        if not parts or unsafe_path(relative):
             continue
         target = kept.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)

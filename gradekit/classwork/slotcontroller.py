@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-              "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS"):
-    os.environ[_name] = "1"
+from gradekit.classwork.pool import BLAS_ENV, PARENT_ENV
+
+os.environ.update(BLAS_ENV)
 
 import json  # noqa: E402 - after the thread settings, before anything imports numpy
 import resource  # noqa: E402
@@ -29,8 +29,6 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, TextIO  # noqa: E402
-
-PARENT_ENV = "GRADEKIT_POOL_PARENT"
 
 
 def die_with_parent(parent: int) -> None:
