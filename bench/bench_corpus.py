@@ -7,7 +7,10 @@ correct entry below full marks, a bug entry losing points where its table row do
 allow, or not named), and the median seconds per grade. Exit status 1 when any seed
 broke a rule.
 
-    .venv/bin/python bench/bench_corpus.py [-n 20] [--workers 2] [ENTRY ...]
+    .venv/bin/python bench/bench_corpus.py [-n 20] [--controllers 2] [ENTRY ...]
+
+(``--workers`` is the old name of ``--controllers``: grading processes, each with its own
+sandbox worker.)
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from tests.support.paths import course  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--seeds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=corpus.WORKERS)
+    parser.add_argument("--controllers", "--workers", dest="controllers", type=int,
+                        default=corpus.CONTROLLERS,
+                        help="grades at once, each in a controller process of its own")
     parser.add_argument("--assignment", default="assignment2", choices=corpus.ASSIGNMENTS,
                         help="whose corpus (tests/assignments/NAME/corpus)")
     parser.add_argument("entries", nargs="*", help="entry folder names (default: all)")
@@ -41,7 +46,7 @@ def main() -> int:
     folder = course(assignment).corpus
     jobs = {(name, seed): str(folder / name) for name in names for seed in seeds}
     started = time.perf_counter()
-    graded = corpus.grade_all(assignment, jobs, options.workers)
+    graded = corpus.grade_all(assignment, jobs, options.controllers)
     wall = time.perf_counter() - started
     broken_total = 0
     print(f"{'entry':<40} {'mean':>6} {'min':>6} {'broken':>7} {'s/grade':>8}")
@@ -64,7 +69,7 @@ def main() -> int:
             print(f"    seed {seed}: " + "\n    ".join(found)[:800])
     total = len(jobs)
     print(f"\n{total} grades ({len(names)} entries x {len(seeds)} seeds) in {wall:.0f} s "
-          f"with {options.workers} workers ({wall / total:.2f} s per grade); "
+          f"with {options.controllers} controllers ({wall / total:.2f} s per grade); "
           f"{broken_total} broke a rule")
     return 1 if broken_total else 0
 

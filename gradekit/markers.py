@@ -9,7 +9,9 @@ A region is delimited by two exact lines (any indentation, nothing else but whit
 sources: a line that mentions ``START OF YOUR CODE`` or ``END OF YOUR CODE`` without
 being a marker is an error, except the closing banner ``#    END OF YOUR CODE    #`` of
 the usual TODO box. :func:`inside_regions` reads a student's copy leniently, as grading
-and class work do: whatever the markers left, it never fails.
+and class work do: whatever the markers left, it never fails. In notebook code cells,
+IPython magics and shell lines count as ``pass`` (:func:`strip_magics`) wherever a cell is
+parsed or compared.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ END = "# *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
 
 _MARKER_LIKE = re.compile(r"(START|END) OF YOUR CODE", re.IGNORECASE)
 _BANNER = re.compile(r"#\s*END OF YOUR CODE\s*#*")
+_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 
 
 class MarkerError(UserError):
@@ -90,6 +93,12 @@ def inside_regions(lines: Sequence[str]) -> list[bool]:
         else:
             inside[index] = open_region
     return inside
+
+
+def strip_magics(source: str) -> str:
+    """A code cell's IPython magics and shell lines (``%...``, ``!...``) become ``pass``
+    at their indentation."""
+    return _MAGIC.sub(r"\1pass", source)
 
 
 def is_marker(line: str) -> bool:

@@ -1,15 +1,16 @@
 """Grading a class on a Dask cluster: one task per submission, results back as data.
 
 The client (``gradekit grade-class --executor dask --scheduler ADDRESS``) sends each
-submission's bytes with its task; :func:`grade_remote` runs on a worker, writes them to
-a private temporary folder, and grades them there with ``python -m gradekit grade`` in
-a subprocess of its own (a fresh controller per task: a worker's threads never share
-one interpreter's pytest and module state), which takes a sandbox slot of that worker's
+submission's bytes with its task; :func:`grade_remote` runs on a Dask worker (Dask's
+name for a process that runs tasks; it never runs student code), writes them to a private
+temporary folder, and grades them there with ``python -m gradekit grade`` in a subprocess
+of its own (a fresh controller per task: a Dask worker's threads never share one
+interpreter's pytest and module state), which takes a sandbox slot of that Dask worker's
 host. The task returns ``results.json``, the feedback text and the kept files; the
 client writes them into the staging folder, and the class grade installs and records
 them as it does a local grade.
 
-Workers need gradekit and its checks installed, at the same paths as here or as
+Dask workers need gradekit and its checks installed, at the same paths as here or as
 ``worker_assignment`` says.
 """
 
@@ -29,16 +30,16 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
+from gradekit.classwork.pool import BLAS_ENV
 from gradekit.errors import UserError
-
-_BLAS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+from gradekit.zips import unsafe_path
 
 
 def pack(path: Path, member: str | None) -> tuple[str, str, bytes]:
     """A submission as data for a task: (``"file"`` or ``"tree"``, its name, bytes).
 
     A folder (or a folder of a zipped export) travels as a zip of its regular files and
-    is unpacked into a folder of the same name on the worker.
+    is unpacked into a folder of the same name on the Dask worker.
     """
     from gradekit.classwork.inbox import Submission, unpack
 
@@ -66,7 +67,7 @@ def _zip_folder(folder: Path) -> bytes:
 
 def grade_remote(kind: str, name: str, payload: bytes, assignment: str, seed: int | None,
                  public_only: bool, timeout: float) -> dict[str, Any]:
-    """The task: grade one packed submission on this worker; plain data back.
+    """The task: grade one packed submission on this Dask worker; plain data back.
 
     Returns ``results`` (the results.json text, None if none was written),
     ``feedback``, ``files`` (relative path -> base64 of the kept submitted files),
@@ -100,7 +101,7 @@ def grade_remote(kind: str, name: str, payload: bytes, assignment: str, seed: in
             command.append("--public-only")
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, cwd=private,
-                                  env={**os.environ, **_BLAS}, stdin=subprocess.DEVNULL)
+                                  env={**os.environ, **BLAS_ENV}, stdin=subprocess.DEVNULL)
             returncode: int | None = done.returncode
             stderr = done.stderr.decode("utf-8", "replace")[-2000:]
         except subprocess.TimeoutExpired:
@@ -133,7 +134,8 @@ def settle_answer(answer: dict[str, Any], stage: Path) -> dict[str, Any]:
     if results is None:
         tail = (answer.get("stderr") or "").strip().splitlines()[-1:] or [""]
         return {**base, "status": "failed",
-                "message": f"gradekit grade failed on the worker (exit {returncode}): {tail[0]}"}
+                "message": f"gradekit grade failed on the Dask worker (exit {returncode}): "
+                           f"{tail[0]}"}
     stage.mkdir(parents=True, exist_ok=True)
     (stage / "results.json").write_text(results, encoding="utf-8")
     if answer.get("feedback") is not None:
@@ -141,7 +143,7 @@ def settle_answer(answer: dict[str, Any], stage: Path) -> dict[str, Any]:
     kept = stage / "submission"
     for relative, data in (answer.get("files") or {}).items():
         parts = PurePosixPath(relative).parts
-        if not parts or relative.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        if not parts or unsafe_path(relative):
             continue
         target = kept.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ and records it in ``OUT/manifest.json``, one submission at a time. Executors:
 - ``local`` (:mod:`gradekit.classwork.pool`): long-lived controller processes here,
   ``jobs`` at once, each grade in a sandbox slot of its own;
 - ``dask`` (:mod:`gradekit.classwork.cluster`): the same grade as a task on a Dask
-  cluster's workers, each worker host with its own slots; results come back as data.
+  cluster's Dask workers, each host with its own slots; results come back as data.
 
 A submission whose controller dies or overruns the time budget gets an error result (a
 valid ``results.json`` saying so) and never touches the others. SIGTERM, SIGINT and
@@ -54,7 +54,7 @@ class Options:
     executor: str = "local"
     scheduler: str | None = None
     worker_assignment: str | None = None
-    """Where the assignment is on the cluster's workers (default: the same path)."""
+    """Where the assignment is on the cluster's Dask workers (default: the same path)."""
     watchdog: float | None = None
     """Seconds one grade may take before its controller is killed (default: the
     assignment's time budget plus :data:`WATCHDOG_MARGIN`)."""

@@ -1,6 +1,6 @@
 """A pool of long-lived controller processes on this machine, one per sandbox slot in use.
 
-Each controller (:mod:`gradekit.classwork.slotworker`) starts once, imports the engine,
+Each controller (:mod:`gradekit.classwork.slotcontroller`) starts once, imports the engine,
 numpy and pytest once, then grades one task after another; each grade takes a sandbox
 slot (its own account and folders) for its length, so ``jobs`` controllers grade
 ``jobs`` submissions at once, isolated from each other. A controller that dies is
@@ -28,6 +28,9 @@ from gradekit.errors import UserError
 BLAS_ENV = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                                    "BLIS_NUM_THREADS")}
+"""One thread for every BLAS library, set in each grading process before numpy loads."""
+PARENT_ENV = "GRADEKIT_POOL_PARENT"
+"""Tells a controller the pool's pid, so that it dies with the pool."""
 STOP_WAIT = 20.0
 """Seconds stopped controllers get to finish cleanly (write partial results, clean their
 slot) before they are killed."""
@@ -68,7 +71,7 @@ class SlotPool:
     """``jobs`` controller processes grading tasks for :meth:`run`.
 
     ``watchdog`` bounds one task's wall time (the assignment's whole-grade budget plus a
-    margin); ``log_dir`` receives each controller's stderr (``slot-N.log``).
+    margin); ``log_dir`` receives each controller's stderr (``controller-N.log``).
     """
 
     def __init__(self, assignment_path: Path, jobs: int, log_dir: Path, watchdog: float,
@@ -127,10 +130,10 @@ class SlotPool:
         self._numbers += 1
         number = self._numbers
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"controller-{number}.log", "ab")
-        env = {**self.env, "GRADEKIT_POOL_PARENT": str(os.getpid())}
+        log = open(self._log_path(number), "ab")
+        env = {**self.env, PARENT_ENV: str(os.getpid())}
         popen = subprocess.Popen(
-            [sys.executable, "-m", "gradekit.classwork.slotworker", str(self.assignment_path)],
+            [sys.executable, "-m", "gradekit.classwork.slotcontroller", str(self.assignment_path)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
             start_new_session=True, close_fds=True)
         assert popen.stdout is not None
@@ -224,13 +227,14 @@ class SlotPool:
             except (ProcessLookupError, PermissionError):
                 pass
         controller.popen.wait()
-        try:
-            self._selector.unregister(controller.popen.stdout)  # type: ignore[arg-type]
-        except (KeyError, ValueError):
-            pass
         self._forget(controller)
 
     def _forget(self, controller: _Controller) -> None:
+        """Let an ended controller go: its pipes, its log, its place in the selector."""
+        try:
+            self._selector.unregister(controller.popen.stdout)  # type: ignore[arg-type]
+        except (KeyError, ValueError):
+            pass  # its output had ended: already let go
         self._controllers.pop(controller.popen.pid, None)
         for stream in (controller.popen.stdin, controller.popen.stdout):
             try:
@@ -261,18 +265,16 @@ class SlotPool:
             if controller.popen.poll() is None:
                 self._kill(controller)
             else:
-                try:
-                    self._selector.unregister(controller.popen.stdout)  # type: ignore[arg-type]
-                except (KeyError, ValueError):
-                    pass
                 self._forget(controller)
         self._selector.close()
         self._selector = selectors.DefaultSelector()
 
+    def _log_path(self, number: int) -> Path:
+        return self.log_dir / f"controller-{number}.log"
+
     def _log_tail(self, controller: _Controller) -> str:
         try:
-            text = (self.log_dir / f"controller-{controller.number}.log").read_text(
-                errors="replace")
+            text = self._log_path(controller.number).read_text(errors="replace")
         except OSError:
             return "(no log)"
         return text.strip()[-1500:] or "(empty log)"

@@ -76,13 +76,7 @@ def pseudo_student(key: str) -> Student:
 def read_roster(path: Path) -> Roster:
     """A Gradescope export (folder or zip) when it has ``submission_metadata.yml``, else
     a plain folder of submissions."""
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: no such folder or zip")
-    listing = _Listing(path)
-    if listing.metadata is not None:
-        return _gradescope(listing)
-    return _plain(listing)
+    return read_class(path).roster
 
 
 @dataclass(frozen=True)

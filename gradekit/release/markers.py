@@ -9,16 +9,13 @@ them stay.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
-from gradekit.markers import END, START, MarkerError, Region, find_regions, is_marker
+from gradekit.markers import (END, START, MarkerError, Region, find_regions, is_marker,
+                              strip_magics)
 
 __all__ = ["END", "START", "MarkerError", "Region", "check_parses", "find_regions",
            "is_marker", "strip_python", "strip_regions"]
-
-_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
-
 
 def strip_regions(text: str, path: str | Path, cell: str | None = None) -> str:
     """Replace each region's body by ``pass`` at its START line's indentation."""
@@ -50,7 +47,7 @@ def check_parses(code: str, path: str | Path, cell: str | None = None) -> None:
     if cell is not None:
         if code.lstrip().startswith("%%"):
             return
-        code = _MAGIC.sub(r"\1pass", code)
+        code = strip_magics(code)
     try:
         ast.parse(code)
     except SyntaxError as error:

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.confined, pytest.mark.slow]
 
 ASSIGNMENTS = assignments_with("corpus/rules.toml")
 SEEDS = (1, 2, 3)
-WORKERS = 2
+CONTROLLERS = 2
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,12 @@ def default_jobs(assignment: str) -> dict[tuple[str, int], str]:
 
 
 def grade_all(assignment: str, jobs: dict[tuple[str, int], str] | None = None,
-              workers: int = WORKERS) -> dict:
-    """(entry, seed) -> summary, graded by ``workers`` processes."""
+              controllers: int = CONTROLLERS) -> dict:
+    """(entry, seed) -> summary, graded by ``controllers`` processes (each grade starts
+    its own sandbox worker)."""
     jobs = default_jobs(assignment) if jobs is None else jobs
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(controllers, mp_context=context) as pool:
         futures = {key: pool.submit(grade_summary, assignment, folder, key[1])
                    for key, folder in jobs.items()}
         return {key: future.result() for key, future in futures.items()}

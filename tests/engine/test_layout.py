@@ -107,6 +107,12 @@ def test_no_class_is_over_250_lines():
     assert not long, "\n".join(long)
 
 
+def test_only_the_sandbox_worker_is_called_a_worker():
+    """A worker runs student code; the long-lived processes that grade are controllers."""
+    named = sorted(p.relative_to(ENGINE).as_posix() for p in modules() if "worker" in p.stem)
+    assert named == ["sandbox/worker.py"]
+
+
 def test_only_the_cli_parses_arguments():
     for path in modules():
         if flow(path) != "cli":

@@ -25,20 +25,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gradekit.grading.notebook.reading import Cell
-from gradekit.markers import inside_regions
+from gradekit.markers import inside_regions, strip_magics
 
 MIN_RATIO = 0.5
 SIMILARITY_CHARS = 3000
 SIMILARITY_BUDGET = 20000
 """At most this many difflib comparisons per notebook (hostile notebooks have many cells)."""
 
-_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 _ATTACHMENT = re.compile(r"\]\(attachment:")
-
-
-def strip_magics(source: str) -> str:
-    """IPython magics and shell lines (``%...``, ``!...``) become ``pass``."""
-    return _MAGIC.sub(lambda m: m.group(1) + "pass", source)
 
 
 def strip_student_regions(source: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from gradekit.config import RerunCell
 from gradekit.errors import UserError
-from gradekit.grading.notebook.matching import strip_magics
+from gradekit.markers import strip_magics
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError, StudentException
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan|inf)",

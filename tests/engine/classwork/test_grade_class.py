@@ -157,7 +157,7 @@ def slot_controllers(marker: str) -> list[int]:
             state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
-        if "gradekit.classwork.slotworker" in command and marker in command and state != "Z":
+        if "gradekit.classwork.slotcontroller" in command and marker in command and state != "Z":
             found.append(int(entry))
     return found
 

@@ -10,7 +10,7 @@ import pytest
 import gradekit
 from gradekit import markers
 from gradekit.errors import UserError
-from gradekit.markers import inside_regions
+from gradekit.markers import inside_regions, strip_magics
 from gradekit.release.markers import END, START, MarkerError, find_regions, strip_python, strip_regions
 from tests.support.paths import ENGINE_FIXTURES
 
@@ -132,3 +132,8 @@ def test_the_marker_lines_are_written_once_in_the_engine() -> None:
                      if "OF YOUR CODE (DO NOT DELETE" in p.read_text(encoding="utf-8"))
     assert holders == ["markers.py"]
     assert (START, END) == (markers.START, markers.END)
+
+
+def test_magics_count_as_pass_wherever_a_cell_is_read() -> None:
+    cell = "%matplotlib inline\nfor i in range(2):\n    !ls\n    x = '%d' % i\n"
+    assert strip_magics(cell) == "pass\nfor i in range(2):\n    pass\n    x = '%d' % i\n"

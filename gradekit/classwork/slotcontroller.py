@@ -1,6 +1,6 @@
 """One long-lived controller process of a class grade: grades submission after submission.
 
-Started by :mod:`gradekit.classwork.pool` as ``python -m gradekit.classwork.slotworker
+Started by :mod:`gradekit.classwork.pool` as ``python -m gradekit.classwork.slotcontroller
 ASSIGNMENT``. It reads one JSON task per line on stdin and answers one JSON line per
 task on the pipe that was its stdout; file descriptor 1 is pointed at stderr (the log)
 first, so nothing the checks print can garble an answer. Each task is one
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-              "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS"):
-    os.environ[_name] = "1"
+from gradekit.classwork.pool import BLAS_ENV, PARENT_ENV
+
+os.environ.update(BLAS_ENV)
 
 import json  # noqa: E402 - after the thread settings, before anything imports numpy
 import resource  # noqa: E402
@@ -29,8 +29,6 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, TextIO  # noqa: E402
-
-PARENT_ENV = "GRADEKIT_POOL_PARENT"
 
 
 def die_with_parent(parent: int) -> None:
