@@ -245,28 +245,34 @@ def synthetic_cifar10_batch(name, num_images=None, seed=SYNTHETIC_SEED):
     labels = labels[rng.permutation(num_images)]
     data = np.empty((num_images, 3072), dtype=np.uint8)
     u = (np.arange(32) - 15.5).astype(np.float32)  # pixel coordinates around the centre
-    row, col = u[None, :, None], u[None, None, :]   # broadcast to (m, 32, 32)
+    # Images are built channel-first, (m, 3, 32, 32) as in the files: patterns
+    # have shape (m, 1, 32, 32) and colours (m, 3, 1, 1).
+    row, col = u[None, None, :, None], u[None, None, None, :]
     chunk = 1000
 
-    def column(values):
-        return values.astype(np.float32)[:, None, None]
+    def per_image(values):
+        return values.astype(np.float32)[:, None, None, None]
 
     def hsv_colours(hue, sat, val):
-        return 255 * matplotlib.colors.hsv_to_rgb(np.stack([hue % 1.0, sat, val], axis=1))
+        rgb = matplotlib.colors.hsv_to_rgb(np.stack([hue % 1.0, sat, val], axis=1))
+        return (255 * rgb).astype(np.float32)[:, :, None, None]  # (m, 3, 1, 1)
+
+    def disc_distance(centre):
+        return np.sqrt((row - per_image(centre[:, 0])) ** 2
+                       + (col - per_image(centre[:, 1])) ** 2)
 
     for start in range(0, num_images, chunk):
         y = labels[start:start + chunk]
         m = len(y)
         # background: a linear blend of two random colours plus a random blob
-        colours = rng.uniform(0, 255, (m, 3, 3)).astype(np.float32)
+        colours = rng.uniform(0, 255, (m, 3, 3)).astype(np.float32)  # (image, colour, RGB)
+        first, second, blob_colour = (colours[:, k, :, None, None] for k in range(3))
         tilt = rng.uniform(0, 2 * np.pi, m)
-        ramp = 0.5 + (column(np.cos(tilt)) * col + column(np.sin(tilt)) * row) / 32
-        centre = rng.uniform(-16, 16, (m, 2))
-        blob = np.exp(-((row - column(centre[:, 0])) ** 2 + (col - column(centre[:, 1])) ** 2)
-                      / column(2 * rng.uniform(3, 8, m) ** 2))
-        image = (colours[:, None, None, 0] * (1 - ramp[..., None])
-                 + colours[:, None, None, 1] * ramp[..., None])
-        image += blob[..., None] * (colours[:, None, None, 2] - image)
+        ramp = 0.5 + (per_image(np.cos(tilt)) * col + per_image(np.sin(tilt)) * row) / 32
+        blob = np.exp(-disc_distance(rng.uniform(-16, 16, (m, 2))) ** 2
+                      / per_image(2 * rng.uniform(3, 8, m) ** 2))
+        image = first + ramp * (second - first)
+        image += blob * (blob_colour - image)
 
         # the object: stripes of the class's orientation and frequency, in its hue
         angle = styles["angle"][y] + np.deg2rad(rng.normal(0, 6, m))
@@ -274,21 +280,18 @@ def synthetic_cifar10_batch(name, num_images=None, seed=SYNTHETIC_SEED):
         hue = styles["hue"][y] + rng.normal(0, 0.05, m)
         dark = hsv_colours(hue, rng.uniform(0.3, 0.9, m), rng.uniform(0.2, 0.5, m))
         light = hsv_colours(hue, rng.uniform(0.2, 0.8, m), rng.uniform(0.6, 1.0, m))
-        along = column(np.cos(angle)) * col + column(np.sin(angle)) * row
-        wave = 0.5 + 0.5 * np.cos(column(2 * np.pi * freq / 32) * along
-                                  + column(rng.uniform(0, 2 * np.pi, m)))
-        stripes = (dark[:, None, None, :] * (1 - wave[..., None])
-                   + light[:, None, None, :] * wave[..., None]).astype(np.float32)
-        centre = rng.normal(0, 4, (m, 2))
-        radius = column(rng.uniform(9, 15, m))
-        dist = np.sqrt((row - column(centre[:, 0])) ** 2 + (col - column(centre[:, 1])) ** 2)
-        inside = np.clip(radius - dist, 0, 1)[..., None]    # soft edge one pixel wide
-        image += inside * (stripes - image)
+        along = per_image(np.cos(angle)) * col + per_image(np.sin(angle)) * row
+        wave = 0.5 + 0.5 * np.cos(per_image(2 * np.pi * freq / 32) * along
+                                  + per_image(rng.uniform(0, 2 * np.pi, m)))
+        stripes = dark + wave * (light - dark)
+        radius = per_image(rng.uniform(9, 15, m))
+        inside = np.clip(radius - disc_distance(rng.normal(0, 4, (m, 2))), 0, 1)
+        image += inside * (stripes - image)                     # soft edge one pixel wide
 
-        image *= column(rng.uniform(0.7, 1.3, m))[..., None]
+        image *= per_image(rng.uniform(0.7, 1.3, m))
         image += 15 * rng.standard_normal(image.shape, dtype=np.float32)
-        image = np.clip(np.rint(image), 0, 255).astype(np.uint8)     # (m, 32, 32, 3)
-        data[start:start + m] = image.transpose(0, 3, 1, 2).reshape(m, 3072)
+        np.clip(np.rint(image, out=image), 0, 255, out=image)
+        data[start:start + m] = image.reshape(m, 3072)
 
     label = "synthetic stand-in for CIFAR-10, " + name
     filenames = ["synthetic_%s_%05d.png" % (name, i) for i in range(num_images)]
