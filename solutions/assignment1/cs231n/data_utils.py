@@ -212,7 +212,7 @@ def synthetic_cifar10_batch(name, num_images=None, seed=SYNTHETIC_SEED):
     background that knows nothing of the class (a random colour gradient and a
     random blob). The object's hue and the orientation and frequency of its
     stripes depend on the class, each with random jitter; saturation, lightness,
-    contrast, brightness, position and phase are random, and pixel noise is
+    brightness, position, size and phase are random, and pixel noise is
     added. Neighbours, linear classifiers, nets, HOG (orientation) and hue
     histograms (colour) all find the classes, none perfectly. The labels are
     balanced. The same name and seed always give the same batch.
