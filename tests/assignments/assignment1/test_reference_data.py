@@ -9,7 +9,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from a1_reference import PACKAGE_DIR, ref
+from .reference_helpers import PACKAGE_DIR, ref
 
 data_utils = ref("data_utils")
 KNearestNeighbor = ref("classifiers").KNearestNeighbor

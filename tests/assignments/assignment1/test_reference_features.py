@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("scipy")
 pytest.importorskip("matplotlib")
 
-from a1_reference import ref  # noqa: E402
+from .reference_helpers import ref  # noqa: E402
 
 features = ref("features")
 

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from a1_reference import numeric_grad, ref
+from .reference_helpers import numeric_grad, ref
 
 linear_svm = ref("classifiers.linear_svm")
 softmax = ref("classifiers.softmax")

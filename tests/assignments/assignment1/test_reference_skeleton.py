@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from a1_reference import PACKAGE_DIR, ROOT
+from .reference_helpers import PACKAGE_DIR, ROOT
 from gradekit.release.markers import END, START, find_regions, strip_python
 
 # Regions per file. Given code (support modules, data loading, features' extractors)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from a1_reference import PACKAGE_DIR, ref
+from .reference_helpers import PACKAGE_DIR, ref
 from gradekit.release.markers import find_regions
 
 KNearestNeighbor = ref("classifiers.k_nearest_neighbor").KNearestNeighbor

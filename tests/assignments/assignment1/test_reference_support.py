@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from a1_reference import ref
+from .reference_helpers import ref
 
 gradient_check = ref("gradient_check")
 vis_utils = ref("vis_utils")

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from a1_reference import numeric_grad, ref, rel_error
+from .reference_helpers import numeric_grad, ref, rel_error
 
 layers = ref("layers")
 layer_utils = ref("layer_utils")
