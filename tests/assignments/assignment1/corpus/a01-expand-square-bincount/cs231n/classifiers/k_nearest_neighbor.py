@@ -5,7 +5,7 @@ from past.builtins import xrange
 
 
 class KNearestNeighbor(object):
-    """ a kNN classifier with L2 distance """
+    """ k-nearest-neighbour classifier, Euclidean distance """
 
     def __init__(self):
         pass

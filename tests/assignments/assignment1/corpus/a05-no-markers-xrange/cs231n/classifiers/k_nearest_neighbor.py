@@ -7,7 +7,7 @@ from past.builtins import xrange
 
 
 class KNearestNeighbor(object):
-    """ a kNN classifier with L2 distance """
+    """ kNN, euclidean """
 
     def __init__(self):
         pass

@@ -37,7 +37,7 @@ class KNearestNeighbor(object):
         elif num_loops == 2:
             dists = self.compute_distances_two_loops(X)
         else:
-            raise ValueError("Invalid value %d for num_loops" % num_loops)
+            raise ValueError("num_loops must be one of 0, 1, 2, not %d" % num_loops)
 
         return self.predict_labels(dists, k=k)
 

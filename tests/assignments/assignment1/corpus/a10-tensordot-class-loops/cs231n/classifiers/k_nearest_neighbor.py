@@ -4,7 +4,7 @@ import numpy as np
 
 
 class KNearestNeighbor(object):
-    """ a kNN classifier with L2 distance """
+    """ nearest neighbours by L2 distance, majority vote """
 
     def __init__(self):
         pass
@@ -28,7 +28,7 @@ class KNearestNeighbor(object):
         elif num_loops == 2:
             dists = self.compute_distances_two_loops(X)
         else:
-            raise ValueError("Invalid value %d for num_loops" % num_loops)
+            raise ValueError("no distance routine with %d loops" % num_loops)
 
         return self.predict_labels(dists, k=k)
 

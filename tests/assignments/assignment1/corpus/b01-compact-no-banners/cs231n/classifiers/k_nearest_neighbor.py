@@ -21,7 +21,7 @@ class KNearestNeighbor(object):
         elif num_loops == 2:
             dists = self.compute_distances_two_loops(X)
         else:
-            raise ValueError("Invalid value %d for num_loops" % num_loops)
+            raise ValueError("num_loops=%d is not supported" % num_loops)
         return self.predict_labels(dists, k=k)
 
     def compute_distances_two_loops(self, X):
