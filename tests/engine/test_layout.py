@@ -24,6 +24,7 @@ ALLOWED = {
     "release": {"release"},
     "sandbox": {"sandbox"},
     "grading": {"grading", "sandbox"},
+    "checklib": {"checklib", "grading", "sandbox"},
     "student": {"student", "grading", "sandbox"},
     "classwork": {"classwork", "grading", "sandbox"},
     "cli": {"cli", "release", "sandbox", "grading", "student", "classwork"},
