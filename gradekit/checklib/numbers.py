@@ -4,7 +4,7 @@ holds a typed number that a renumbering would leave stale."""
 from __future__ import annotations
 
 import ast
-import inspect
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ def check_number(check: Any, folder: str | Path | None = None) -> str:
     if not isinstance(check, str) or "::" not in check:
         raise LookupError(f"{check!r}: expected a check function or 'file.py::function'")
     if folder is None:
-        folder = Path(inspect.stack()[1].filename).resolve().parent
+        folder = Path(sys._getframe(1).f_code.co_filename).resolve().parent
     file, function = check.split("::", 1)
     number = _marked_numbers(Path(folder) / file).get(function)
     if number is None:
