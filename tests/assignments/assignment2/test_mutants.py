@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.paths import A2
-from .mutants import MUTANTS, ROOT, VARIANTS, apply, grade
+from .mutants import MUTANTS, VARIANTS, apply, grade
 
 pytestmark = pytest.mark.confined
 
