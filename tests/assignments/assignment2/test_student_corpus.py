@@ -13,14 +13,13 @@ messages. ``bench/bench_corpus.py`` runs the same over 20 seeds and prints the f
 from __future__ import annotations
 
 import multiprocessing
-import sys
 import tomllib
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from tests.support.paths import A2, REPO
+from tests.support.paths import A2
 
 pytestmark = pytest.mark.confined
 
@@ -98,8 +97,7 @@ def bug_seed(bug: str, index: int = 0) -> int:
 
 def grade(folder: str, seed: int) -> dict:
     """A plain-data summary of one grade (runs in a worker process)."""
-    sys.path.insert(0, str(REPO / "tests"))
-    from mutants import grade as grade_folder
+    from tests.assignments.assignment2.mutants import grade as grade_folder
 
     return grade_folder(folder, seed)
 
