@@ -54,8 +54,7 @@ quarter of a closed form's time here, which pulls every ratio towards 1.
 
 from __future__ import annotations
 
-import ast
-import copy
+import dataclasses
 import re
 import statistics
 import time
@@ -64,9 +63,12 @@ from pathlib import Path
 
 import numpy as np
 
-from checklib import LAYERS, LAYERS_PY, array, fail, outputs, remote_constant
+from checklib import LAYERS, LAYERS_PY
+from gradekit.checklib import (PairedTimes, Race, SpeedRule, array, check_number, fail,
+                               outputs, pair_order, remote_constant, scaled_error, split_pairs)
+from gradekit.checklib.source import (assigned_names, called_names, code_shape, functions,
+                                      parse, read_source)
 from gradekit.sandbox.controller import StudentException
-from numerics import scaled_error
 
 SHAPE = (384, 768)    # a staged backward takes 1.5-2.5 ms here (in the sandbox), an alt 1-2
 FIRST_REPEATS = 6     # of two pairs each, after one warm-up repeat
@@ -79,25 +81,30 @@ PASS_AT = 1.05        # the first batch passes at or above this
 FAIL_AT = 0.85        # ... and fails at or below this
 DECIDE_AT = 0.97      # all pairs, when the first batch is undecided
 RESTATED_BELOW = 1.2  # a restated chain rule fails below this
+RULE = SpeedRule(pass_at=PASS_AT, fail_at=FAIL_AT, decide_at=DECIDE_AT, first=FIRST_REPEATS,
+                 more=MORE_REPEATS, warm_up=1)
 TIMEOUT = 3.0
 LABELS = ("dx", "dgamma", "dbeta")
 ALT, STAGED = "batchnorm_backward_alt", "batchnorm_backward"
 SAME_RESULT = "its dx is bit for bit that of batchnorm_backward"
+STAGED_CHECK = check_number("test_batchnorm_backward.py::test_batchnorm_backward")
 
 
 @dataclass
-class Timings:
-    """CPU seconds per call of the student's alt and staged backward (paired), and of the
-    reference's staged backward (timed once per repeat, listed once per pair)."""
+class Timings(PairedTimes):
+    """CPU seconds per call of the student's alt (A) and staged backward (B), paired; and
+    of the reference's staged backward (timed once per repeat, listed once per pair).
+    ``ratio`` is the median over pairs of staged / alt (how much faster the alt is)."""
 
-    alt: list[float] = field(default_factory=list)
-    staged: list[float] = field(default_factory=list)
     reference: list[float] = field(default_factory=list)
 
     @property
-    def ratio(self) -> float:
-        """Median over pairs of staged / alt (how much faster the alt is)."""
-        return statistics.median(s / max(a, 1e-9) for s, a in zip(self.staged, self.alt))
+    def alt(self) -> list[float]:
+        return self.a
+
+    @property
+    def staged(self) -> list[float]:
+        return self.b
 
     @property
     def versus_reference(self) -> float:
@@ -189,17 +196,17 @@ class _Run:
                 and staged.shape == alt.shape and staged.dtype == alt.dtype
                 and bool(np.array_equal(staged, alt)))
 
-    def repeat(self, rng, counted: bool = True) -> None:
+    def repeat(self, rng, counted: bool = True) -> list[tuple[float, float]]:
         """Two pairs of timed calls on one cache, each call with a dout of its own.
 
         The order is alt, staged, staged, alt or the reverse, alternately, so neither
         side is always first. The reference's staged backward is timed on the first
-        dout (while the worker is stopped) and gives every expected result.
+        dout (while the worker is stopped) and gives every expected result. Returns the
+        (alt, staged) CPU seconds of the two pairs.
         """
         x, gamma, beta, douts = _inputs(rng, 4)
         cache = self.cache(x, gamma, beta)
-        order = [ALT, STAGED, STAGED, ALT] if self.repeats % 2 == 0 else [
-            STAGED, ALT, ALT, STAGED]
+        order = pair_order(self.repeats, ALT, STAGED)
         self.repeats += 1
         timed = [self.call(name, dout, cache, timed=True) for name, dout in zip(order, douts)]
         with self.student.frozen():
@@ -212,12 +219,8 @@ class _Run:
         for name, result, want in zip(order, timed, expected):
             _verify(name, self.student.fetch(result.value, timeout=self.timeout), want)
         if counted:
-            seconds = {ALT: [], STAGED: []}
-            for name, result in zip(order, timed):
-                seconds[name].append(result.cpu_seconds)
-            self.timings.alt += seconds[ALT]
-            self.timings.staged += seconds[STAGED]
             self.timings.reference += [ref_time, ref_time]
+        return split_pairs(order, [result.cpu_seconds for result in timed], ALT)
 
 
 def _verify(name: str, grads, expected) -> None:
@@ -228,7 +231,7 @@ def _verify(name: str, grads, expected) -> None:
         if error > 1e-8:
             why = ("speed is only credited for correct gradients" if name == ALT
                    else "the speed check compares your alt with your staged backward, "
-                        "which must be right first (check 3.2)")
+                        f"which must be right first (check {STAGED_CHECK})")
             fail(f"{name} {label} on {SHAPE[0]}x{SHAPE[1]} inputs: max rel error "
                  f"{error:.1e}; expected 1e-08 or less ({why}).")
 
@@ -242,20 +245,15 @@ def measure_alt_speedup(student, ref_layers, rng, *, first: int = FIRST_REPEATS,
     if run.same_result(rng):
         evidence = Evidence("copy", evidence.text if evidence and evidence.kind != "restated"
                             else SAME_RESULT)
-    run.repeat(rng, counted=False)  # warm-up
-    for _ in range(first):
-        run.repeat(rng)
+    race = Race(lambda counted: run.repeat(rng, counted),
+                dataclasses.replace(RULE, first=first, more=more), run.timings)
+    race.start()  # the warm-up and the first batch
     if evidence is not None and evidence.kind == "copy":
         return Speedup(run.timings, False, False, evidence.text)
-    ratio = run.timings.ratio
-    extended = FAIL_AT < ratio < PASS_AT
-    if extended:
-        for _ in range(more):
-            run.repeat(rng)
-        ratio = run.timings.ratio
-    if evidence is not None and ratio < RESTATED_BELOW:
-        return Speedup(run.timings, False, extended, evidence.text)
-    return Speedup(run.timings, ratio >= (DECIDE_AT if extended else PASS_AT), extended)
+    decided = race.decide()
+    if evidence is not None and decided.ratio < RESTATED_BELOW:
+        return Speedup(run.timings, False, decided.extended, evidence.text)
+    return Speedup(run.timings, decided.passed, decided.extended)
 
 
 # ------------------------------------------------------------------ copies, by their source
@@ -282,64 +280,18 @@ def copy_evidence(path: Path) -> Evidence | None:
     when the file cannot be read or parsed, when the alt is not a module-level function
     or is bound again later (what runs is then not this code), or when nothing shows.
     """
-    try:
-        if path.stat().st_size > 2_000_000:
-            return None
-        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    alt = staged = None
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in (ALT, STAGED):
-            alt, staged = (node, staged) if node.name == ALT else (alt, node)
-        elif alt is not None and _binds_alt(node):
-            alt = None
+    found = functions(parse(read_source(path)), ALT, STAGED)
+    alt, staged = found.get(ALT), found.get(STAGED)
     if alt is None:
         return None
-    for node in ast.walk(alt):
-        if isinstance(node, ast.Call):
-            callee = node.func
-            name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", None)
-            if name == STAGED:
-                return Evidence("copy", "it calls batchnorm_backward")
-    if staged is not None and _shape_of(alt) == _shape_of(staged):
+    if STAGED in called_names(alt):
+        return Evidence("copy", "it calls batchnorm_backward")
+    if staged is not None and code_shape(alt) == code_shape(staged):
         return Evidence("copy", "its code is that of batchnorm_backward with other names")
-    assigned = {target.id for node in ast.walk(alt)
-                if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-                for target in ast.walk(target) if isinstance(target, ast.Name)}
+    assigned = assigned_names(alt)
     dvar = sorted(name for name in assigned if _DVAR.match(name))
     dmean = sorted(name for name in assigned if _DMEAN.match(name))
     if dvar and dmean:
         return Evidence("restated", f"it goes through the staged chain rule's steps {dvar[0]} "
                                     f"and {dmean[0]}, which the closed form does without")
     return None
-
-
-def _binds_alt(node: ast.stmt) -> bool:
-    """Whether a module-level statement binds the alt's name again (anywhere inside it)."""
-    for inner in ast.walk(node):
-        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if inner.name == ALT:
-                return True
-        elif isinstance(inner, ast.Name) and isinstance(inner.ctx, (ast.Store, ast.Del)):
-            if inner.id == ALT:
-                return True
-        elif isinstance(inner, ast.alias) and (inner.asname or inner.name) in (ALT, "*"):
-            return True
-    return False
-
-
-def _shape_of(function: ast.FunctionDef) -> str:
-    """The function's body with its docstring dropped and every name renamed in order."""
-    body = copy.deepcopy(function.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    names: dict[str, str] = {}
-    module = ast.Module(body=body, type_ignores=[])
-    for node in ast.walk(module):
-        if isinstance(node, ast.Name):
-            node.id = names.setdefault(node.id, f"n{len(names)}")
-        elif isinstance(node, ast.arg):
-            node.arg = names.setdefault(node.arg, f"n{len(names)}")
-    return ast.dump(module, annotate_fields=False)

@@ -41,7 +41,7 @@ def running_stats(batches, momentum=0.9, eps=EPS, gamma=None, beta=None):
     """Predictions of (running_mean, running_var) after a sequence of train batches.
 
     Bugs of the train forward's statistics that batchnorm_forward's own output shows too
-    (check 2.2 charges them) are not here: see :func:`forward_bug_stats`.
+    (test_batchnorm_train_forward charges them) are not here: see :func:`forward_bug_stats`.
     """
 
     def run(stat_of, swap=False, restart=False):

@@ -18,19 +18,29 @@ import functools
 
 import numpy as np
 
-from checklib import array, call, fail, implemented, model, outputs, scalar
-from numerics import (Elsewhere, diagnose, largest_differences, scale_of, scaled_error,
-                      verdict)
+from checklib import call, model
+from gradekit.checklib import (Elsewhere, array, check_number, diagnose, fail, implemented,
+                               largest_differences, outputs, scalar, scale_of, scaled_error,
+                               verdict)
 
 D, H, C = 15, [20, 30], 10   # the notebook's gradient-check sizes
 
-# Where each layer function is charged (the checks of the layer itself).
-LAYER_CHECKS = {
-    "affine_forward": "1.1", "affine_backward": "1.1", "relu_forward": "1.2",
-    "relu_backward": "1.2", "softmax_loss": "1.3", "batchnorm_forward (train)": "2.2",
-    "batchnorm_forward (test)": "2.5", "batchnorm_backward": "3.2",
-    "batchnorm_backward_alt": "3.4", "layernorm_forward": "4.2", "layernorm_backward": "4.4",
+# Where each layer function is charged (the checks of the layer itself), as the check
+# numbers their grade marks give.
+_LAYER_CHECK_FUNCTIONS = {
+    "affine_forward": "test_prerequisites.py::test_affine",
+    "affine_backward": "test_prerequisites.py::test_affine",
+    "relu_forward": "test_prerequisites.py::test_relu",
+    "relu_backward": "test_prerequisites.py::test_relu",
+    "softmax_loss": "test_prerequisites.py::test_softmax_loss",
+    "batchnorm_forward (train)": "test_batchnorm_forward.py::test_batchnorm_train_forward",
+    "batchnorm_forward (test)": "test_batchnorm_forward.py::test_batchnorm_test_mode",
+    "batchnorm_backward": "test_batchnorm_backward.py::test_batchnorm_backward",
+    "batchnorm_backward_alt": "test_batchnorm_backward.py::test_batchnorm_backward_alt",
+    "layernorm_forward": "test_layernorm.py::test_layernorm_forward",
+    "layernorm_backward": "test_layernorm.py::test_layernorm_backward",
 }
+LAYER_CHECKS = {layer: check_number(check) for layer, check in _LAYER_CHECK_FUNCTIONS.items()}
 
 
 def random_params(rng, normalization, last=False):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 
-from checklib import Shapes, call, fail, forward, outputs
-from numerics import compare
+from checklib import call, forward
+from gradekit.checklib import Shapes, compare, fail, outputs
 
 SHAPES_WEIGHT = 0.1
 

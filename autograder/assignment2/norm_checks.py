@@ -7,14 +7,20 @@ forward's check charges that bug.
 """
 
 import bug_models as bugs
-from checklib import Parts, Shapes, array, call, fail, forward, outputs
+from checklib import call, forward
+from gradekit.checklib import (Elsewhere, Parts, Shapes, array, check_number, compare, fail,
+                               numeric_gradient, outputs, scaled_error)
 from gradekit.sandbox.controller import StudentException
-from numerics import Elsewhere, compare, numeric_gradient, scaled_error
 from draws import features, scale_shift
 
 N, D = 6, 4
 LABELS = ("dx", "dgamma", "dbeta")
-FORWARD_CHECK = {"batchnorm": "2.2", "layernorm": "4.2"}
+# The checks that charge a forward pass (the backward checks credit a backward that is
+# right for the student's own forward).
+FORWARD_CHECK = {
+    "batchnorm": check_number("test_batchnorm_forward.py::test_batchnorm_train_forward"),
+    "layernorm": check_number("test_layernorm.py::test_layernorm_forward"),
+}
 OWN_CACHE = ("batchnorm_backward_alt reads a cache layout of its own, not the one your "
              "batchnorm_forward returns (both backwards must accept the same cache)")
 
@@ -40,7 +46,7 @@ def check_backward(student, ref_layers, rng, credit, norm, backward, param, tol=
     """Grade ``backward`` (dx, dgamma, dbeta) against centered differences, in parts.
 
     Values are compared after reshaping; with ``shapes_weight`` a part of that weight
-    charges wrong shapes (batchnorm has check 3.5 for them instead).
+    charges wrong shapes (batchnorm has test_batchnorm_gradient_shapes for them instead).
     """
     x = features(rng, N, D, low=0.5)
     gamma, beta = scale_shift(rng, D)

@@ -12,13 +12,17 @@ import functools
 import numpy as np
 import pytest
 
-from checklib import FC_FILES, Parts, array, call, fail, implemented
+from checklib import FC_FILES, call
+from gradekit.checklib import (Elsewhere, Parts, array, charged_elsewhere, check_number,
+                               compare, directional_errors, fail, implemented)
 from fc_nets import C, D, H, Twins, compare_grads, random_params, student_loss
 from gradekit.sandbox.controller import StudentException
-from numerics import ChargedElsewhere, Elsewhere, compare, directional_errors
 
 
 RELU_ON_SCORES = "ReLU applied to the output scores"
+# Checks in other files that charge bugs these checks see too.
+NORM_LAST_CHECK = check_number("test_fc_net_params.py::test_fc_net_batchnorm_structure")
+TEST_MODE_CHECK = check_number("test_batchnorm_forward.py::test_batchnorm_test_mode")
 
 
 def _memo(thunk):
@@ -68,7 +72,7 @@ def test_fc_net_test_mode(student, reference, rng, credit):
                                                           relu_scores=True)),
             Elsewhere("normalization applied to the last affine layer",
                       lambda: twins.reference_with(X, bn_params=bn_params, norm_last=True)
-                      if twins.last_normalized else None, "5.2"),
+                      if twins.last_normalized else None, NORM_LAST_CHECK),
             *twins.with_their_layers(X, bn_params=bn_params),
         ]
         compare("model.loss(X) scores with batchnorm (running statistics set)",
@@ -79,9 +83,9 @@ def test_fc_net_test_mode(student, reference, rng, credit):
             return
         message = f"{result['changed']}."
         if _test_mode_updates_stats(student, rng):
-            raise ChargedElsewhere(
-                f"{message}\nThis looks like: your batchnorm_forward updates the running "
-                "statistics in test mode. That bug is charged in check 2.5, not here.")
+            raise charged_elsewhere(
+                message, "your batchnorm_forward updates the running statistics in test mode",
+                TEST_MODE_CHECK)
         fail(f"{message} This looks like: {train_mode}.")
 
     parts = Parts(credit)
@@ -142,8 +146,8 @@ def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, own_reg
     norm_last = _memo(lambda: twins.reference_with(X, y, norm_last=True)
                       if twins.last_normalized else None)
     elsewhere = [
-        Elsewhere(RELU_ON_SCORES, relu_scores, "5.4"),
-        Elsewhere("normalization applied to the last affine layer", norm_last, "5.2"),
+        Elsewhere(RELU_ON_SCORES, relu_scores, test_fc_net_test_mode),
+        Elsewhere("normalization applied to the last affine layer", norm_last, NORM_LAST_CHECK),
         *(Elsewhere(e.label, _memo(e.prediction), e.charged_in)
           for e in twins.with_their_layers(X, y)),
     ]

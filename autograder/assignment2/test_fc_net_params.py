@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from checklib import FC_FILES, Parts, Shapes, fail, model
-from numerics import ChargedElsewhere, show
+from checklib import FC_FILES, model
+from gradekit.checklib import Parts, Shapes, charged_elsewhere, fail, show
 
 C = 10
 NAMES = {None: "no normalization", "batchnorm": "batchnorm", "layernorm": "layernorm"}
@@ -40,10 +40,9 @@ def check_structure(student, normalization, parts, weight):
         want = expected_names(3, normalization is not None)
         extra, missing = sorted(set(params) - want), sorted(want - set(params))
         if normalization == "layernorm" and not missing and set(extra) == {"gamma3", "beta3"}:
-            raise ChargedElsewhere(
-                f"model.params with {label} has gamma3 and beta3.\nThis looks like: "
-                "normalization applied to the last affine layer. That bug is charged in "
-                "check 5.2, not here.")
+            raise charged_elsewhere(f"model.params with {label} has gamma3 and beta3.",
+                                    "normalization applied to the last affine layer",
+                                    test_fc_net_batchnorm_structure)
         if extra or missing:
             hint = (" This looks like: gamma/beta created for the last layer (normalization "
                     "applied to the last affine layer)."

@@ -3,8 +3,8 @@
 import pytest
 
 import bug_models as bugs
-from checklib import LAYERS_PY, Parts, forward
-from numerics import compare
+from checklib import LAYERS_PY, forward
+from gradekit.checklib import Parts, compare
 from draws import features, scale_shift
 from norm_checks import check_backward
 

@@ -6,8 +6,8 @@ import copy
 import numpy as np
 import pytest
 
-from checklib import OPTIM, Parts, array, call, fail, outputs, scalar
-from numerics import compare
+from checklib import OPTIM, call
+from gradekit.checklib import Parts, array, compare, fail, outputs, scalar
 
 OPTIM_PY = "cs231n/optim.py"
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from checklib import LAYERS_PY, Parts, array, call, fail, outputs, scalar
-from numerics import compare
+from checklib import LAYERS_PY, call
+from gradekit.checklib import Parts, array, compare, fail, outputs, scalar
 from layer_checks import check_layer
 
 

@@ -84,10 +84,21 @@ def expect_scalar(value: Any, name: str = "the result") -> float:
     return float(value)
 
 
-def rel_error(actual: np.ndarray, expected: np.ndarray) -> float:
-    """The largest relative error: max abs(x - y) / max(1e-8, abs(x) + abs(y))."""
-    return float(np.max(np.abs(actual - expected)
-                        / np.maximum(1e-8, np.abs(actual) + np.abs(expected)), initial=0.0))
+FLOOR_RATIO = 1e-3
+"""Entries smaller than this fraction of the largest magnitude are judged against it."""
+
+
+def rel_error(actual: Any, expected: Any, floor_ratio: float = FLOOR_RATIO) -> float:
+    """The largest relative error, max |x - y| / (|x| + |y|), with a floor that scales.
+
+    The denominator is at least ``floor_ratio`` times the largest |x| + |y| of the arrays
+    (a fixed floor such as 1e-8 would turn the rounding noise of an entry that is zero in
+    theory into a large error). :func:`gradekit.checklib.relative_error` is this function.
+    """
+    x, y = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    size = np.abs(x) + np.abs(y)
+    floor = max(floor_ratio * float(np.max(size, initial=0.0)), 1e-300)
+    return float(np.max(np.abs(x - y) / np.maximum(size, floor), initial=0.0))
 
 
 def expect_close(actual: Any, expected: np.ndarray, *, rtol: float = 1e-6, atol: float = 1e-8,

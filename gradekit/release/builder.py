@@ -307,7 +307,7 @@ STUDENT_ENGINE = (
     "__init__.py", "__main__.py", "errors.py", "config.py", "zips.py", "extras.py",
     "cellnames.py", "markers.py",
     "cli/__init__.py", "cli/progress.py", "cli/check.py", "cli/collect.py", "cli/pdf.py",
-    "sandbox/", "grading/", "student/",
+    "sandbox/", "grading/", "student/", "checklib/",
 )
 
 

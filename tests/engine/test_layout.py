@@ -24,6 +24,7 @@ ALLOWED = {
     "release": {"release", "grading"},  # grading: only the proof (release/proof.py)
     "sandbox": {"sandbox"},
     "grading": {"grading", "sandbox"},
+    "checklib": {"checklib", "grading", "sandbox"},
     "student": {"student", "grading", "sandbox"},
     "classwork": {"classwork", "grading", "sandbox"},
     "cli": {"cli", "release", "sandbox", "grading", "student", "classwork"},

@@ -1,18 +1,19 @@
-"""Helpers shared by the Batch Normalization checks, public and hidden: calling student
-code in the sandbox, validating what it returned, and scoring checks in parts.
+"""The CS231n helpers of assignment 2's checks, public and hidden: where its code lives,
+building a FullyConnectedNet, calling a layer's forward pass, and the gradient check of a
+normalization layer.
 
-Nothing here knows how the layers are computed.
+The generic parts (partial credit, comparisons, shapes, calls) come from
+:mod:`gradekit.checklib`. Nothing here knows how the layers are computed.
 """
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
-from gradekit.grading.checks import CheckFailed, describe, expect_array, expect_scalar
-from gradekit.sandbox.controller import StudentException, StudentTimeout
-from numerics import ChargedElsewhere, compare, numeric_gradient, relative_error
+from gradekit import checklib
+from gradekit.checklib import (TIMEOUT, array, compare, fail, numeric_gradient, outputs,
+                               relative_error, remote_constant)
+from gradekit.sandbox.controller import StudentException
 
 LAYERS = "cs231n.layers."
 OPTIM = "cs231n.optim."
@@ -20,51 +21,12 @@ FC_NET = "cs231n.classifiers.fc_net.FullyConnectedNet"
 LAYERS_PY = "cs231n/layers.py"
 FC_FILES = ["cs231n/classifiers/fc_net.py", "cs231n/layers.py", "cs231n/layer_utils.py"]
 
-# Seconds a call on the checks' small inputs may take (they need milliseconds).
-TIMEOUT = 3.0
-
-
-def fail(message: str):
-    raise CheckFailed(message)
-
-
-_HUNG: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
 
 def call(student, target, *args, timeout=TIMEOUT, **kwargs):
-    """Call ``target`` in the sandbox; a bare name means a function of cs231n.layers.
-
-    A module function that timed out once in this grade is not run again: the later
-    checks that need it fail at once instead of each waiting for the timeout. (Methods
-    are always run: whether they hang depends on how their object was built.)
-    """
+    """:func:`gradekit.checklib.call`, where a bare name means a function of cs231n.layers."""
     if isinstance(target, str) and "." not in target:
         target = LAYERS + target
-    hung = _HUNG.setdefault(student, set())
-    if target in hung:
-        fail(f"{target.rsplit('.', 1)[-1]} timed out in an earlier check; not run again.")
-    try:
-        return student.call(target, *args, timeout=timeout, **kwargs)
-    except StudentTimeout:
-        if isinstance(target, str):
-            hung.add(target)
-        raise
-
-
-_CONSTANTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def remote_constant(student, target, *args):
-    """A handle on ``target(*args)`` kept in the worker for the rest of the grade.
-
-    For module-level objects (a dtype, a function): one handle per worker, held for
-    good, so that a handle dropped by garbage collection never races a new one.
-    """
-    table = _CONSTANTS.setdefault(student, {})
-    key = (student.generation, target, args)
-    if key not in table:
-        table[key] = call(student, target, *args, keep=True).value
-    return table[key]
+    return checklib.call(student, target, *args, timeout=timeout, **kwargs)
 
 
 API_2017 = (
@@ -105,86 +67,6 @@ def _unexpected_keyword(error: StudentException) -> str | None:
     return error.message.rsplit("argument", 1)[-1].strip().strip("'\"")
 
 
-def outputs(value, name: str, labels: tuple[str, ...], allow_none=()):
-    """The tuple a student function returned, refusing None (the unfilled skeleton)."""
-    if value is None:
-        fail(f"{name} returned None — not implemented yet?")
-    if len(labels) == 1:
-        return (value,)
-    if not isinstance(value, (tuple, list)) or len(value) != len(labels):
-        fail(f"{name} should return a tuple ({', '.join(labels)}); it returned {describe(value)}.")
-    for label, item in zip(labels, value):
-        if item is None and label not in allow_none:
-            fail(f"{name} returned {label}=None — not implemented yet?")
-    return tuple(value)
-
-
-def keepdims_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
-    """The hint for a shape that differs from ``want`` only by an axis of length 1."""
-    if len(got) == len(want) + 1 and tuple(d for d in got if d != 1) == tuple(
-            d for d in want if d != 1):
-        return "a sum or mean with keepdims=True kept an axis of length 1"
-    return ""
-
-
-def array(value, name: str, shape=None, dtype=np.float64, shape_hints=None, reshape=False):
-    """``value`` as a finite ndarray of ``shape``; a known wrong shape gets a hint.
-
-    With ``reshape``, an array of the right size is accepted in any shape (for checks
-    that grade values while another check grades the shape).
-    """
-    if value is None:
-        fail(f"{name} is None — not implemented yet?")
-    if shape is not None and isinstance(value, np.ndarray) and value.shape != tuple(shape):
-        if reshape and value.size == np.prod(shape):
-            return array(value.reshape(shape), name, shape, dtype)
-        hint = (shape_hints or {}).get(value.shape) or keepdims_hint(value.shape, tuple(shape))
-        fail(f"{name} has shape {value.shape}; expected {tuple(shape)}."
-             + (f" This looks like: {hint}." if hint else ""))
-    return expect_array(value, shape=shape, dtype=dtype, name=name)
-
-
-class Shapes:
-    """Arrays of the right size in a wrong shape: their values are compared after
-    reshaping, and the shapes are charged once, in a small part of their own."""
-
-    def __init__(self) -> None:
-        self.wrong: dict[str, str] = {}
-        self.taken = 0
-        self.real = False
-        """True once an array that is not a constant was taken (a stub's zeros have the
-        right shapes and earn nothing for them)."""
-
-    def take(self, value, name: str, shape, dtype=np.float64, shape_hints=None):
-        """``value`` validated as :func:`array`, reshaped (and noted) when only its shape is off."""
-        shape = tuple(shape)
-        self.taken += 1
-        self.real = self.real or implemented(value)
-        if (isinstance(value, np.ndarray) and value.shape != shape
-                and value.size == int(np.prod(shape))):
-            hint = (shape_hints or {}).get(value.shape) or keepdims_hint(value.shape, shape)
-            self.wrong.setdefault(name, f"{name} has shape {value.shape}; expected {shape}"
-                                  + (f" ({hint})" if hint else ""))
-            value = value.reshape(shape)
-        return array(value, name, shape, dtype, shape_hints)
-
-    def check(self) -> None:
-        if self.taken and not self.real:
-            fail("Shapes: not checked, the values are constants (zeros?): implement the "
-                 "function first.")
-        if self.wrong:
-            fail("Shapes: " + "; ".join(self.wrong.values())
-                 + ". The values were compared after reshaping.")
-
-
-def implemented(value) -> bool:
-    """False for what a stub or a constant implementation returns (None, or an array that
-    holds one value everywhere): a side property of such an output proves nothing."""
-    if not isinstance(value, np.ndarray) or value.size == 0 or value.dtype.kind not in "fiu":
-        return False
-    return bool(np.ptp(value) > 0)
-
-
 def forward(student, function, *args, shape, train=True, shape_hints=None):
     """Call a layer's forward pass; return (validated out, cache, the call's result).
 
@@ -194,13 +76,6 @@ def forward(student, function, *args, shape, train=True, shape_hints=None):
     out, cache = outputs(result.value, function, ("out", "cache"),
                          allow_none=() if train else ("cache",))
     return array(out, f"{function} out", shape=shape, shape_hints=shape_hints), cache, result
-
-
-def scalar(value, name: str) -> float:
-    """``value`` as a finite float, refusing None (the unfilled skeleton)."""
-    if value is None:
-        fail(f"{name} is None — not implemented yet?")
-    return expect_scalar(value, name)
 
 
 def normalized_as_documented(out, gamma, beta, axis: int, tol: float = 1e-3) -> bool:
@@ -247,53 +122,3 @@ def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7):
             f"{bwd} {name} vs centered differences of your forward (notebook: 1e-8 or less)",
             array(value, f"{bwd} {name}", expected.shape, reshape=True), expected, tol,
             error=relative_error))
-
-
-class Parts:
-    """Run a check in parts: each passing part earns its share of the points.
-
-    Failures of student code in one part (wrong values, exceptions) are collected and
-    the check fails at :meth:`finish` with all messages; a timeout or crash stops it.
-    A part run with ``needs=False`` (what it builds on is missing) is not run; ``why``
-    says what is missing. A part whose value is wrong only because of a bug another check
-    charges (:class:`numerics.ChargedElsewhere`) earns its credit, with the note.
-    """
-
-    def __init__(self, credit):
-        self.credit = credit
-        self.failures: list[str] = []
-
-    def run(self, weight: float, label: str, part, needs: bool = True,
-            why: str = "an earlier part failed") -> bool:
-        if not needs:
-            self.failures.append(f"{label}: not checked, {why}.")
-            return False
-        try:
-            part()
-        except ChargedElsewhere as error:
-            self.credit.earn(weight, f"Passed: {label}, but note:\n{error}")
-            return True
-        except (CheckFailed, AssertionError) as error:
-            self.failures.append(str(error))
-            return False
-        except StudentException as error:
-            self.failures.append(f"{label}: {error}")
-            return False
-        self.credit.earn(weight, f"Passed: {label}.")
-        return True
-
-    def advise(self, label: str, part) -> None:
-        """Run ``part`` for advice only: a failure is reported and costs nothing."""
-        try:
-            part()
-        except (CheckFailed, AssertionError, StudentException) as error:
-            self.credit.earn(0.0, f"Advice ({label}, no points): {error}")
-
-    def shapes(self, weight: float, label: str, shapes: Shapes, needs: bool = True,
-               why: str = "an earlier part failed") -> bool:
-        """The part that charges the wrong shapes ``shapes`` collected (once)."""
-        return self.run(weight, label, shapes.check, needs, why)
-
-    def finish(self) -> None:
-        if self.failures:
-            fail("\n".join(dict.fromkeys(self.failures)))

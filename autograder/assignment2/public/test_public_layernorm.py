@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from checklib import LAYERS_PY, Parts, fail, forward, norm_gradient_check
-from numerics import max_abs_error, show
+from checklib import LAYERS_PY, forward, norm_gradient_check
+from gradekit.checklib import Parts, fail, max_abs_error, show
 
 
 def _check_row_stats(student, a, gamma, beta):

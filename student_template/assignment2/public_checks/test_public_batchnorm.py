@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from checklib import (LAYERS_PY, Parts, array, call, fail, forward, implemented,
-                      norm_gradient_check, outputs)
-from numerics import compare, max_abs_error, relative_error
+from checklib import LAYERS_PY, call, forward, norm_gradient_check
+from gradekit.checklib import (Parts, array, compare, fail, implemented, max_abs_error,
+                               outputs, relative_error)
 
 DDOF1 = np.sqrt(199 / 200)  # how the stds shrink at N = 200 when the variance uses N - 1
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from checklib import FC_FILES, Parts, array, call, fail, model, outputs, scalar
-from numerics import directional_errors
+from checklib import FC_FILES, call, model
+from gradekit.checklib import Parts, array, directional_errors, fail, outputs, scalar
 
 N, D, H1, H2, C = 2, 15, 20, 30, 10
 
@@ -34,7 +34,7 @@ def _check_gradients(student, net, X, y, params, grads, reg):
         fail(f"With reg={reg}, grads has no entry for {', '.join(missing)}.")
     params = {k: array(v, f"params[{k!r}]") for k, v in params.items()}
     # Right values in a wrong shape ((1, D) from keepdims) are compared after reshaping:
-    # check 3.5 charges those shapes.
+    # test_batchnorm_gradient_shapes charges those shapes.
     grads = {k: array(grads[k], f"grads[{k!r}]", shape=v.shape, reshape=True)
              for k, v in params.items()}
 

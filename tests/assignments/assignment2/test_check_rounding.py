@@ -1,7 +1,7 @@
 """Comparisons that survive rounding: correct code that sums in another order never gets
 another verdict.
 
-The checks' own comparison helpers (autograder/public/numerics.py, autograder/fc_nets.py)
+The checks' own comparison helpers (gradekit/checklib, autograder/assignment2/fc_nets.py)
 are given, over 50 seeds of the checks' input draws, results of implementations that are
 algebraically equal to the reference but order their arithmetic differently: the
 batchnorm closed forms students write (spec §8), and a whole fully connected net written
@@ -24,7 +24,7 @@ for folder in (A2.public_checks, A2.checks):
 
 import fc_nets  # noqa: E402
 from gradekit.grading.checks import CheckFailed  # noqa: E402
-from numerics import compare, relative_error, scaled_error  # noqa: E402
+from gradekit.checklib import compare, relative_error, scaled_error  # noqa: E402
 from .reference_helpers import ref  # noqa: E402
 
 SEEDS = range(50)
