@@ -8,8 +8,8 @@ check) on the first of these that does not hold:
    files, unstripped and stripped, and the code cells of each master notebook and of each
    variant's student copy (IPython magics count as ``pass``);
 2. check numbers are unique among the hidden checks, the public ones and the notebook
-   parts; a check number typed as a literal in a check's message (``"check 2.3"``) is
-   listed as a warning (see :data:`LITERALS_FAIL`);
+   parts; a check number typed as a literal in a check's message (``"check 2.3"``)
+   stops the release (see :data:`LITERALS_FAIL`);
 3. the reference scores full marks on every check: the planned ``autograder.zip`` is
    written to a private temporary folder and the reference package is graded in hidden
    mode exactly as its ``run_autograder`` would (the config path baked into that script,
@@ -56,11 +56,9 @@ TRIES = 3
 """Grades of a reference check that failed before the proof gives up on it."""
 SEED = 231
 """The seed of the proof's grades (a check's random inputs are the same every release)."""
-LITERALS_FAIL = False
-"""Whether a check number typed as a literal in a check message stops the release.
-
-TODO: make this True once gradekit/checklib's ``check_number(...)`` lands and the
-assignment2 checks use it (today autograder/assignment2 still types "check 2.5" etc.)."""
+LITERALS_FAIL = True
+"""Whether a check number typed as a literal in a check message stops the release
+(``gradekit.checklib.check_number`` resolves it from the marks instead)."""
 
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 _LITERAL = re.compile(r"\bchecks?\s+\d+(?:\.\d+)+", re.IGNORECASE)

@@ -199,15 +199,15 @@ def test_duplicate_check_numbers_stop_it(tmp_path):
         proof_of(config)
 
 
-def test_a_check_number_typed_in_a_message_is_a_warning_with_file_and_line(tmp_path):
+def test_a_check_number_typed_in_a_message_stops_it_with_file_and_line(tmp_path):
     hidden = HIDDEN.replace('f"double(3) should be 6, not {got!r}"',
                             'f"double(3) should be 6, not {got!r} "\n'
                             '                          "(see check 1.2 too)"')
-    proof = proof_of(course(tmp_path, hidden=hidden))
     line = hidden.splitlines().index('                          "(see check 1.2 too)")') + 1
-    assert proof.warnings == [f"autograder/tiny/test_ops.py:{line}: a check message names "
-                              "'check 1.2' as a literal; resolve the number from the marks "
-                              "instead"]
+    with pytest.raises(ProofFailed, match=rf"autograder/tiny/test_ops.py:{line}: a check "
+                                          r"message names 'check 1.2' as a literal; resolve "
+                                          r"the number from the marks instead"):
+        proof_of(course(tmp_path, hidden=hidden))
 
 
 def test_the_real_assignment2_release_proves():
