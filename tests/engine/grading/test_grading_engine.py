@@ -185,13 +185,22 @@ def test_a_grader_crash_still_writes_a_valid_fallback(toy, tmp_path, monkeypatch
     assert "grader bug" in document["extra_data"]["staff_log"][0]
 
 
-def test_user_errors_write_a_fallback_and_are_raised(tmp_path):
+def test_a_sandbox_setting_is_checked_when_the_config_is_loaded(tmp_path):
     copy = copy_toy(tmp_path)
     toml = copy / "assignment" / "assignment.toml"
     toml.write_text(toml.read_text().replace("timeout = 2.0", 'timeout = "soon"'))
+    with pytest.raises(UserError, match=r"assignment.toml:15: grading.sandbox.timeout must be "
+                                        "a number"):
+        load_assignment(toml)
+
+
+def test_user_errors_write_a_fallback_and_are_raised(tmp_path):
+    copy = copy_toy(tmp_path)
+    assignment = load_assignment(copy / "assignment" / "assignment.toml")
+    shutil.rmtree(copy / "autograder")  # gone after the config was read
     results = tmp_path / "results.json"
-    with pytest.raises(UserError, match="grading.sandbox.timeout must be a positive float"):
-        grade_submission(TOY / "solutions", load_assignment(toml), results_path=results)
+    with pytest.raises(UserError, match="no checks at "):
+        grade_submission(TOY / "solutions", assignment, results_path=results)
     assert validate(json.loads(results.read_text()))["score"] == 0
 
 
