@@ -38,6 +38,10 @@ FEATURE_DIM = 512
 FC7_DIM = 4096
 DEFAULT_SEED = 231
 
+# Standard deviations of the three parts of a feature: the topic's centre, the code of
+# the image's main noun, and the image's own noise.
+TOPIC_SCALE, NOUN_SCALE, IMAGE_SCALE = 1.5, 1.0, 0.5
+
 FUNCTION_WORDS = ["a", "the", "two", "three", "some", "and", "with", "of", "is", "are"]
 PREPOSITIONS = ["on", "in", "near", "at", "under", "over", "by", "beside", "behind", "inside"]
 
@@ -173,8 +177,8 @@ def make_standin_coco(seed=DEFAULT_SEED, num_train_images=10000, num_val_images=
     idx_to_word, topics, rare = _vocabulary(rng, vocab_size, num_topics)
     word_to_idx = {word: i for i, word in enumerate(idx_to_word)}
 
-    centres = 1.5 * rng.standard_normal((num_topics, feature_dim))
-    noun_codes = rng.standard_normal((vocab_size, feature_dim))
+    centres = TOPIC_SCALE * rng.standard_normal((num_topics, feature_dim))
+    noun_codes = NOUN_SCALE * rng.standard_normal((vocab_size, feature_dim))
     fc7_map = (rng.standard_normal((feature_dim, fc7_dim)) / np.sqrt(feature_dim)
                if fc7_dim else None)
 
@@ -189,7 +193,7 @@ def make_standin_coco(seed=DEFAULT_SEED, num_train_images=10000, num_val_images=
             adjective = int(rng.choice(topic["adjectives"]))
             place = int(rng.choice(topic["places"]))
             features[image] = (centres[t] + noun_codes[noun]
-                               + 0.5 * rng.standard_normal(feature_dim))
+                               + IMAGE_SCALE * rng.standard_normal(feature_dim))
             for _ in range(captions_per_image):
                 rows.append(_caption(rng, word_to_idx, topic, noun, adjective, place,
                                      rare, unk_rate))
