@@ -64,15 +64,15 @@ def rnn_step_forward(x, prev_h, Wx, Wh, b):
     """
     next_h, cache = None, None
     ###########################################################################
-    # TODO: Compute the next hidden state and keep in `cache` whatever the
-    # backward pass will need.
+    # TODO: Compute the next hidden state and keep in `cache` whatever the    #
+    # backward pass will need.                                                #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     next_h = np.tanh(x.dot(Wx) + prev_h.dot(Wh) + b)
     cache = (x, prev_h, Wx, Wh, next_h)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return next_h, cache
 
@@ -93,8 +93,8 @@ def rnn_step_backward(dnext_h, cache):
     """
     dx, dprev_h, dWx, dWh, db = None, None, None, None, None
     ###########################################################################
-    # TODO: Back-propagate through the tanh and the affine maps. The
-    # derivative of tanh(a) is 1 - tanh(a)**2, and tanh(a) is next_h.
+    # TODO: Back-propagate through the tanh and the affine maps. The          #
+    # derivative of tanh(a) is 1 - tanh(a)**2, and tanh(a) is next_h.         #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     x, prev_h, Wx, Wh, next_h = cache
@@ -106,7 +106,7 @@ def rnn_step_backward(dnext_h, cache):
     db = da.sum(axis=0)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return dx, dprev_h, dWx, dWh, db
 
@@ -130,8 +130,8 @@ def rnn_forward(x, h0, Wx, Wh, b):
     """
     h, cache = None, None
     ###########################################################################
-    # TODO: Run rnn_step_forward once per time step, feeding each step the
-    # state of the step before (h0 for the first one).
+    # TODO: Run rnn_step_forward once per time step, feeding each step the    #
+    # state of the step before (h0 for the first one).                        #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     states, cache = [], []
@@ -143,7 +143,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     h = np.stack(states, axis=1)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return h, cache
 
@@ -166,9 +166,9 @@ def rnn_backward(dh, cache):
     """
     dx, dh0, dWx, dWh, db = None, None, None, None, None
     ###########################################################################
-    # TODO: Walk backwards in time. At each step add the gradient carried
-    # back from the following step to dh[:, t], and sum the parameter
-    # gradients over all steps.
+    # TODO: Walk backwards in time. At each step add the gradient carried     #
+    # back from the following step to dh[:, t], and sum the parameter         #
+    # gradients over all steps.                                               #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     N, T, H = dh.shape
@@ -188,7 +188,7 @@ def rnn_backward(dh, cache):
     dh0 = carried
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return dx, dh0, dWx, dWh, db
 
@@ -206,14 +206,14 @@ def word_embedding_forward(x, W):
     """
     out, cache = None, None
     ###########################################################################
-    # TODO: Look the rows up with integer array indexing (no loop needed).
+    # TODO: Look the rows up with integer array indexing (no loop needed).    #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     out = W[x]
     cache = (x, W.shape, W.dtype)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return out, cache
 
@@ -233,9 +233,9 @@ def word_embedding_backward(dout, cache):
     """
     dW = None
     ###########################################################################
-    # TODO: Start from zeros and add each dout[n, t] into the row of its word.
-    # Words repeat: `dW[x] += dout` keeps only one of the updates to a row,
-    # while np.add.at adds them all.
+    # TODO: Start from zeros and add each dout[n, t] into the row of its      #
+    # word. Words repeat: `dW[x] += dout` keeps only one of the updates to a  #
+    # row, while np.add.at adds them all.                                     #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     x, shape, dtype = cache
@@ -243,7 +243,7 @@ def word_embedding_backward(dout, cache):
     np.add.at(dW, x, dout)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return dW
 
@@ -285,8 +285,8 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     """
     next_h, next_c, cache = None, None, None
     ###########################################################################
-    # TODO: Compute the gates in the order i, f, o, g, then the new cell and
-    # hidden states. Use the sigmoid function above.
+    # TODO: Compute the gates in the order i, f, o, g, then the new cell and  #
+    # hidden states. Use the sigmoid function above.                          #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     H = prev_h.shape[1]
@@ -301,7 +301,7 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     cache = (x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return next_h, next_c, cache
 
@@ -324,9 +324,9 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     """
     dx, dprev_h, dprev_c, dWx, dWh, db = None, None, None, None, None, None
     ###########################################################################
-    # TODO: The cell state receives gradient both directly (dnext_c) and
-    # through next_h. Back-propagate through the four gates and stack their
-    # gradients in the order i, f, o, g.
+    # TODO: The cell state receives gradient both directly (dnext_c) and      #
+    # through next_h. Back-propagate through the four gates and stack their   #
+    # gradients in the order i, f, o, g.                                      #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c = cache
@@ -345,7 +345,7 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     db = da.sum(axis=0)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return dx, dprev_h, dprev_c, dWx, dWh, db
 
@@ -367,8 +367,8 @@ def lstm_forward(x, h0, Wx, Wh, b):
     """
     h, cache = None, None
     ###########################################################################
-    # TODO: Run lstm_step_forward once per time step; the cell state starts
-    # at zero.
+    # TODO: Run lstm_step_forward once per time step; the cell state starts   #
+    # at zero.                                                                #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     states, cache = [], []
@@ -380,7 +380,7 @@ def lstm_forward(x, h0, Wx, Wh, b):
     h = np.stack(states, axis=1)
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return h, cache
 
@@ -401,9 +401,9 @@ def lstm_backward(dh, cache):
     """
     dx, dh0, dWx, dWh, db = None, None, None, None, None
     ###########################################################################
-    # TODO: Walk backwards in time carrying both the hidden-state and the
-    # cell-state gradients (the cell gradient starts at zero after the last
-    # step).
+    # TODO: Walk backwards in time carrying both the hidden-state and the     #
+    # cell-state gradients (the cell gradient starts at zero after the last   #
+    # step).                                                                  #
     ###########################################################################
     # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     N, T, H = dh.shape
@@ -425,7 +425,7 @@ def lstm_backward(dh, cache):
     dh0 = carried_h
     # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
     ###########################################################################
-    #                             END OF YOUR CODE                            #
+    #                            END OF YOUR CODE                             #
     ###########################################################################
     return dx, dh0, dWx, dWh, db
 

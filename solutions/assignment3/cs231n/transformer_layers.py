@@ -37,9 +37,9 @@ class PositionalEncoding(nn.Module):
         assert embed_dim % 2 == 0
         pe = torch.zeros(1, max_len, embed_dim)
         #######################################################################
-        # TODO: Fill pe[0, i, j] with the encoding P[i, j] of the class
-        # docstring, for every position i < max_len and column j < embed_dim.
-        # Try to do it without Python loops.
+        # TODO: Fill pe[0, i, j] with the encoding P[i, j] of the class       #
+        # docstring, for every position i < max_len and column j < embed_dim. #
+        # Try to do it without Python loops.                                  #
         #######################################################################
         # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         positions = torch.arange(max_len, dtype=torch.float32).unsqueeze(1)
@@ -49,7 +49,7 @@ class PositionalEncoding(nn.Module):
         pe[0, :, 1::2] = torch.cos(angles)
         # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         #######################################################################
-        #                             END OF YOUR CODE                        #
+        #                          END OF YOUR CODE                           #
         #######################################################################
 
         # A buffer moves with the module (.to(), state_dict) but is not trained.
@@ -67,13 +67,13 @@ class PositionalEncoding(nn.Module):
         N, S, D = x.shape
         output = torch.empty((N, S, D))
         #######################################################################
-        # TODO: Add the first S rows of the table to x, then apply dropout.
+        # TODO: Add the first S rows of the table to x, then apply dropout.   #
         #######################################################################
         # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         output = self.dropout(x + self.pe[:, :S, :])
         # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         #######################################################################
-        #                             END OF YOUR CODE                        #
+        #                          END OF YOUR CODE                           #
         #######################################################################
         return output
 
@@ -127,18 +127,18 @@ class MultiHeadAttention(nn.Module):
         N, T, E = value.shape
         output = torch.empty((N, S, E))
         #######################################################################
-        # TODO: Implement multi-head attention:
-        # (1) project query, key and value with self.query, self.key and
-        #     self.value;
-        # (2) split the last axis into heads, (N, L, E) -> (N, L, h, E/h),
-        #     and move the head axis forward: (N, h, L, E/h);
-        # (3) compute the scores Q K^T / sqrt(E/h), shape (N, h, S, T);
-        # (4) where attn_mask is zero, give the score a very large negative
-        #     value so that no attention goes there;
-        # (5) softmax over the key axis, then self.attn_drop on the weights;
-        # (6) weight the values, put the heads back side by side, (N, S, E),
-        #     and apply self.proj.
-        # Hint: torch.matmul and Tensor.masked_fill.
+        # TODO: Implement multi-head attention:                               #
+        # (1) project query, key and value with self.query, self.key and      #
+        #     self.value;                                                     #
+        # (2) split the last axis into heads, (N, L, E) -> (N, L, h, E/h),    #
+        #     and move the head axis forward: (N, h, L, E/h);                 #
+        # (3) compute the scores Q K^T / sqrt(E/h), shape (N, h, S, T);       #
+        # (4) where attn_mask is zero, give the score a very large negative   #
+        #     value so that no attention goes there;                          #
+        # (5) softmax over the key axis, then self.attn_drop on the weights;  #
+        # (6) weight the values, put the heads back side by side, (N, S, E),  #
+        #     and apply self.proj.                                            #
+        # Hint: torch.matmul and Tensor.masked_fill.                          #
         #######################################################################
         # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         H, Dh = self.n_head, self.head_dim
@@ -160,6 +160,6 @@ class MultiHeadAttention(nn.Module):
         output = self.proj(mixed.transpose(1, 2).reshape(N, S, E))
         # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         #######################################################################
-        #                             END OF YOUR CODE                        #
+        #                          END OF YOUR CODE                           #
         #######################################################################
         return output

@@ -105,18 +105,18 @@ class CaptioningRNN:
 
         loss, grads = 0.0, {}
         #######################################################################
-        # TODO: The forward pass, then the backward pass:
-        # (1) the initial hidden state is the affine map of the features,
-        #     h0 = features W_proj + b_proj (no nonlinearity), shape (N, H);
-        # (2) embed captions_in into word vectors, shape (N, T, W);
-        # (3) run the RNN or LSTM (self.cell_type) from h0 over them,
-        #     shape (N, T, H);
-        # (4) map every hidden state to vocabulary scores with the temporal
-        #     affine layer, shape (N, T, V);
-        # (5) compute the temporal softmax loss against captions_out, with
-        #     the mask.
-        # Then back-propagate through (5) to (1) and store each parameter's
-        # gradient in grads under the parameter's name.
+        # TODO: The forward pass, then the backward pass:                     #
+        # (1) the initial hidden state is the affine map of the features,     #
+        #     h0 = features W_proj + b_proj (no nonlinearity), shape (N, H);  #
+        # (2) embed captions_in into word vectors, shape (N, T, W);           #
+        # (3) run the RNN or LSTM (self.cell_type) from h0 over them,         #
+        #     shape (N, T, H);                                                #
+        # (4) map every hidden state to vocabulary scores with the temporal   #
+        #     affine layer, shape (N, T, V);                                  #
+        # (5) compute the temporal softmax loss against captions_out, with    #
+        #     the mask.                                                       #
+        # Then back-propagate through (5) to (1) and store each parameter's   #
+        # gradient in grads under the parameter's name.                       #
         #######################################################################
         # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         h0, proj_cache = affine_forward(features, W_proj, b_proj)
@@ -140,7 +140,7 @@ class CaptioningRNN:
         _, grads["W_proj"], grads["b_proj"] = affine_backward(dh0, proj_cache)
         # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         #######################################################################
-        #                             END OF YOUR CODE                        #
+        #                          END OF YOUR CODE                           #
         #######################################################################
 
         return loss, grads
@@ -170,16 +170,16 @@ class CaptioningRNN:
         W_vocab, b_vocab = self.params["W_vocab"], self.params["b_vocab"]
 
         #######################################################################
-        # TODO: Generate the captions one word at a time, for the whole
-        # minibatch at once:
-        # (1) the initial hidden state is features W_proj + b_proj, and for
-        #     an LSTM the initial cell state is zero;
-        # (2) the first input word is <START> (self._start) for every row;
-        # (3) at each step, embed the previous word, take one rnn_step_forward
-        #     or lstm_step_forward, compute the vocabulary scores with W_vocab
-        #     and b_vocab, and write the best-scoring word into captions[:, t];
-        #     it is the next step's input word.
-        # Work step by step: do not call rnn_forward or lstm_forward.
+        # TODO: Generate the captions one word at a time, for the whole       #
+        # minibatch at once:                                                  #
+        # (1) the initial hidden state is features W_proj + b_proj, and for   #
+        #     an LSTM the initial cell state is zero;                         #
+        # (2) the first input word is <START> (self._start) for every row;    #
+        # (3) at each step, embed the previous word, take one                 #
+        #     rnn_step_forward or lstm_step_forward, compute the vocabulary   #
+        #     scores with W_vocab and b_vocab, and write the best-scoring     #
+        #     word into captions[:, t]; it is the next step's input word.     #
+        # Work step by step: do not call rnn_forward or lstm_forward.         #
         #######################################################################
         # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         state, _ = affine_forward(features, W_proj, b_proj)
@@ -196,6 +196,6 @@ class CaptioningRNN:
             captions[:, t] = word
         # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         #######################################################################
-        #                             END OF YOUR CODE                        #
+        #                          END OF YOUR CODE                           #
         #######################################################################
         return captions

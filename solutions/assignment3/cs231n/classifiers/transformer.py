@@ -75,14 +75,14 @@ class CaptioningTransformer(nn.Module):
         N, T = captions.shape
         scores = torch.empty((N, T, self.vocab_size))
         #######################################################################
-        # TODO: Implement the forward pass:
-        # (1) embed the captions and add the positional encoding, (N, T, W);
-        # (2) project the features to W and give them a sequence axis of
-        #     length one, (N, 1, W): the memory;
-        # (3) build a (T, T) mask that lets position t attend to positions
-        #     0..t only (hint: torch.tril);
-        # (4) run self.transformer on the captions, the memory and the mask;
-        # (5) map the result to vocabulary scores with self.output.
+        # TODO: Implement the forward pass:                                   #
+        # (1) embed the captions and add the positional encoding, (N, T, W);  #
+        # (2) project the features to W and give them a sequence axis of      #
+        #     length one, (N, 1, W): the memory;                              #
+        # (3) build a (T, T) mask that lets position t attend to positions    #
+        #     0..t only (hint: torch.tril);                                   #
+        # (4) run self.transformer on the captions, the memory and the mask;  #
+        # (5) map the result to vocabulary scores with self.output.           #
         #######################################################################
         # *****START OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         words = self.positional_encoding(self.embedding(captions))
@@ -92,7 +92,7 @@ class CaptioningTransformer(nn.Module):
         scores = self.output(decoded)
         # *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****
         #######################################################################
-        #                             END OF YOUR CODE                        #
+        #                          END OF YOUR CODE                           #
         #######################################################################
         return scores
 
