@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from a3_reference_helpers import numeric_grad, ref, rel_error
+from .reference_helpers import numeric_grad, ref, rel_error
 
 L = ref("rnn_layers")
 

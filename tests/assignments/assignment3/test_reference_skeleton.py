@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from a3_reference_helpers import PACKAGE_DIR, load_package
+from .reference_helpers import PACKAGE_DIR, load_package
 from gradekit.release.markers import find_regions, strip_python
 
 EXPECTED_REGIONS = {

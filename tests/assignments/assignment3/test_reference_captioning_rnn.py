@@ -5,7 +5,7 @@ sample()'s conventions (column 0 is the first generated word)."""
 import numpy as np
 import pytest
 
-from a3_reference_helpers import ref, rel_error
+from .reference_helpers import ref, rel_error
 
 CaptioningRNN = ref("classifiers.rnn").CaptioningRNN
 gradient_check = ref("gradient_check")

@@ -12,7 +12,7 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the Transformer part of assignment 3 needs PyTorch")
 
-from a3_reference_helpers import ref  # noqa: E402
+from .reference_helpers import ref  # noqa: E402
 
 TL = ref("transformer_layers")
 TR = ref("classifiers.transformer")

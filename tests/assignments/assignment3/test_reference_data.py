@@ -12,7 +12,7 @@ import urllib.error
 import numpy as np
 import pytest
 
-from a3_reference_helpers import PACKAGE_DIR, ref
+from .reference_helpers import PACKAGE_DIR, ref
 
 h5py = pytest.importorskip("h5py", reason="the COCO loader of assignment 3 needs h5py")
 
