@@ -310,3 +310,20 @@ def test_a_sandbox_that_cannot_start_fails_the_grade_not_the_student(toy, tmp_pa
     assert {c.number for c in result.checks} == ALL and result.score == 0
     assert all(c.output.startswith("not run") for c in result.checks)
     assert validate(json.loads(results.read_text()))["score"] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_check_as_root_uses_and_creates_no_sandbox_account(toy, monkeypatch):
+    """A student running ``check`` as root (a dev container, conda in /root) runs the public
+    checks with their own identity: no account is looked up, none is created."""
+    from gradekit.sandbox import accounts
+
+    def refuse(*_args):
+        raise AssertionError("check asked for a sandbox account")
+
+    monkeypatch.setattr(accounts, "account", refuse)
+    monkeypatch.setattr(accounts, "_create", refuse)
+    result = grade_submission(TOY / "solutions", toy, public_only=True, seed=1)
+    assert result.error is None, result.error
+    assert result.checks and all(c.passed for c in result.checks), result.table()
+    assert result.extra["confinement"] in ("bwrap", "none")
