@@ -537,8 +537,9 @@ def load_student_folder(folder: Path, command: str) -> Assignment:
     """
     config = folder / "assignment.toml"
     if not config.is_file():
-        raise UserError(f"{folder}: no assignment.toml here; run this in your assignment "
-                        f"folder or pass it: gradekit {command} FOLDER")
+        raise UserError(f"{folder.resolve()} is not an assignment folder (it has no "
+                        "assignment.toml): open a terminal in your assignment folder, the one "
+                        f"with assignment.toml and gradekit/, and run python -m gradekit {command}")
     assignment = load_assignment(config)
     if assignment.grading is None:
         raise UserError(f"{config}: no [grading] table")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from gradekit.cli.progress import check_progress
+from gradekit.cli.progress import check_progress, live_terminal
 from gradekit.config import Section
 from gradekit.errors import UserError
 
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         section = _section(assignment.grading.sections, args.section, assignment.path)
         what, select = f"the public checks of \"{section.title}\"", section.takes
     print(f"Running {what} on {folder.resolve()} ...", flush=True)
-    live = sys.stdout.isatty()
+    live = live_terminal()
     result = grade_submission(folder, assignment, public_only=True,
                               on_result=check_progress(live), select=select)
     if live:

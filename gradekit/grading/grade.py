@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import secrets
 import shutil
 import signal
@@ -89,7 +88,8 @@ class GradeStopped(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP (SIGINT already is) into :class:`GradeStopped` while grading."""
+    """Turn SIGTERM and SIGHUP (SIGINT already is; Windows has no SIGHUP) into
+    :class:`GradeStopped` while grading."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -97,7 +97,8 @@ def stop_on_signals() -> Iterator[None]:
     def stop(signum: int, _frame: object) -> None:
         raise GradeStopped(signum)
 
-    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {number: signal.signal(number, stop) for number in numbers}
     try:
         yield
     finally:
@@ -136,7 +137,10 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                             _ENGINE_DIR) if p is not None]
         left_out = copy_support(grading.support_root, folder, skip, grading.submit)
         intake = take_in(submission, grading.submit, folder)
-        sandbox = Sandbox(folder, limits=limits, deadline=deadline, budget=grading.time_budget)
+        # The public checks run a student's own code on their own machine: never as a
+        # sandbox account (none is created, root or not).
+        sandbox = Sandbox(folder, limits=limits, deadline=deadline, budget=grading.time_budget,
+                          user=not public_only)
         sandbox.start()
         if sandbox.account is not None:
             accounts.add(sandbox.account.pw_uid)
@@ -162,14 +166,23 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                              "rejected": [list(r) for r in intake.rejected]}
     result.extra["calls"] = sandbox.calls
     result.extra["confinement"] = sandbox.mode
-    result.extra["peak_memory_mb"] = {
-        "controller": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "worker": round(sandbox.peak_rss_kb / 1024, 1)}
+    result.extra["peak_memory_mb"] = {"controller": _own_peak_mb(),
+                                      "worker": round(sandbox.peak_rss_kb / 1024, 1)}
     for notebook in notebooks:
         notebook.add_to(result)
     if plugin.fatal:
         result.error = plugin.fatal
     return result
+
+
+def _own_peak_mb() -> float | None:
+    """This process's peak resident size in MB (None where ``resource`` is missing: Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1024), 1)
 
 
 def no_confinement() -> str:

@@ -122,7 +122,7 @@ class GradeResult:
         """The Gradescope ``results.json`` document: every string safe to encode as UTF-8,
         each check's output at most :data:`OUTPUT_CAP` bytes, the whole (as JSON) at most
         ``limit`` bytes, with a note where something was cut."""
-        output = self.output
+        output = "\n".join([*import_errors(self.checks), self.output]).strip()
         if self.error:
             output = (f"The autograder could not grade this submission: {self.error}\n"
                       + output).strip()
@@ -154,26 +154,71 @@ class GradeResult:
     def ordered(self) -> list[CheckResult]:
         return sorted(self.checks, key=CheckResult.sort_key)
 
+    def decisive(self) -> list[str]:
+        """What decides this grade before any check does, one line each: the grading error,
+        the intake's notes (missing files first) and each module that does not import."""
+        lines = [f"error: {self.error}"] if self.error else []
+        notes = [line for line in self.output.splitlines() if line.strip()]
+        lines += sorted(notes, key=lambda line: not line.startswith("Missing"))
+        lines += import_errors(self.checks)
+        return lines
+
     def table(self, width: int = 100) -> str:
-        """A terminal table (number, name, score, verdict), then the failure messages."""
+        """The decisive lines (:meth:`decisive`) first, then a terminal table (number, name,
+        score, verdict), then the failure messages, each distinct message once."""
         rows = [(c.number, safe_text(c.name), f"{_fmt(c.score)}/{_fmt(c.max_score)}",
                  "ok" if c.passed else "FAILED") for c in self.ordered()]
         name_width = min(max([len(r[1]) for r in rows] + [5]), max(20, width - 30))
-        lines = []
+        lead = self.decisive()
+        lines = [*lead, ""] if lead else []
         for number, name, score, verdict in rows:
             short = name if len(name) <= name_width else name[: name_width - 1] + "…"
             lines.append(f"{number:>6}  {short:<{name_width}}  {score:>9}  {verdict}")
         lines.append(f"{'':>6}  {'total':<{name_width}}  "
                      f"{_fmt(self.score) + '/' + _fmt(self.max_score):>9}")
-        failures = [c for c in self.ordered() if not c.passed and c.output]
-        for check in failures:
-            lines += ["", f"{check.number} {check.name}:",
-                      _indent(cut(check.output, OUTPUT_CAP))]
-        if self.output:
-            lines += ["", self.output]
-        if self.error:
-            lines += ["", f"error: {self.error}"]
+        for first, others in _same_failures(self.ordered()):
+            lines += ["", f"{first.number} {first.name}:", _indent(cut(first.output, OUTPUT_CAP))]
+            if others:
+                numbers = ", ".join(c.number for c in others[:8]) + (", ..." if len(others) > 8
+                                                                       else "")
+                lines.append(f"    ... and {len(others)} more with the same message "
+                             f"({numbers})")
         return safe_text("\n".join(lines))
+
+
+_IMPORT_ERROR = re.compile(
+    r"(?P<error>SyntaxError|IndentationError|TabError|ImportError|ModuleNotFoundError)"
+    r": (?P<message>.*)")
+_WHO_RAISED = re.compile(r"^\S+ raised ")
+
+
+def import_errors(checks: list[CheckResult]) -> list[str]:
+    """One line per distinct error that stops a module of the submission importing (a
+    SyntaxError in ``ops.py`` fails every check that calls into it: it is named once)."""
+    found: dict[str, str] = {}
+    for check in checks:
+        if check.passed or not check.output:
+            continue
+        match = _IMPORT_ERROR.search(check.output.splitlines()[0])
+        if match:
+            line = f"{match['error']}: {match['message'].strip()}"
+            found.setdefault(line, f"Your code does not import: {line}")
+    return list(found.values())
+
+
+def _same_failures(checks: list[CheckResult]) -> list[tuple[CheckResult, list[CheckResult]]]:
+    """The failed checks with a message, grouped by that message (the name of what raised
+    it left out), in order of their first check."""
+    groups: dict[str, tuple[CheckResult, list[CheckResult]]] = {}
+    for check in checks:
+        if check.passed or not check.output:
+            continue
+        key = _WHO_RAISED.sub("raised ", check.output.strip())
+        if key in groups:
+            groups[key][1].append(check)
+        else:
+            groups[key] = (check, [])
+    return list(groups.values())
 
 
 def write_results(result: GradeResult, path: Path) -> None:

@@ -241,6 +241,10 @@ class Release:
             raise UserError(f"{self.assignment.path}: autograder.zip needs [grading] checks")
         tree = {name: self._gradescope_script(name) for name in GRADESCOPE_SCRIPTS}
         tree |= under("gradekit", self.engine) | engine_project_files()
+        # The instructors' README replaces the developers' (it also serves pip as the
+        # readme pyproject.toml names), and the Dockerfile it tells them to build with.
+        tree["README.md"] = self._instructors_readme()
+        tree["Dockerfile"] = read_file(self._gradescope_file("Dockerfile"))
         tree[self.shown(self.assignment.path)] = read_file(self.assignment.path)
         tree |= under(self.shown(grading.checks), self.folder(grading.checks, "grading.checks"))
         if grading.reference_root is not None:
@@ -248,6 +252,22 @@ class Release:
             tree |= under(self.shown(grading.reference_root), reference)
         tree |= under(self.shown(grading.support_root), self._support())
         return tree
+
+    def _instructors_readme(self) -> File:
+        """``INSTRUCTORS.md`` with this assignment's name, title and config path filled in."""
+        path = self._gradescope_file("INSTRUCTORS.md")
+        if not path.is_file():
+            raise UserError(f"{path}: missing; autograder.zip needs the instructors' README")
+        text = path.read_text(encoding="utf-8")
+        for key, value in (("name", self.assignment.name), ("title", self.assignment.title),
+                           ("config", self.shown(self.assignment.path))):
+            text = text.replace("{" + key + "}", value)
+        return File(text.encode("utf-8"))
+
+    def _gradescope_file(self, name: str) -> Path:
+        """``name`` in the Gradescope folder given, else the engine's own."""
+        given = self.gradescope_dir / name
+        return given if given.is_file() else Path(__file__).resolve().parent / "gradescope" / name
 
     def _gradescope_script(self, name: str) -> File:
         return gradescope_script(self.gradescope_dir / name, self.shown(self.assignment.path))

@@ -8,10 +8,13 @@ root, in root's group, or the grader's own is refused.
 from __future__ import annotations
 
 import os
-import pwd
 import subprocess
+from typing import TYPE_CHECKING
 
 from gradekit.sandbox.errors import SandboxError
+
+if TYPE_CHECKING:
+    import pwd
 
 PREFIX = "gradekit-sandbox"
 USERS_ENV = "GRADEKIT_SANDBOX_USERS"
@@ -42,6 +45,8 @@ def slot_count_limit() -> int | None:
 def account(slot: int) -> pwd.struct_passwd:
     """The account of ``slot``, created when it is one of ours and missing; refused when
     it could reach what the grader can (root, root's group, the grader's own uid)."""
+    import pwd
+
     name = account_name(slot)
     try:
         entry = pwd.getpwnam(name)
@@ -57,6 +62,8 @@ def account(slot: int) -> pwd.struct_passwd:
 
 
 def _create(name: str) -> pwd.struct_passwd:
+    import pwd
+
     result = subprocess.run(
         ["useradd", "--system", "--no-create-home", "--user-group",
          "--shell", "/usr/sbin/nologin", name],

@@ -79,10 +79,10 @@ class SandboxError(UserError):
     """The sandbox itself cannot work here (a setup problem, not the student's)."""
 
 
-_SIGNAL_NOTES = {
-    signal.SIGXCPU: ", it used up its CPU time",
-    signal.SIGSEGV: ", a segmentation fault",
-    signal.SIGKILL: "",
+_SIGNAL_NOTES = {  # by name: Windows has no SIGXCPU nor SIGKILL
+    getattr(signal, name): note for name, note in (
+        ("SIGXCPU", ", it used up its CPU time"), ("SIGSEGV", ", a segmentation fault"),
+        ("SIGKILL", "")) if hasattr(signal, name)
 }
 
 

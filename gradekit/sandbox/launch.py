@@ -55,6 +55,12 @@ _boot(*sys.argv[1:4])
 """
 
 
+def is_root() -> bool:
+    """True when this process runs as root (never on Windows, which has no uids)."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is not None and geteuid() == 0
+
+
 def confinement() -> str:
     """How workers are confined on this machine (see the module docstring)."""
     forced = os.environ.get(CONFINEMENT_ENV, "").strip()
@@ -62,7 +68,7 @@ def confinement() -> str:
         if forced not in MODES:
             raise SandboxError(f"${CONFINEMENT_ENV} must be one of {', '.join(MODES)}, "
                                f"not {forced!r}")
-        if forced == "account" and os.geteuid() != 0:
+        if forced == "account" and not is_root():
             raise SandboxError(f"${CONFINEMENT_ENV}=account needs the grader to run as root")
         if forced == "bwrap" and not bwrap_works():
             raise SandboxError(f"${CONFINEMENT_ENV}=bwrap, but bubblewrap cannot run here: "
@@ -70,7 +76,9 @@ def confinement() -> str:
         return forced
     if bwrap_works():
         return "bwrap"
-    return "account" if os.geteuid() == 0 else "none"
+    if os.name != "posix":
+        return "none"
+    return "account" if is_root() else "none"
 
 
 @functools.cache
@@ -80,7 +88,7 @@ def bwrap_problem() -> str:
     if binary is None:
         return "bubblewrap is not installed (Debian: apt-get install bubblewrap)"
     switch: dict[str, Any] = {}
-    if os.geteuid() == 0:
+    if is_root():
         switch = {"user": 65534, "group": 65534, "extra_groups": []}
     try:
         result = subprocess.run(
@@ -212,9 +220,13 @@ def start_worker(slot: Slot, runtime: Runtime | None, limits: Limits, mode: str,
 
 def cannot_run(account: Any, detail: str) -> str:
     """The setup error for a worker that cannot start as ``account`` (None: the grader)."""
-    who = f"user {account.pw_name!r}" if account else "the sandbox"
-    return (f"the sandbox cannot start: {who} cannot run {interpreter()} {detail}. Use a "
-            "Python every user can run (the Makefile builds .venv from /usr/bin/python3).")
+    if account is None:
+        return (f"the checks cannot start Python ({interpreter()}) to run your code {detail}. "
+                "Check that this Python runs and has numpy installed (`python -c \"import "
+                "numpy\"`), then run the command again from your assignment folder.")
+    return (f"the sandbox cannot start: user {account.pw_name!r} cannot run {interpreter()} "
+            f"{detail}. Grade with a Python every user can run (the repository's Makefile "
+            "builds .venv from /usr/bin/python3).")
 
 
 def _bwrap_command(slot: Slot, runtime: Runtime | None, limits: Limits, info_fd: int) -> list[str]:

@@ -10,19 +10,22 @@ slot that stays dirty is refused.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pwd
 import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradekit.sandbox import accounts
 from gradekit.sandbox.errors import SandboxError
+
+if TYPE_CHECKING:
+    import pwd
 
 SLOTS_ENV = "GRADEKIT_SLOTS"
 PARENT_ENV = "GRADEKIT_SLOT_ROOT"
@@ -33,26 +36,27 @@ _MAX_SCAN = 50_000
 def slot_parent() -> Path:
     """The grader's own folder that holds every slot (created 0711, checked)."""
     given = os.environ.get(PARENT_ENV)
+    euid = getattr(os, "geteuid", lambda: -1)()  # -1: Windows, which has no uids
     if given:
         parent = Path(given)
-    elif os.geteuid() == 0:
+    elif euid == 0:
         parent = Path("/run/gradekit" if os.path.isdir("/run") else "/var/tmp/gradekit-slots")
     else:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         parent = Path(runtime) / "gradekit" if runtime and os.path.isdir(runtime) else \
-            Path(f"/tmp/gradekit-{os.getuid()}")
+            Path(tempfile.gettempdir()) / f"gradekit-{max(euid, 0)}"
     try:
         parent.mkdir(mode=0o711, parents=True, exist_ok=True)
         info = os.lstat(parent)
     except OSError as error:
         raise SandboxError(f"cannot make the sandbox folder {parent}: {error}") from None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+    if not stat.S_ISDIR(info.st_mode) or (euid >= 0 and info.st_uid != euid):
         raise SandboxError(f"{parent} is not a folder of this user's own; remove it or set "
                            f"${PARENT_ENV} to another place")
     os.chmod(parent, 0o711)
     closed = [str(folder) for folder in parent.resolve().parents
               if not os.stat(folder).st_mode & stat.S_IXOTH]
-    if closed and os.geteuid() == 0:
+    if closed and euid == 0:
         raise SandboxError(f"the sandbox folder {parent} is inside {closed[0]}, which the "
                            f"sandbox accounts cannot enter; set ${PARENT_ENV} to a folder "
                            "they can reach")
@@ -148,9 +152,7 @@ def acquire_slot(confined_accounts: bool, wait: float = 600.0) -> Slot:
         for number in range(1, max_slots() + 1):
             lock_path = parent / f"slot-{number}.lock"
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not _lock(fd):
                 os.close(fd)
                 continue
             account = accounts.account(number) if confined_accounts else None
@@ -170,6 +172,25 @@ def acquire_slot(confined_accounts: bool, wait: float = 600.0) -> Slot:
                                f"({max_slots()} slots; set ${SLOTS_ENV} for more)")
         dirty.clear()
         time.sleep(0.2)
+
+
+def _lock(fd: int) -> bool:
+    """Take the exclusive lock on ``fd`` without waiting (False: another grade holds it)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: a byte-range lock instead
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- cleaning an account

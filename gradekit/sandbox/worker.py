@@ -13,7 +13,6 @@ import io
 import json
 import linecache
 import os
-import resource
 import signal
 import sys
 import traceback
@@ -28,7 +27,12 @@ MAX_TEXT = 4000
 
 
 def apply_limits(limits: dict[str, int]) -> None:
-    """Set the rlimits of this process (before any student code runs)."""
+    """Set the rlimits of this process (before any student code runs; none on Windows,
+    which has no ``resource``)."""
+    try:
+        import resource
+    except ImportError:
+        return
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     table = {
         "cpu_seconds": resource.RLIMIT_CPU,
@@ -219,7 +223,7 @@ def die_with_parent(parent: int | None) -> None:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         pass
     if os.getppid() != parent:
         os._exit(1)

@@ -219,3 +219,66 @@ def test_the_student_commands_work_from_an_unzipped_student_folder(student_folde
     pdf = run_student(student_folder, site, "pdf", "BatchNormalization.ipynb", "--output",
                       "a.pdf")
     assert pdf.returncode == 0 and (student_folder / "a.pdf").read_bytes()[:4] == b"%PDF"
+
+
+# Modules a student's Windows Python lacks (macOS has them, but nothing may need them
+# either: the student's own machine runs the checks without accounts or rlimits).
+UNIX_ONLY = ("resource", "fcntl", "pwd", "grp", "termios")
+WITHOUT_UNIX_ONLY = f"""
+import runpy, sys
+BLOCKED = {set(UNIX_ONLY)!r}
+class NoUnix:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {{name!r}} (not on Windows)", name=name)
+        return None
+import fcntl, subprocess, types  # subprocess first: it takes msvcrt for Windows
+msvcrt = types.ModuleType("msvcrt")  # Windows's file lock, played by flock
+msvcrt.LK_NBLCK = 2
+msvcrt.locking = lambda fd, mode, size, lock=fcntl.flock: lock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+sys.modules["msvcrt"] = msvcrt
+for name in [n for n in sys.modules if n.split(".")[0] in BLOCKED]:
+    del sys.modules[name]
+sys.meta_path.insert(0, NoUnix())
+if sys.argv[1] == "--import":
+    import importlib
+    for name in sys.argv[2:]:
+        importlib.import_module(name)
+    print("imported", len(sys.argv) - 2)
+else:
+    sys.argv[0] = "gradekit"
+    runpy.run_module("gradekit", run_name="__main__", alter_sys=True)
+"""
+
+
+def run_without_unix(folder: Path, site: Path, *args: str) -> subprocess.CompletedProcess:
+    """:func:`run_student` with the Unix-only modules unimportable (as on Windows)."""
+    return subprocess.run([os.path.realpath(sys.executable), "-S", "-c", WITHOUT_UNIX_ONLY,
+                           *args], cwd=folder, capture_output=True, text=True, timeout=300,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site),
+                               "HOME": str(folder)})
+
+
+def test_the_student_commands_need_no_unix_only_module(student_folder, only_student_packages):
+    """check, collect and pdf run where resource, fcntl, pwd, grp and termios are missing;
+    every module of the student's engine copy (the worker's too) imports without them."""
+    site = only_student_packages
+    names = sorted(".".join(p.relative_to(student_folder).with_suffix("").parts)
+                   .removesuffix(".__init__") for p in (student_folder / "gradekit").rglob("*.py")
+                   if p.name != "__main__.py")
+    assert "gradekit.sandbox.worker" in names and "gradekit.sandbox.slots" in names
+    imported = run_without_unix(student_folder, site, "--import", *names)
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    assert f"imported {len(names)}" in imported.stdout
+    checked = run_without_unix(student_folder, site, "check")
+    assert checked.returncode == 1, checked.stderr[-2000:]
+    assert "FAILED" in checked.stdout and "not implemented yet" in checked.stdout
+    assert "Traceback" not in checked.stdout + checked.stderr, checked.stderr[-2000:]
+    assert "autograder failed" not in checked.stdout
+    (student_folder / "assignment2_submission.zip").unlink(missing_ok=True)
+    collected = run_without_unix(student_folder, site, "collect")
+    assert collected.returncode == 0, collected.stderr[-2000:]
+    assert (student_folder / "assignment2_submission.zip").is_file()
+    pdf = run_without_unix(student_folder, site, "pdf", "BatchNormalization.ipynb",
+                           "--output", "b.pdf")
+    assert pdf.returncode == 0 and (student_folder / "b.pdf").read_bytes()[:4] == b"%PDF"

@@ -319,3 +319,40 @@ def test_a_sandbox_that_cannot_start_fails_the_grade_not_the_student(toy, tmp_pa
     assert {c.number for c in result.checks} == ALL and result.score == 0
     assert all(c.output.startswith("not run") for c in result.checks)
     assert validate(json.loads(results.read_text()))["score"] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_check_as_root_uses_and_creates_no_sandbox_account(toy, monkeypatch):
+    """A student running ``check`` as root (a dev container, conda in /root) runs the public
+    checks with their own identity: no account is looked up, none is created."""
+    from gradekit.sandbox import accounts
+
+    def refuse(*_args):
+        raise AssertionError("check asked for a sandbox account")
+
+    monkeypatch.setattr(accounts, "account", refuse)
+    monkeypatch.setattr(accounts, "_create", refuse)
+    result = grade_submission(TOY / "solutions", toy, public_only=True, seed=1)
+    assert result.error is None, result.error
+    assert result.checks and all(c.passed for c in result.checks), result.table()
+    assert result.extra["confinement"] in ("bwrap", "none")
+
+
+@pytest.mark.confined
+def test_feedback_for_a_syntax_error_names_it_first_and_once(toy, tmp_path):
+    folder = submission(tmp_path, ops="def broken(:\n")
+    table = grade_submission(folder, toy, seed=3).table()
+    first = table.splitlines()[0]
+    assert first.startswith("Your code does not import: SyntaxError: invalid syntax (ops.py")
+    assert table.count("def broken(:") == 1
+    assert re.search(r"\.\.\. and 5 more with the same message \(1\.1, 1\.2", table), table
+
+
+def test_feedback_for_an_empty_hand_in_leads_with_the_missing_files(toy, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    table = grade_submission(empty, toy, public_only=True, seed=3).table()
+    lines = table.splitlines()
+    assert lines[:3] == ["Missing: toy/ops.py", "Missing: toy/stats.py",
+                         "Found 0 of 2 expected files."], table
+    assert table.count("which is not in your submission") <= 2

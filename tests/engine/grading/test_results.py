@@ -62,11 +62,31 @@ def test_error_result_is_valid_and_says_why():
 def test_table_lists_checks_totals_and_failure_messages():
     table = sample().table()
     lines = table.splitlines()
-    assert lines[0].split() == ["1.2", "Second", "0/1", "FAILED"]
-    assert lines[2].split() == ["1.10", "Tenth", "2/2", "ok"]
-    assert lines[3].split() == ["total", "3.5/6"]
+    assert lines[:2] == ["Missing: a.py", ""]  # what decides comes first
+    assert lines[2].split() == ["1.2", "Second", "0/1", "FAILED"]
+    assert lines[4].split() == ["1.10", "Tenth", "2/2", "ok"]
+    assert lines[5].split() == ["total", "3.5/6"]
     assert "1.9 Ninth:\n    rows sum to one\n    values differ" in table
-    assert "Missing: a.py" in table
+    assert table.count("Missing: a.py") == 1
+
+
+def test_a_broken_module_leads_once_and_a_repeated_message_is_shown_once():
+    error = ("cs231n.layers.{} raised SyntaxError: invalid syntax (layers.py, line 9)\n"
+             '  File "cs231n/layers.py", line 9\n    def f(:')
+    checks = [CheckResult(f"1.{i}", f"Check {i}", 1, output=error.format(f"f{i}"))
+              for i in range(1, 37)]
+    checks.append(CheckResult("2.1", "Other", 1, output="values differ"))
+    result = GradeResult(checks=checks, output="Found 1 of 2 expected files.\nMissing: b.py")
+    table = result.table()
+    lines = table.splitlines()
+    assert lines[:4] == ["Missing: b.py", "Found 1 of 2 expected files.",
+                         "Your code does not import: SyntaxError: invalid syntax (layers.py, "
+                         "line 9)", ""]
+    assert table.count("invalid syntax") == 2  # the lead, and the first check's message
+    assert "    ... and 35 more with the same message (1.2, 1.3," in table
+    assert "2.1 Other:\n    values differ" in table
+    document = validate(result.to_json())
+    assert document["output"].startswith("Your code does not import: SyntaxError")
 
 
 def test_write_is_atomic_and_replaces_a_planted_file(tmp_path):

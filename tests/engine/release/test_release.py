@@ -189,6 +189,24 @@ def test_autograder_zip_mirrors_the_repository(fixture_built) -> None:
     assert not any(p.startswith(("assignment/Norms", "VectorNorms")) for p in modes)
 
 
+def test_autograder_zip_carries_the_instructors_readme(fixture_built) -> None:
+    """README.md is for whoever uploads the zip (Gradescope's settings, the PDF assignment,
+    trying it locally), with this assignment filled in; pip still finds the readme it names."""
+    release, zips = fixture_built
+    files = unzip(zips["autograder.zip"])
+    readme = files["README.md"].data.decode()
+    title, name = release.assignment.title, release.assignment.name
+    assert readme.startswith(f"# {title}: the Gradescope autograder")
+    assert f"`{name}`" in readme and "{title}" not in readme and "{name}" not in readme
+    for needed in ("Programming Assignment", "Ubuntu 22.04", "autograder.zip",
+                   "separate **Assignment**", "docker build", "run_autograder",
+                   "assignment/assignment.toml"):
+        assert needed in readme, needed
+    developers = (REPO / "README.md").read_text()
+    assert readme != developers and "Dockerfile" in files
+    assert b'readme = "README.md"' in files["pyproject.toml"].data
+
+
 def test_solutions_zip_holds_the_unstripped_sources(fixture_built) -> None:
     _, zips = fixture_built
     tree = unzip(zips["VectorNorms-solutions.zip"])

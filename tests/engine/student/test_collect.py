@@ -81,7 +81,8 @@ def test_partly_run_notebook_with_an_error_cell(tmp_path: Path) -> None:
 def test_not_an_assignment_folder_is_one_clear_line(tmp_path: Path) -> None:
     done = collect(tmp_path)
     assert done.returncode == 2
-    assert done.stderr.strip() == (f"gradekit: error: {tmp_path}: no assignment.toml here; run "
-                                   "this in your assignment folder or pass it: gradekit "
-                                   "collect FOLDER")
+    assert done.stderr.strip() == (
+        f"gradekit: error: {tmp_path.resolve()} is not an assignment folder (it has no "
+        "assignment.toml): open a terminal in your assignment folder, the one with "
+        "assignment.toml and gradekit/, and run python -m gradekit collect")
 
