@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from gradekit.sandbox import protocol
+from gradekit.sandbox import standins
 from gradekit.sandbox.allocator import steady_malloc
 
 MAX_TRACEBACK_FRAMES = 12
@@ -229,7 +230,8 @@ def main(config_json: str) -> None:
     """Entry point called by the bootstrap with the controller's settings.
 
     numpy is imported before the student's folder goes on ``sys.path``, so a student
-    file cannot stand in for it (or for the engine, loaded by path).
+    file cannot stand in for it (or for the engine, loaded by path). Display-only and
+    old kits' support modules are answered by :mod:`gradekit.sandbox.standins`.
     """
     config = json.loads(config_json)
     die_with_parent(config["parent"])
@@ -239,6 +241,7 @@ def main(config_json: str) -> None:
     sys.stdin = open(os.devnull)
     for name in config.get("preload", ()):
         importlib.import_module(name)
+    standins.install()
     os.listdir(config["folder"])  # fails here, clearly, if the folder is not readable
     sys.path.insert(0, config["folder"])
     Worker(config["request_fd"], config["response_fd"], config["folder"],

@@ -1,0 +1,94 @@
+"""Fairness, round 3 (issue 19): an unused import never changes a grade, the same seed
+gives the same verdicts whatever student code does with numpy's global generator, a
+function that timed out is not waited on again.
+
+Runs on the toy assignment (tests/engine/fixtures/toy_assignment).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gradekit.config import load_assignment
+from gradekit.grading.grade import grade_submission
+from tests.support.paths import ENGINE_FIXTURES
+
+TOY = ENGINE_FIXTURES / "toy_assignment"
+FULL = 13
+
+
+def copy_toy(tmp_path: Path) -> Path:
+    target = tmp_path / "toy"
+    shutil.copytree(TOY, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def reference_copy(tmp_path: Path, *, header: str = "", extra: str = "") -> Path:
+    """The reference as a submission, ``header`` put above and ``extra`` below ops.py."""
+    folder = tmp_path / "submission"
+    shutil.copytree(TOY / "solutions", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    ops = folder / "toy" / "ops.py"
+    ops.write_text(header + ops.read_text() + extra)
+    return folder
+
+
+def by_number(result):
+    return {check.number: check for check in result.checks}
+
+
+# ------------------------------------------------------------------ (1) unused imports
+IDE_AND_OLD_KIT_IMPORTS = (
+    "from __future__ import print_function\n"
+    "from builtins import range\n"
+    "from builtins import object\n"
+    "from future import standard_library\n"
+    "standard_library.install_aliases()\n"
+    "from past.builtins import xrange\n"
+    "import six\n"
+    "from six.moves import cPickle as pickle\n"
+    "from matplotlib.pyplot import imshow, show\n"
+    "import matplotlib.pyplot as plt\n"
+    "import matplotlib\n"
+    "matplotlib.use('Agg')\n"
+    "plt.rcParams['figure.figsize'] = (10.0, 8.0)\n"
+)
+
+
+@pytest.mark.confined
+def test_unused_display_and_old_kit_imports_score_full(tmp_path):
+    folder = reference_copy(tmp_path, header=IDE_AND_OLD_KIT_IMPORTS, extra=(
+        "\n\ndef _never_called():\n"
+        "    plt.figure(); imshow(None); plt.plot([1, 2]); show()\n"
+        "    return list(xrange(3)), six.PY3\n"))
+    toy = load_assignment(TOY / "assignment" / "assignment.toml")
+    result = grade_submission(folder, toy, seed=4)
+    assert result.score == FULL, result.table()
+
+
+@pytest.mark.confined
+def test_stand_ins_do_what_old_code_expects_and_draw_nothing(tmp_path):
+    copy = copy_toy(tmp_path)
+    (copy / "autograder" / "test_extra.py").write_text(
+        "import pytest\n\n\n"
+        '@pytest.mark.grade(number="9.1", points=1, visibility="hidden", files=["toy/ops.py"])\n'
+        "def test_old_names(student):\n"
+        '    """old names work."""\n'
+        '    got = student.call("toy.ops.old_names").value\n'
+        "    assert got == [[0, 1, 2], True, 'x', 3, 'drawn nothing'], got\n")
+    folder = reference_copy(tmp_path, header=IDE_AND_OLD_KIT_IMPORTS, extra=(
+        "\n\ndef old_names():\n"
+        "    fig, = [plt.figure()]\n"
+        "    plt.plot([1, 2]); plt.show(); fig.savefig('plot.png')\n"
+        "    import os\n"
+        "    drawn = 'drawn nothing' if not os.path.exists('plot.png') else 'drew'\n"
+        "    from past.builtins import basestring, long\n"
+        "    return [list(xrange(3)), six.PY3, pickle.loads(pickle.dumps('x')),\n"
+        "            long(3) if isinstance('a', basestring) else 0, drawn]\n"))
+    toy = load_assignment(copy / "assignment" / "assignment.toml")
+    result = grade_submission(folder, toy, seed=4)
+    checks = by_number(result)
+    assert checks["9.1"].passed, checks["9.1"].output
+    assert result.score == FULL + 1
