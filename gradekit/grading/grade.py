@@ -136,7 +136,8 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                             _ENGINE_DIR) if p is not None]
         left_out = copy_support(grading.support_root, folder, skip, grading.submit)
         intake = take_in(submission, grading.submit, folder)
-        sandbox = Sandbox(folder, limits=limits, deadline=deadline, budget=grading.time_budget)
+        sandbox = Sandbox(folder, limits=limits, deadline=deadline, budget=grading.time_budget,
+                          seed=seed)
         sandbox.start()
         if sandbox.account is not None:
             accounts.add(sandbox.account.pw_uid)

@@ -65,12 +65,15 @@ class Sandbox:
     code folder, which becomes the worker's ``sys.path[0]`` and working directory.
     ``user=True`` runs the worker as the slot's account when the grader is root; ``None``
     keeps the grader's identity (tests only). ``deadline`` (``time.monotonic()``) ends
-    every call once the whole grade's budget of ``budget`` seconds is spent.
+    every call once the whole grade's budget of ``budget`` seconds is spent. Before each
+    call the worker seeds numpy's and ``random``'s global generators from ``seed`` and the
+    call's ordinal (:mod:`gradekit.sandbox.seeding`).
     """
 
     def __init__(self, folder: Path, *, limits: Limits | None = None,
                  user: bool | None = True, preload: tuple[str, ...] = ("numpy",),
-                 deadline: float | None = None, budget: float | None = None) -> None:
+                 deadline: float | None = None, budget: float | None = None,
+                 seed: int = 0) -> None:
         self.folder = Path(folder).resolve()
         self.limits = limits or Limits()
         self.preload = preload
@@ -78,6 +81,7 @@ class Sandbox:
         self.mode = launch.confinement()
         self.deadline = deadline
         self.budget = budget
+        self.seed = int(seed) & 0xFFFFFFFF
         self.calls = 0
         self.peak_rss_kb = 0
         """The largest resident size any worker of this sandbox reached (known after close)."""
@@ -154,7 +158,7 @@ class Sandbox:
         fingerprint = bool(keep and measure_cpu)
         header = {"op": "call", "target": self._target(target), "keep": bool(keep),
                   "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs),
-                  "digest": fingerprint}
+                  "digest": fingerprint, "seed": [self.seed, self.calls + 1]}
         if not echo:
             header["echo"] = False
         reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout, measure_cpu,

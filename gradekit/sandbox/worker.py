@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from gradekit.sandbox import protocol
-from gradekit.sandbox import standins
+from gradekit.sandbox import seeding, standins
 from gradekit.sandbox.allocator import steady_malloc
 
 MAX_TRACEBACK_FRAMES = 12
@@ -109,6 +109,7 @@ class Worker:
         decoder = protocol.Decoder(payload, self.lookup)
         operation = header.get("op")
         if operation == "call":
+            seeding.before_call(header.get("seed"))  # before an import runs student code
             target = self.resolve(header["target"])
             args = decoder.decode(header["args"])
             kwargs = decoder.decode(header["kwargs"])
@@ -242,6 +243,7 @@ def main(config_json: str) -> None:
     for name in config.get("preload", ()):
         importlib.import_module(name)
     standins.install()
+    seeding.install()
     os.listdir(config["folder"])  # fails here, clearly, if the folder is not readable
     sys.path.insert(0, config["folder"])
     Worker(config["request_fd"], config["response_fd"], config["folder"],

@@ -92,3 +92,34 @@ def test_stand_ins_do_what_old_code_expects_and_draw_nothing(tmp_path):
     checks = by_number(result)
     assert checks["9.1"].passed, checks["9.1"].output
     assert result.score == FULL + 1
+
+
+# ------------------------------------------------------------------ (5) the same seed
+NOISY = (
+    "\n\ndef noisy(x, reseed):\n"
+    "    if reseed:\n"
+    "        np.random.seed(None)\n"
+    "        random.seed()\n"
+    "    return x + np.random.randn(*x.shape) * 1e-3 + random.random() * 1e-3\n")
+
+NOISY_CHECKS = "".join(
+    f'@pytest.mark.grade(number="9.{n}", points=1, visibility="hidden", files=["toy/ops.py"])\n'
+    f"def test_noisy_{n}(student, rng):\n"
+    f'    """noisy {n}."""\n'
+    f"    x = rng.standard_normal(3)\n"
+    f'    out = student.call("toy.ops.noisy", x, {reseed}).value\n'
+    f"    assert abs(out - x).max() < 1.5e-3 and out[0] - x[0] > 0, list(out - x)\n\n\n"
+    for n, reseed in ((1, False), (2, True), (3, False), (4, True)))
+
+
+@pytest.mark.confined
+def test_the_same_seed_gives_the_same_verdicts_when_student_code_draws_or_reseeds(tmp_path):
+    copy = copy_toy(tmp_path)
+    (copy / "autograder" / "test_extra.py").write_text("import pytest\n\n\n" + NOISY_CHECKS)
+    folder = reference_copy(tmp_path, header="import random\n", extra=NOISY)
+    toy = load_assignment(copy / "assignment" / "assignment.toml")
+    runs = [by_number(grade_submission(folder, toy, seed=seed))
+            for seed in (11, 11, 11, 12, 12, 12)]
+    outcomes = [tuple((n, c.passed, c.output) for n, c in sorted(run.items())) for run in runs]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    assert outcomes[3] == outcomes[4] == outcomes[5]
