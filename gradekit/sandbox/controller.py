@@ -82,6 +82,10 @@ class Sandbox:
         self.deadline = deadline
         self.budget = budget
         self.seed = int(seed) & 0xFFFFFFFF
+        self.timed_out: dict[str, float] = {}
+        """Student functions (``"pkg.mod.func"``) that hit their timeout, and after how
+        long: later calls of them fail at once, and the worker answers calls made from
+        its own code (a notebook cell) with a stand-in that raises TimeoutError."""
         self.calls = 0
         self.peak_rss_kb = 0
         """The largest resident size any worker of this sandbox reached (known after close)."""
@@ -152,6 +156,9 @@ class Sandbox:
         of the result are empty), so a timed call pays nothing for encoding its arguments.
         """
         what = _describe_target(target)
+        remembered = _remembered(target)
+        if remembered in self.timed_out:
+            raise StudentTimeout(what, self.timed_out[remembered], earlier=True)
         encoder = protocol.LenientEncoder(handle=self.handles.ident)
         # A timed call whose value stays in the worker also answers with a fingerprint of
         # it, checked by fetch(): the work cannot be put off until after the clock stops.
@@ -161,8 +168,15 @@ class Sandbox:
                   "digest": fingerprint, "seed": [self.seed, self.calls + 1]}
         if not echo:
             header["echo"] = False
-        reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout, measure_cpu,
-                                                          what)
+        if self.timed_out:
+            header["timed_out"] = sorted(self.timed_out)
+        try:
+            reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout,
+                                                              measure_cpu, what)
+        except StudentTimeout as error:
+            if remembered:
+                self.timed_out[remembered] = error.seconds
+            raise
         value, call_args, call_kwargs = self._decode(
             decoder, what, reply.get("value"), reply.get("args"), reply.get("kwargs"))
         if type(call_args) is not list or type(call_kwargs) is not dict:
@@ -309,6 +323,14 @@ def _copy_regular_files(source: Path, target: Path) -> None:
             path = os.path.join(folder, name)
             if stat.S_ISREG(os.lstat(path).st_mode):
                 shutil.copyfile(path, target / relative / name, follow_symlinks=False)
+
+
+def _remembered(target: Any) -> str:
+    """The name a timed-out ``target`` is remembered by: a student function's dotted name
+    ('' for calls that are not one: the engine's own drivers, methods of kept objects)."""
+    if isinstance(target, str) and target.partition(".")[0] not in ("builtins", "os"):
+        return target
+    return ""
 
 
 def _describe_target(target: Any) -> str:

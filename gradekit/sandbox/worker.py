@@ -18,7 +18,7 @@ import signal
 import sys
 import traceback
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from gradekit.sandbox import protocol
 from gradekit.sandbox import seeding, standins
@@ -55,6 +55,7 @@ class Worker:
         self.folder = os.path.join(os.path.realpath(folder), "")
         self.objects: dict[int, Any] = {}
         self.next_id = 1
+        self.stubbed: set[str] = set()
 
     def keep(self, value: Any) -> protocol.Remote:
         # A fresh handle every time, even for an object already held: the controller
@@ -109,6 +110,7 @@ class Worker:
         decoder = protocol.Decoder(payload, self.lookup)
         operation = header.get("op")
         if operation == "call":
+            self.stub_timed_out(header.get("timed_out"))
             seeding.before_call(header.get("seed"))  # before an import runs student code
             target = self.resolve(header["target"])
             args = decoder.decode(header["args"])
@@ -134,6 +136,21 @@ class Worker:
         if operation == "ping":
             return {"ok": True, "value": None}
         raise protocol.ProtocolError(f"unknown operation {operation!r}")
+
+    def stub_timed_out(self, names: Any) -> None:
+        """Replace the functions that timed out earlier in the grade (``"pkg.mod.func"``)
+        with ones that raise TimeoutError at once, for calls made from inside the worker."""
+        if not isinstance(names, list):
+            return
+        for name in names:
+            if not isinstance(name, str) or name in self.stubbed or "." not in name:
+                continue
+            self.stubbed.add(name)
+            parent, _, attribute = name.rpartition(".")
+            try:
+                setattr(self.resolve(parent), attribute, _timed_out(name))
+            except Exception:  # noqa: BLE001 - e.g. its module no longer imports
+                continue
 
     def resolve(self, target: Any) -> Any:
         if isinstance(target, dict):
@@ -183,6 +200,13 @@ class Worker:
             kind = "protocol" if isinstance(error, protocol.ProtocolError) else kind
         return {"kind": kind, "type": _type_name(error), "message": _safe_str(error),
                 "traceback": lines}
+
+
+def _timed_out(name: str) -> Any:
+    def timed_out(*args: Any, **kwargs: Any) -> NoReturn:
+        raise TimeoutError(f"{name} timed out earlier in this grade; it is not run again")
+    timed_out.__name__ = timed_out.__qualname__ = name.rpartition(".")[2]
+    return timed_out
 
 
 def _type_name(value: Any) -> str:

@@ -123,3 +123,44 @@ def test_the_same_seed_gives_the_same_verdicts_when_student_code_draws_or_reseed
     outcomes = [tuple((n, c.passed, c.output) for n, c in sorted(run.items())) for run in runs]
     assert outcomes[0] == outcomes[1] == outcomes[2]
     assert outcomes[3] == outcomes[4] == outcomes[5]
+
+
+# ------------------------------------------------------------------ (7) timed out once
+HANGS = (
+    "\n\ndef center_(x):\n"
+    "    while True:\n"
+    "        pass\n"
+    "\n\ndef uses_center(x):\n"
+    "    center_(x)\n"
+    "    return x\n")
+
+TWICE = "".join(
+    f'@pytest.mark.grade(number="9.{n}", points=1, visibility="hidden", files=["toy/ops.py"])\n'
+    f"def test_again_{n}(student, rng):\n"
+    f'    """center_ again {n}."""\n'
+    f'    student.call("{target}", rng.standard_normal((3, 2)))\n\n\n'
+    for n, target in ((1, "toy.ops.center_"), (2, "toy.ops.uses_center")))
+
+CELL = ('@pytest.mark.grade(number="9.3", points=1, visibility="hidden", files=["toy/ops.py"])\n'
+        "def test_like_a_cell(student):\n"
+        '    """a cell that calls it."""\n'
+        '    student.call("builtins.exec", "from toy.ops import center_\\n'
+        'import numpy\\ncenter_(numpy.ones((2, 2)))", {})\n')
+
+
+@pytest.mark.confined
+def test_a_function_that_timed_out_is_not_waited_on_again(tmp_path):
+    copy = copy_toy(tmp_path)
+    (copy / "autograder" / "test_zz_later.py").write_text(  # runs after test_ops.py
+        "import pytest\n\n\n" + TWICE + CELL)
+    folder = reference_copy(tmp_path, extra=HANGS)
+    toy = load_assignment(copy / "assignment" / "assignment.toml")
+    checks = by_number(grade_submission(folder, toy, seed=2))
+    assert checks["1.2"].output == "toy.ops.center_ timed out after 2 s"  # the first call
+    for number in ("9.1", "9.2", "9.3"):
+        assert checks[number].score == 0
+    assert checks["9.1"].output == ("toy.ops.center_ timed out earlier in this grade (after "
+                                    "2 s); it is not run again")
+    assert "raised TimeoutError: toy.ops.center_ timed out earlier" in checks["9.2"].output
+    assert "TimeoutError: toy.ops.center_ timed out earlier" in checks["9.3"].output
+    assert checks["1.1"].passed and checks["1.3"].passed  # the worker still serves the rest
