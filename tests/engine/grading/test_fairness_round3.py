@@ -164,3 +164,54 @@ def test_a_function_that_timed_out_is_not_waited_on_again(tmp_path):
     assert "raised TimeoutError: toy.ops.center_ timed out earlier" in checks["9.2"].output
     assert "TimeoutError: toy.ops.center_ timed out earlier" in checks["9.3"].output
     assert checks["1.1"].passed and checks["1.3"].passed  # the worker still serves the rest
+
+
+# ------------------------------------------------------------------ (8) a notebook renamed
+NOTEBOOK_EXPECTED = ("cs/layers.py", "Notebook.ipynb")
+
+
+def _hand_in(folder: Path, names: list[str]) -> Path:
+    for name in names:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"content of {name}")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["folder", "zip", "alone"])
+def test_a_lone_notebook_of_another_name_is_taken_with_a_note(tmp_path, how):
+    import zipfile
+
+    from gradekit.grading.intake import take_in
+
+    names = ["hw/cs/layers.py", "hw/Notebook (1).ipynb"]
+    source = _hand_in(tmp_path / "in", names)
+    if how == "zip":
+        submission = tmp_path / "sub.zip"
+        with zipfile.ZipFile(submission, "w") as archive:
+            for name in names:
+                archive.write(source / name, name)
+    elif how == "alone":
+        submission = source / "hw" / "Notebook (1).ipynb"
+    else:
+        submission = source
+    out = tmp_path / "out"
+    out.mkdir()
+    intake = take_in(submission, NOTEBOOK_EXPECTED, out)
+    assert "Notebook.ipynb" in intake.found and "Notebook.ipynb" not in intake.missing
+    assert (out / "Notebook.ipynb").read_text() == "content of hw/Notebook (1).ipynb"
+    assert any("Notebook (1).ipynb" in note and "the only notebook" in note
+               for note in intake.notes), intake.notes
+    assert "the only notebook" in intake.summary()
+
+
+def test_a_renamed_notebook_is_not_taken_when_there_are_two_or_the_right_one(tmp_path):
+    from gradekit.grading.intake import take_in
+
+    two = _hand_in(tmp_path / "two", ["cs/layers.py", "Notebook (1).ipynb", "Other.ipynb"])
+    (tmp_path / "o1").mkdir()
+    assert "Notebook.ipynb" in take_in(two, NOTEBOOK_EXPECTED, tmp_path / "o1").missing
+    right = _hand_in(tmp_path / "right", ["cs/layers.py", "Notebook.ipynb"])
+    (tmp_path / "o2").mkdir()
+    intake = take_in(right, NOTEBOOK_EXPECTED, tmp_path / "o2")
+    assert intake.found["Notebook.ipynb"] == "Notebook.ipynb" and not intake.notes
