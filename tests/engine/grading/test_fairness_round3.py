@@ -215,3 +215,35 @@ def test_a_renamed_notebook_is_not_taken_when_there_are_two_or_the_right_one(tmp
     (tmp_path / "o2").mkdir()
     intake = take_in(right, NOTEBOOK_EXPECTED, tmp_path / "o2")
     assert intake.found["Notebook.ipynb"] == "Notebook.ipynb" and not intake.notes
+
+
+# ------------------------------------------------------------------ (6) placeholders
+def test_placeholders_are_the_release_variants_own_and_a_zh_cn_notebook_left_so_scores_0(
+        tmp_path):
+    from gradekit.grading.notebook.findings import answered
+    from gradekit.grading.notebook.matching import match_cells
+    from gradekit.grading.notebook.reading import parse_notebook
+    from gradekit.release.builder import Release
+    from gradekit.release.translate import load_translations
+    from tests.support.paths import A2
+
+    if not (A2.solutions / "cs231n" / "layers.py").is_file():
+        pytest.skip("the reference solution is not there")
+    import tomllib
+
+    table = tomllib.loads(A2.toml.read_text(encoding="utf-8"))["grading"]["notebooks"][0]
+    assert "placeholders" not in table  # no hand-typed list
+    assignment = load_assignment(A2.toml)
+    config = assignment.grading.notebooks[0]
+    release = Release(assignment)
+    zh = next(v for v in release.config.variants if v.name == "zh-CN")
+    assert load_translations(zh.translations).answer_placeholder in config.placeholders
+    assert release.config.answer_placeholder in config.placeholders
+
+    released = parse_notebook((A2.template / config.file).read_bytes())
+    submitted = parse_notebook(release.student_tree(zh)[config.file].data)
+    matching = match_cells(released.cells, submitted.cells)
+    outcome, _ = answered(released, submitted, matching, config.answer_tag,
+                          config.placeholders, 4000)
+    assert outcome.earned == 0 and len(outcome.findings) == 4
+    assert all(f.problem == "placeholder" for f in outcome.findings), outcome.findings
