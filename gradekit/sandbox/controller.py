@@ -65,9 +65,9 @@ class Sandbox:
     code folder, which becomes the worker's ``sys.path[0]`` and working directory.
     ``user=True`` runs the worker as the slot's account when the grader is root; ``None``
     keeps the grader's identity (tests only). ``deadline`` (``time.monotonic()``) ends
-    every call once the whole grade's budget of ``budget`` seconds is spent. Before each
-    call the worker seeds numpy's and ``random``'s global generators from ``seed`` and the
-    call's ordinal (:mod:`gradekit.sandbox.seeding`).
+    every call once the whole grade's budget of ``budget`` seconds is spent. Each call
+    seeds the worker's global generators from ``seed`` and its ordinal (``seeding``). A
+    function that timed out is never run again: later calls fail at once (in the worker too).
     """
 
     def __init__(self, folder: Path, *, limits: Limits | None = None,
@@ -82,10 +82,7 @@ class Sandbox:
         self.deadline = deadline
         self.budget = budget
         self.seed = int(seed) & 0xFFFFFFFF
-        self.timed_out: dict[str, float] = {}
-        """Student functions (``"pkg.mod.func"``) that hit their timeout, and after how
-        long: later calls of them fail at once, and the worker answers calls made from
-        its own code (a notebook cell) with a stand-in that raises TimeoutError."""
+        self.timed_out: dict[str, float] = {}  # "pkg.mod.func": its timeout; never rerun
         self.calls = 0
         self.peak_rss_kb = 0
         """The largest resident size any worker of this sandbox reached (known after close)."""
