@@ -242,8 +242,10 @@ class NotebookGrading:
     """Cell tag of the written answers."""
     placeholders: tuple[str, ...] = setting(
         (DEFAULT_ANSWER_PLACEHOLDER,),
-        default="``[release] answer_placeholder`` and the engine's placeholder")
-    """Texts of an answer cell left unanswered."""
+        default="what the release writes: ``[release] answer_placeholder``, each variant's "
+                "translations' ``answer_placeholder``, and the engine's placeholder")
+    """Texts of an answer cell left unanswered, besides those of the release's own variants
+    (always counted)."""
     setup: tuple[str, ...] = setting(())
     """Cells run before the re-run cells (IPython magics and skipped imports removed)."""
     rerun: tuple[RerunCell, ...] = setting((), shorthand="cell")
@@ -615,11 +617,11 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
     values = reader.take(GradingConfig, table, where, defaults)
     submit = values["submit"]
     support_root = root / values["support_root"]
-    placeholder = release.answer_placeholder if release else DEFAULT_ANSWER_PLACEHOLDER
+    placeholders = release_placeholders(release)
     items = values["notebooks"]
     notebooks = tuple(
         _read_notebook_grading(reader, item, where.child("notebooks", index, items[:index]),
-                               root, support_root, submit, placeholder)
+                               root, support_root, submit, placeholders)
         for index, item in enumerate(items))
     _unique(reader, where, "notebooks", "grading.notebooks: file",
             [notebook.file for notebook in notebooks])
@@ -658,12 +660,33 @@ def _unique(reader: _Reader, where: _Where, key: str, what: str, values: list[st
         raise reader.fail(where, key, f"{what} {repeated[0]!r} is declared twice")
 
 
+def release_placeholders(release: ReleaseConfig | None) -> tuple[str, ...]:
+    """Every answer placeholder the release writes into a student notebook: ``[release]
+    answer_placeholder``, each variant's translations' own, then the engine's default.
+
+    A translation file is read for its ``answer_placeholder`` alone (one that cannot be
+    read adds nothing here; ``gradekit release`` reports it).
+    """
+    found = [release.answer_placeholder if release else DEFAULT_ANSWER_PLACEHOLDER]
+    for variant in release.variants if release else ():
+        if variant.translations is None:
+            continue
+        try:
+            placeholder = read_toml(variant.translations, "translation file").get(
+                "answer_placeholder")
+        except UserError:
+            continue
+        if isinstance(placeholder, str):
+            found.append(placeholder)
+    return tuple(dict.fromkeys([*found, DEFAULT_ANSWER_PLACEHOLDER]))
+
+
 def _read_notebook_grading(reader: _Reader, table: Any, where: _Where, root: Path,
                            support_root: Path, submit: tuple[str, ...],
-                           placeholder: str) -> NotebookGrading:
+                           placeholders: tuple[str, ...]) -> NotebookGrading:
     values = reader.take(NotebookGrading, table, where, {
-        "released": "",
-        "placeholders": tuple(dict.fromkeys([placeholder, DEFAULT_ANSWER_PLACEHOLDER]))})
+        "released": "", "placeholders": placeholders})
+    values["placeholders"] = tuple(dict.fromkeys([*placeholders, *values["placeholders"]]))
     if values["file"] not in submit:
         raise reader.fail(where, "file", f"{where}.file {values['file']!r} is not one of "
                                          "grading.submit")

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         what, select = f"the public checks of \"{section.title}\"", section.takes
     print(f"Running {what} on {folder.resolve()} ...", flush=True)
     live = live_terminal()
-    result = grade_submission(folder, assignment, public_only=True,
+    result = grade_submission(folder, assignment, own_code=True,
                               on_result=check_progress(live), select=select)
     if live:
         print()

@@ -31,14 +31,16 @@ _ENGINE_DIR = Path(__file__).resolve().parent.parent
 
 def grade_submission(submission: Path, assignment: Assignment, *,
                      results_path: Path | None = None, seed: int | None = None,
-                     public_only: bool = False,
+                     public_only: bool = False, own_code: bool = False,
                      on_result: Callable[[CheckResult], None] | None = None,
                      select: Callable[[str], bool] | None = None) -> GradeResult:
     """Grade ``submission`` (zip, folder, notebook or .py) against ``assignment``.
 
     ``select`` keeps only the checks whose number it accepts (a part of the assignment).
     Hidden mode runs every check under ``[grading] checks`` (and ``public_checks``);
-    ``public_only`` runs the public checks only and needs no reference. ``on_result`` is
+    ``public_only`` runs the public checks only and needs no reference; ``own_code``
+    (``gradekit check``: a student's code on their own machine, public checks only) runs
+    the worker as the caller, with no sandbox account. ``on_result`` is
     called with each check's result as soon as it is known. SIGTERM, SIGHUP and SIGINT
     stop the grade cleanly: the results known so far are written, every other check is
     listed as not run, and :class:`GradeStopped` is raised.
@@ -52,8 +54,8 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     try:
         with stop_on_signals():
             grading = _grading(assignment)
-            result = _grade(Path(submission), assignment, grading, seed, public_only,
-                            on_result, accounts, select)
+            result = _grade(Path(submission), assignment, grading, seed,
+                            public_only or own_code, on_result, accounts, select, own_code)
     except BaseException as error:  # noqa: BLE001 - a valid results.json whatever happens
         result = _fallback(assignment, seed, public_only, error)
         result.execution_time = time.perf_counter() - started
@@ -114,7 +116,8 @@ def _grading(assignment: Assignment) -> GradingConfig:
 
 def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, seed: int,
            public_only: bool, on_result: Callable[[CheckResult], None] | None,
-           accounts: set[int], select: Callable[[str], bool] | None = None) -> GradeResult:
+           accounts: set[int], select: Callable[[str], bool] | None = None,
+           own_code: bool = False) -> GradeResult:
     # Imported here so that `gradekit --help` and the release commands stay light.
     from gradekit.grading.intake import copy_support, take_in
     from gradekit.sandbox.controller import Sandbox
@@ -137,10 +140,10 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                             _ENGINE_DIR) if p is not None]
         left_out = copy_support(grading.support_root, folder, skip, grading.submit)
         intake = take_in(submission, grading.submit, folder)
-        # The public checks run a student's own code on their own machine: never as a
-        # sandbox account (none is created, root or not).
+        # `gradekit check` runs a student's own code on their own machine: never as a
+        # sandbox account (none is created, root or not). Staff grades always use one.
         sandbox = Sandbox(folder, limits=limits, deadline=deadline, budget=grading.time_budget,
-                          user=not public_only)
+                          user=not own_code, seed=seed)
         sandbox.start()
         if sandbox.account is not None:
             accounts.add(sandbox.account.pw_uid)

@@ -5,6 +5,8 @@ file or a lone notebook. Each expected path (``pkg/module.py``) is looked for up
 two folders deep (``homework2/pkg/module.py``); macOS and editor junk and hidden
 files are ignored; symlinks, oversized files and unsafe zip entries are rejected. When a
 path turns up more than once the shallowest copy wins (ties: alphabetical), with a note.
+When the one expected notebook is missing and the submission holds exactly one notebook
+of another name (``BatchNormalization (1).ipynb``), that notebook is taken, with a note.
 """
 
 from __future__ import annotations
@@ -129,6 +131,10 @@ def _only_escapes(name: str) -> bool:
 def _from_single(path: Path, expected: tuple[str, ...], destination: Path,
                  limits: IntakeLimits, result: Intake) -> None:
     matches = [e for e in expected if PurePosixPath(e).name == path.name]
+    notebooks = [e for e in expected if e.lower().endswith(".ipynb")]
+    if not matches and path.suffix.lower() == ".ipynb" and len(notebooks) == 1:
+        matches = notebooks
+        result.notes.append(_lone_note(notebooks[0], path.name))
     if not matches:
         result.rejected.append((path.name, "is not one of the files to hand in "
                                 f"({', '.join(expected)})"))
@@ -244,7 +250,28 @@ def _choose(candidates: list[_Candidate], expected: tuple[str, ...],
         elif not exact:
             result.notes.append(f"{target}: used {pick.source}.")
         chosen[target] = pick
+    _lone_notebook(candidates, expected, chosen, result)
     return chosen
+
+
+def _lone_notebook(candidates: list[_Candidate], expected: tuple[str, ...],
+                   chosen: dict[str, _Candidate], result: Intake) -> None:
+    """Take the only notebook handed in for the one expected notebook it does not match
+    by name (``BatchNormalization (1).ipynb``, as a browser saves a second download)."""
+    notebooks = [e for e in expected if e.lower().endswith(".ipynb")]
+    if len(notebooks) != 1 or notebooks[0] in chosen:
+        return
+    handed_in = [c for c in candidates if c.relative.suffix.lower() == ".ipynb"
+                 and len(c.relative.parts) <= 1 + MAX_DEPTH]
+    if len(handed_in) != 1 or handed_in[0].problem:
+        return
+    chosen[notebooks[0]] = handed_in[0]
+    result.notes.append(_lone_note(notebooks[0], handed_in[0].source))
+
+
+def _lone_note(target: str, source: str) -> str:
+    return (f"{target}: used {source}, the only notebook in your submission "
+            f"(named {PurePosixPath(target).name} in the assignment).")
 
 
 def _suffix_depth(parts: tuple[str, ...], want: tuple[str, ...]) -> int | None:

@@ -65,12 +65,15 @@ class Sandbox:
     code folder, which becomes the worker's ``sys.path[0]`` and working directory.
     ``user=True`` runs the worker as the slot's account when the grader is root; ``None``
     keeps the grader's identity (tests only). ``deadline`` (``time.monotonic()``) ends
-    every call once the whole grade's budget of ``budget`` seconds is spent.
+    every call once the whole grade's budget of ``budget`` seconds is spent. Each call
+    seeds the worker's global generators from ``seed`` and its ordinal (``seeding``). A
+    function that timed out is never run again: later calls fail at once (in the worker too).
     """
 
     def __init__(self, folder: Path, *, limits: Limits | None = None,
                  user: bool | None = True, preload: tuple[str, ...] = ("numpy",),
-                 deadline: float | None = None, budget: float | None = None) -> None:
+                 deadline: float | None = None, budget: float | None = None,
+                 seed: int = 0) -> None:
         self.folder = Path(folder).resolve()
         self.limits = limits or Limits()
         self.preload = preload
@@ -80,6 +83,8 @@ class Sandbox:
             self.mode = "none"  # without an account to switch to, nothing confines it
         self.deadline = deadline
         self.budget = budget
+        self.seed = int(seed) & 0xFFFFFFFF
+        self.timed_out: dict[str, float] = {}  # "pkg.mod.func": its timeout; never rerun
         self.calls = 0
         self.peak_rss_kb = 0
         """The largest resident size any worker of this sandbox reached (known after close)."""
@@ -150,17 +155,27 @@ class Sandbox:
         of the result are empty), so a timed call pays nothing for encoding its arguments.
         """
         what = _describe_target(target)
+        remembered = _remembered(target)
+        if remembered in self.timed_out:
+            raise StudentTimeout(what, self.timed_out[remembered], earlier=True)
         encoder = protocol.LenientEncoder(handle=self.handles.ident)
         # A timed call whose value stays in the worker also answers with a fingerprint of
         # it, checked by fetch(): the work cannot be put off until after the clock stops.
         fingerprint = bool(keep and measure_cpu)
         header = {"op": "call", "target": self._target(target), "keep": bool(keep),
                   "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs),
-                  "digest": fingerprint}
+                  "digest": fingerprint, "seed": [self.seed, self.calls + 1]}
         if not echo:
             header["echo"] = False
-        reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout, measure_cpu,
-                                                          what)
+        if self.timed_out:
+            header["timed_out"] = sorted(self.timed_out)
+        try:
+            reply, decoder, stdout, wall, cpu = self._request(header, encoder, timeout,
+                                                              measure_cpu, what)
+        except StudentTimeout as error:
+            if remembered:
+                self.timed_out[remembered] = error.seconds
+            raise
         value, call_args, call_kwargs = self._decode(
             decoder, what, reply.get("value"), reply.get("args"), reply.get("kwargs"))
         if type(call_args) is not list or type(call_kwargs) is not dict:
@@ -307,6 +322,14 @@ def _copy_regular_files(source: Path, target: Path) -> None:
             path = os.path.join(folder, name)
             if stat.S_ISREG(os.lstat(path).st_mode):
                 shutil.copyfile(path, target / relative / name, follow_symlinks=False)
+
+
+def _remembered(target: Any) -> str:
+    """The name a timed-out ``target`` is remembered by: a student function's dotted name
+    ('' for calls that are not one: the engine's own drivers, methods of kept objects)."""
+    if isinstance(target, str) and target.partition(".")[0] not in ("builtins", "os"):
+        return target
+    return ""
 
 
 def _describe_target(target: Any) -> str:

@@ -30,9 +30,14 @@ class StudentException(StudentError):
 class StudentTimeout(StudentError):
     """A call ran longer than its wall-clock timeout."""
 
-    def __init__(self, what: str, seconds: float) -> None:
+    def __init__(self, what: str, seconds: float, earlier: bool = False) -> None:
         self.seconds = seconds
-        super().__init__(f"{what} timed out after {seconds:g} s")
+        self.earlier = earlier
+        if earlier:
+            super().__init__(f"{what} timed out earlier in this grade (after {seconds:g} s); "
+                             "it is not run again")
+        else:
+            super().__init__(f"{what} timed out after {seconds:g} s")
 
 
 class StudentCrash(StudentError):

@@ -22,7 +22,8 @@ ENGINE = Path(__file__).resolve().parent.parent
 LAYOUT = 2
 """Bumped when what a runtime folder holds changes (a new folder is then built)."""
 WORKER_MODULES = ("__init__.py", "sandbox/__init__.py", "sandbox/protocol.py",
-                  "sandbox/worker.py", "sandbox/allocator.py")
+                  "sandbox/worker.py", "sandbox/allocator.py",
+                  "sandbox/standins.py", "sandbox/seeding.py")
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ import signal
 import sys
 import traceback
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from gradekit.sandbox import protocol
+from gradekit.sandbox import seeding, standins
 from gradekit.sandbox.allocator import steady_malloc
 
 MAX_TRACEBACK_FRAMES = 12
@@ -58,6 +59,7 @@ class Worker:
         self.folder = os.path.join(os.path.realpath(folder), "")
         self.objects: dict[int, Any] = {}
         self.next_id = 1
+        self.stubbed: set[str] = set()
 
     def keep(self, value: Any) -> protocol.Remote:
         # A fresh handle every time, even for an object already held: the controller
@@ -112,6 +114,8 @@ class Worker:
         decoder = protocol.Decoder(payload, self.lookup)
         operation = header.get("op")
         if operation == "call":
+            self.stub_timed_out(header.get("timed_out"))
+            seeding.before_call(header.get("seed"))  # before an import runs student code
             target = self.resolve(header["target"])
             args = decoder.decode(header["args"])
             kwargs = decoder.decode(header["kwargs"])
@@ -136,6 +140,21 @@ class Worker:
         if operation == "ping":
             return {"ok": True, "value": None}
         raise protocol.ProtocolError(f"unknown operation {operation!r}")
+
+    def stub_timed_out(self, names: Any) -> None:
+        """Replace the functions that timed out earlier in the grade (``"pkg.mod.func"``)
+        with ones that raise TimeoutError at once, for calls made from inside the worker."""
+        if not isinstance(names, list):
+            return
+        for name in names:
+            if not isinstance(name, str) or name in self.stubbed or "." not in name:
+                continue
+            self.stubbed.add(name)
+            parent, _, attribute = name.rpartition(".")
+            try:
+                setattr(self.resolve(parent), attribute, _timed_out(name))
+            except Exception:  # noqa: BLE001 - e.g. its module no longer imports
+                continue
 
     def resolve(self, target: Any) -> Any:
         if isinstance(target, dict):
@@ -187,6 +206,13 @@ class Worker:
                 "traceback": lines}
 
 
+def _timed_out(name: str) -> Any:
+    def timed_out(*args: Any, **kwargs: Any) -> NoReturn:
+        raise TimeoutError(f"{name} timed out earlier in this grade; it is not run again")
+    timed_out.__name__ = timed_out.__qualname__ = name.rpartition(".")[2]
+    return timed_out
+
+
 def _type_name(value: Any) -> str:
     kind = type(value)
     module = getattr(kind, "__module__", "") or ""
@@ -233,7 +259,8 @@ def main(config_json: str) -> None:
     """Entry point called by the bootstrap with the controller's settings.
 
     numpy is imported before the student's folder goes on ``sys.path``, so a student
-    file cannot stand in for it (or for the engine, loaded by path).
+    file cannot stand in for it (or for the engine, loaded by path). Display-only and
+    old kits' support modules are answered by :mod:`gradekit.sandbox.standins`.
     """
     config = json.loads(config_json)
     die_with_parent(config["parent"])
@@ -243,6 +270,8 @@ def main(config_json: str) -> None:
     sys.stdin = open(os.devnull)
     for name in config.get("preload", ()):
         importlib.import_module(name)
+    standins.install()
+    seeding.install()
     os.listdir(config["folder"])  # fails here, clearly, if the folder is not readable
     sys.path.insert(0, config["folder"])
     Worker(config["request_fd"], config["response_fd"], config["folder"],
