@@ -332,7 +332,7 @@ def test_check_as_root_uses_and_creates_no_sandbox_account(toy, monkeypatch):
 
     monkeypatch.setattr(accounts, "account", refuse)
     monkeypatch.setattr(accounts, "_create", refuse)
-    result = grade_submission(TOY / "solutions", toy, public_only=True, seed=1)
+    result = grade_submission(TOY / "solutions", toy, own_code=True, seed=1)
     assert result.error is None, result.error
     assert result.checks and all(c.passed for c in result.checks), result.table()
     assert result.extra["confinement"] in ("bwrap", "none")
