@@ -6,7 +6,7 @@ two folders deep (``homework2/pkg/module.py``); macOS and editor junk and hidden
 files are ignored; symlinks, oversized files and unsafe zip entries are rejected. When a
 path turns up more than once the shallowest copy wins (ties: alphabetical), with a note.
 When the one expected notebook is missing and the submission holds exactly one notebook
-of another name (``BatchNormalization (1).ipynb``), that notebook is taken, with a note.
+of another name (``Lesson (1).ipynb``), that notebook is taken, with a note.
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ def _choose(candidates: list[_Candidate], expected: tuple[str, ...],
 def _lone_notebook(candidates: list[_Candidate], expected: tuple[str, ...],
                    chosen: dict[str, _Candidate], result: Intake) -> None:
     """Take the only notebook handed in for the one expected notebook it does not match
-    by name (``BatchNormalization (1).ipynb``, as a browser saves a second download)."""
+    by name (``Lesson (1).ipynb``, as a browser saves a second download)."""
     notebooks = [e for e in expected if e.lower().endswith(".ipynb")]
     if len(notebooks) != 1 or notebooks[0] in chosen:
         return

@@ -65,10 +65,9 @@ class Sandbox:
     code folder, which becomes the worker's ``sys.path[0]`` and working directory.
     ``user=True`` runs the worker as the slot's account when the grader is root; ``None``
     keeps the grader's identity (tests only). ``deadline`` (``time.monotonic()``) ends
-    every call once the whole grade's budget of ``budget`` seconds is spent. Each call
-    seeds the worker's global generators from ``seed`` and its ordinal (``seeding``). A
-    function that timed out is never run again: later calls fail at once (in the worker too).
-    """
+    every call once the whole grade's budget of ``budget`` seconds is spent; ``seed`` makes
+    the worker's global generators repeatable (``seeding``). A function that timed out is
+    never run again: later calls fail at once (in the worker too)."""
 
     def __init__(self, folder: Path, *, limits: Limits | None = None,
                  user: bool | None = True, preload: tuple[str, ...] = ("numpy",),

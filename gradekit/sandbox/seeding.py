@@ -1,11 +1,14 @@
 """Deterministic global generators in the worker, whatever student code does with them.
 
-Before each call the worker seeds numpy's global ``RandomState`` and the ``random``
-module from the grade's seed and the call's ordinal (sent by the controller), so code
-that draws from them without seeding gives the same values in every grade with the same
-``--seed``. A reseed without a seed (``np.random.seed()``, ``np.random.seed(None)``,
-``random.seed()``), which would take fresh entropy from the system, takes the next seed
-of a stream of the same origin instead.
+Before its first call a worker seeds numpy's global ``RandomState`` and the ``random``
+module from the grade's seed and that call's ordinal (sent by the controller); the calls
+of a grade come in a fixed order, so code that draws from them without seeding gives the
+same values in every grade with the same ``--seed``. Later calls leave the generators
+alone: a check that seeds them on purpose (``np.random.seed(231)``, as a notebook cell
+does, before building a model) keeps its seed. A reseed without a seed
+(``np.random.seed()``, ``np.random.seed(None)``, ``random.seed()``), which would take
+fresh entropy from the system, takes the next seed of a stream of the same origin
+instead.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import random
 import sys
 from typing import Any
 
-_state = {"base": (0, 0), "drawn": 0}
+_state: dict[str, Any] = {"base": (0, 0), "drawn": 0, "seeded": False}
 
 
 def _next_seed() -> int:
@@ -54,11 +57,12 @@ def install() -> None:
 
 
 def before_call(seed: Any) -> None:
-    """Seed the global generators for the call numbered ``seed[1]`` of grade seed ``seed[0]``."""
-    if not (isinstance(seed, list) and len(seed) == 2
-            and all(isinstance(v, int) and v >= 0 for v in seed)):
+    """Seed the global generators, before this worker's first call only, for the call
+    numbered ``seed[1]`` of grade seed ``seed[0]``."""
+    if _state["seeded"] or not (isinstance(seed, list) and len(seed) == 2
+                                and all(isinstance(v, int) and v >= 0 for v in seed)):
         return
-    _state["base"], _state["drawn"] = (seed[0], seed[1]), 0
+    _state["base"], _state["drawn"], _state["seeded"] = (seed[0], seed[1]), 0, True
     value = _next_seed()
     numpy_random = sys.modules.get("numpy.random")
     if numpy_random is not None:
