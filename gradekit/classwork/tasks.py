@@ -16,6 +16,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from gradekit.classwork.gradeclass import private_folder
 from gradekit.classwork.inbox import read_inbox, unpack
 from gradekit.config import Assignment
 from gradekit.errors import UserError
@@ -31,6 +32,7 @@ def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_f
     """Write the commands to ``tasks_file``; (how many, warnings)."""
     inbox = read_inbox(Path(submissions))
     out_dir = Path(out_dir).resolve()
+    private_folder(out_dir)  # each task writes OUT/<key>/ inside it: the grader's alone
     warnings = list(inbox.warnings)
     lines = []
     for submission in inbox.submissions:
