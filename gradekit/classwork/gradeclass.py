@@ -121,7 +121,7 @@ def grade_class(submissions: Path, out_dir: Path, assignment: Assignment, option
     grading = _preflight(assignment, options)
     out_dir = Path(out_dir).resolve()
     inbox = read_inbox(Path(submissions))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir)
     manifest = Manifest(out_dir)
     settings = {"seed": options.seed, "public_only": options.public_only}
     digest = grading_digest(assignment, settings,
@@ -290,7 +290,9 @@ def _write_stage(stage: Path, result: GradeResult) -> None:
 
 
 def _install(stage: Path, target: Path, work: Path) -> None:
-    """Put the staged folder at ``target``, replacing an earlier grade's."""
+    """Put the staged folder at ``target``, replacing an earlier grade's; the grader's
+    alone (folders 0700, files 0600), whatever modes the copies came with."""
+    private_tree(stage)
     old = None
     if target.exists() or target.is_symlink():
         old = work / ".replaced" / target.name
@@ -300,6 +302,23 @@ def _install(stage: Path, target: Path, work: Path) -> None:
     os.replace(stage, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` (and missing parents) and close it to everyone but the grader
+    (0700): a sandbox account must not read a classmate's results or files in it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+
+
+def private_tree(root: Path) -> None:
+    """Folders under ``root`` (itself too) 0700, files 0600; symbolic links untouched."""
+    os.chmod(root, 0o700)
+    for parent, folders, files in os.walk(root):
+        for name in folders + files:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o700 if os.path.isdir(path) else 0o600)
 
 
 def _reports(out_dir: Path, inbox: Inbox, assignment: Assignment) -> tuple[list[Path], list[str]]:

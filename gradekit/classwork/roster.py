@@ -27,6 +27,15 @@ from gradekit.errors import UserError
 from gradekit.zips import entry_name, is_junk, open_zip, unsafe_path
 
 METADATA_NAME = "submission_metadata.yml"
+MAX_METADATA_BYTES = 32 * 1024 * 1024
+"""Largest ``submission_metadata.yml`` read (a class of thousands is a few MB)."""
+MAX_METADATA_DEPTH = 40
+"""Deepest nesting of collections read (Gradescope's is about six)."""
+MAX_METADATA_ALIASES = 10_000
+"""Most ``*alias`` references read."""
+MAX_METADATA_NODES = 1_000_000
+"""Most values the document may hold with every alias expanded (an alias bomb holds
+billions from a few hundred bytes)."""
 _GRADESCOPE_FOLDER = re.compile(r"^submission_\d+$")
 
 
@@ -101,11 +110,18 @@ def read_class(path: Path) -> ClassListing:
     if not path.exists():
         raise UserError(f"{path}: no such folder or zip")
     listing = _Listing(path)
+    roster = None
     if listing.metadata is not None:
-        roster = _gradescope(listing)
+        try:
+            roster = _gradescope(listing)
+        except MetadataRefused as refused:  # the class is still graded, without names
+            roster = _plain(listing, known_export=True)
+            roster.warnings.insert(0, f"{refused}; every submission folder is graded as "
+                                      "a pseudo-student")
+    if roster is not None and roster.source:
         names = {key: key for key in roster.keys() if key in listing.entries}
     else:
-        roster = _plain(listing)
+        roster = roster or _plain(listing)
         names = plain_keys(listing.entries)
     entries = {key: (name, listing.entries[name]) for key, name in names.items()}
     if listing.zip_path is not None:
@@ -133,6 +149,7 @@ class _Listing:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.metadata: str | None = None
+        self.refused: MetadataRefused | None = None
         self.metadata_name = str(path / METADATA_NAME)
         self.folder: Path | None = None
         self.zip_path: Path | None = None
@@ -143,6 +160,12 @@ class _Listing:
             self._read_zip(path)
         else:
             self._read_folder(path)
+
+    def _set_metadata(self, data: bytes) -> None:
+        try:
+            self.metadata = _bounded_text(data, self.metadata_name)
+        except MetadataRefused as refused:
+            self.metadata, self.refused = "", refused
 
     def _read_folder(self, path: Path) -> None:
         entries = [p for p in path.iterdir() if not is_junk(p.name, hidden=True)]
@@ -155,7 +178,8 @@ class _Listing:
         meta = path / METADATA_NAME
         if meta.is_file():
             self.metadata_name = str(meta)
-            self.metadata = _decode(meta.read_bytes(), self.metadata_name)
+            with meta.open("rb") as stream:
+                self._set_metadata(stream.read(MAX_METADATA_BYTES + 1))
         self.entries = {p.name: ("dir" if p.is_dir() else "file")
                         for p in entries if p.name != METADATA_NAME}
 
@@ -175,7 +199,8 @@ class _Listing:
                 meta = "/".join(prefix + (METADATA_NAME,))
                 if meta in raw:
                     self.metadata_name = f"{path}:{meta}"
-                    self.metadata = _decode(archive.read(raw[meta]), self.metadata_name)
+                    with archive.open(raw[meta]) as stream:
+                        self._set_metadata(stream.read(MAX_METADATA_BYTES + 1))
         except (zipfile.BadZipFile, OSError) as error:
             raise UserError(f"{path}: cannot read the zip: {error}") from None
         self.zip_path, self.prefix = path, prefix
@@ -187,6 +212,17 @@ class _Listing:
             kind = "dir" if len(rest) > 1 or name in folders else "file"
             if self.entries.get(rest[0]) != "dir":
                 self.entries[rest[0]] = kind
+
+
+class MetadataRefused(UserError):
+    """``submission_metadata.yml`` is beyond the bounds read (size, depth, aliases)."""
+
+
+def _bounded_text(data: bytes, name: str) -> str:
+    """The text of a metadata file read up to one byte past the bound."""
+    if len(data) > MAX_METADATA_BYTES:
+        raise MetadataRefused(f"{name}: refused: larger than {MAX_METADATA_BYTES} bytes")
+    return _decode(data, name)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -201,6 +237,8 @@ def _decode(data: bytes, name: str) -> str:
 
 def _gradescope(listing: _Listing) -> Roster:
     assert listing.metadata is not None
+    if listing.refused is not None:
+        raise listing.refused
     data, lines = parse_metadata(listing.metadata, listing.metadata_name)
     roster = Roster(source=listing.metadata_name)
     for key in sorted(data, key=_natural):
@@ -236,12 +274,22 @@ def _student(key: str, index: int, person: dict[str, Any], when: str) -> Student
 
 def parse_metadata(text: str, name: str) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse ``submission_metadata.yml``: symbol keys lose their colon, Ruby tags become
-    plain values, times become ISO strings. Returns the data and each top key's line."""
+    plain values, times become ISO strings. Returns the data and each top key's line.
+
+    Bounded: a file over ``MAX_METADATA_BYTES``, nested deeper than ``MAX_METADATA_DEPTH``,
+    with more than ``MAX_METADATA_ALIASES`` aliases or, aliases expanded, more than
+    ``MAX_METADATA_NODES`` values (an alias bomb), or with a recursive alias raises
+    :class:`MetadataRefused` naming the file, before anything is built from it."""
     import yaml
 
+    if len(text) > MAX_METADATA_BYTES:
+        raise MetadataRefused(f"{name}: refused: larger than {MAX_METADATA_BYTES} bytes")
     loader = _ruby_loader()(text)
     try:
+        _check_events(text, name)
         node = loader.get_single_node()
+        if node is not None:
+            _check_expanded(node, name)
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -259,6 +307,57 @@ def parse_metadata(text: str, name: str) -> tuple[dict[str, Any], dict[str, int]
         for key_node, _ in node.value:
             lines[_symbol(key_node.value)] = key_node.start_mark.line + 1
     return _plain_data(data), lines
+
+
+def _check_events(text: str, name: str) -> None:
+    """Refuse deep nesting and many aliases from the event stream (no tree is built)."""
+    import yaml
+
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_METADATA_DEPTH:
+                raise MetadataRefused(f"{name}:{event.start_mark.line + 1}: refused: nested "
+                                      f"deeper than {MAX_METADATA_DEPTH}")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_METADATA_ALIASES:
+                raise MetadataRefused(f"{name}:{event.start_mark.line + 1}: refused: more "
+                                      f"than {MAX_METADATA_ALIASES} aliases")
+
+
+def _check_expanded(root: Any, name: str) -> None:
+    """Refuse a node graph that, aliases expanded, holds more than ``MAX_METADATA_NODES``
+    values, or that refers to itself. Each shared node is sized once (memoised)."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: Any) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in open_nodes:
+            raise MetadataRefused(f"{name}:{node.start_mark.line + 1}: refused: an alias "
+                                  "refers to a value that holds it")
+        total = 1
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            open_nodes.add(id(node))
+            children = node.value if isinstance(node, yaml.SequenceNode) else \
+                [part for pair in node.value for part in pair]
+            for child in children:
+                total += size(child)
+                if total > MAX_METADATA_NODES:
+                    raise MetadataRefused(f"{name}: refused: more than {MAX_METADATA_NODES} "
+                                          "values with its aliases expanded (an alias bomb?)")
+            open_nodes.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    size(root)
 
 
 @functools.cache
@@ -308,9 +407,10 @@ def _text(value: Any) -> str:
 # ---------------------------------------------------------------- plain folder
 
 
-def _plain(listing: _Listing) -> Roster:
+def _plain(listing: _Listing, known_export: bool = False) -> Roster:
     roster = Roster(source="")
-    if listing.entries and all(_GRADESCOPE_FOLDER.match(n) for n in listing.entries):
+    if not known_export and listing.entries and \
+            all(_GRADESCOPE_FOLDER.match(n) for n in listing.entries):
         roster.warnings.append(f"{listing.path}: looks like a Gradescope export but has no "
                                f"{METADATA_NAME}; each folder is a pseudo-student")
     for stem, names in _by_stem(listing.entries).items():

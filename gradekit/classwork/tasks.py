@@ -3,8 +3,12 @@
 For any scheduler that runs shell lines (GNU parallel, a Slurm job array, a Kubernetes
 indexed job): line *i* grades submission *i* into ``OUT/<key>/`` (``results.json``,
 ``feedback.txt``, ``submission/``), the layout ``gradekit report OUT`` reads. Paths are
-absolute and shell-quoted. Submissions inside a zipped export are unpacked first into
-``OUT/.inbox/<key>/``, so every command reads plain files.
+absolute and shell-quoted (``shlex.quote``: quotes, ``$(...)``, ``;`` stay literal), and
+every line is exactly one submission: a submission whose command would hold a character
+that is not printable (a newline, a carriage return, a Unicode line separator, any other
+control character) is refused with a warning instead, since line-based schedulers (``sed -n
+Np``, GNU parallel) would split it. Submissions inside a zipped export are unpacked first
+into ``OUT/.inbox/<key>/``, so every command reads plain files.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from gradekit.classwork.gradeclass import private_folder
 from gradekit.classwork.inbox import read_inbox, unpack
 from gradekit.config import Assignment
+from gradekit.errors import UserError
 from gradekit.grading.outputs import FEEDBACK_NAME, RESULTS_NAME, SUBMISSION_DIR
 from gradekit.zips import write_atomically
 
@@ -26,9 +32,15 @@ def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_f
     """Write the commands to ``tasks_file``; (how many, warnings)."""
     inbox = read_inbox(Path(submissions))
     out_dir = Path(out_dir).resolve()
+    private_folder(out_dir)  # each task writes OUT/<key>/ inside it: the grader's alone
     warnings = list(inbox.warnings)
     lines = []
     for submission in inbox.submissions:
+        problem = unprintable(submission.key) or unprintable(str(submission.path))
+        if problem:
+            warnings.append(f"{submission.key!r}: not emitted: its name or path holds "
+                            f"{problem}, which would split its task line; rename it")
+            continue
         source = submission.path
         if submission.packed:
             source, left_out = unpack(submission, out_dir / INBOX_DIR / submission.key)
@@ -43,6 +55,18 @@ def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_f
             command += ["--seed", str(seed)]
         if public_only:
             command.append("--public-only")
-        lines.append(shlex.join(command))
+        line = shlex.join(command)
+        problem = unprintable(line)
+        if problem:  # the assignment's or OUT's own path
+            raise UserError(f"cannot emit one task per line: a path holds {problem}: {line!r}")
+        lines.append(line)
     write_atomically(Path(tasks_file), "".join(line + "\n" for line in lines))
     return len(lines), warnings
+
+
+def unprintable(text: str) -> str:
+    """The first character of ``text`` a task line cannot hold, described ('' if none)."""
+    for char in text:
+        if not char.isprintable():
+            return f"the unprintable character U+{ord(char):04X}"
+    return ""

@@ -151,7 +151,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                              public_only, on_result, deadline, select)
         if plugin.stopped is None and select is None:
             notebooks = _score_notebooks(assignment, grading, folder, sandbox, intake.found,
-                                         public_only, on_result)
+                                         public_only, on_result, deadline)
     finally:
         if sandbox is not None:
             sandbox.close()
@@ -220,15 +220,18 @@ def refuse_unconfined(grading: GradingConfig) -> None:
 
 def _score_notebooks(assignment: Assignment, grading: GradingConfig, folder: Path,
                      sandbox: object, found: dict[str, str], public_only: bool,
-                     on_result: Callable[[CheckResult], None] | None) -> list:  # type: ignore[type-arg]
+                     on_result: Callable[[CheckResult], None] | None,
+                     deadline: float | None = None) -> list:  # type: ignore[type-arg]
     """The parts of each ``[[grading.notebooks]]`` (hidden mode only), scored after the
-    checks with the same sandbox."""
+    checks with the same sandbox; a notebook reached after ``deadline`` scores 0 with the
+    time budget's message (see :func:`score_notebook`)."""
     if public_only:
         return []
     from gradekit.grading.notebook import score_notebook
 
     return [score_notebook(notebook, assignment.path, folder, sandbox, set(found),
-                           grading.submit, on_result) for notebook in grading.notebooks]
+                           grading.submit, on_result, deadline=deadline,
+                           budget=grading.time_budget) for notebook in grading.notebooks]
 
 
 def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, present: set[str],

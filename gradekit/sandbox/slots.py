@@ -3,9 +3,11 @@
 A slot is held by an exclusive lock for the length of a grade. Under a parent folder only
 the grader owns (mode 0711: others may pass through, not list), slot N has ``code``,
 ``scratch`` and ``home`` folders owned by its account alone (0700). Before a slot is used
-and after it is released, every process of its account is killed and every file the
-account left in the shared temporary folders, POSIX and SysV shared memory is removed; a
-slot that stays dirty is refused.
+and after it is released, every process of its account is killed and everything the
+account left is removed, whatever the count: its files in every folder others may write
+to (the shared temporary folders, ``/run/lock`` and any such folder one level under
+``/``, ``/var``, ``/run`` and ``/dev``), POSIX shared memory and message queues, SysV
+shared memory, queues and semaphores. A slot that stays dirty is refused.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ if TYPE_CHECKING:
 
 SLOTS_ENV = "GRADEKIT_SLOTS"
 PARENT_ENV = "GRADEKIT_SLOT_ROOT"
-SHARED_TEMP = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue")
-_MAX_SCAN = 50_000
+SHARED_TEMP = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock")
+_PLACES_UNDER = ("/", "/var", "/run", "/dev")
 
 
 def slot_parent() -> Path:
@@ -124,7 +126,7 @@ class Slot:
         left: list[str] = []
         if self.uid is not None:
             left += kill_processes(self.uid)
-            left += remove_files(self.uid)
+            left += remove_files(self.uid, writable_places())
             left += remove_ipc(self.uid)
         for folder in (self.code, self.scratch, self.home):
             _remove_tree(folder)
@@ -235,21 +237,43 @@ def kill_processes(uid: int) -> list[str]:
     return [f"processes {account_processes(uid)[:5]} of uid {uid} survive SIGKILL"]
 
 
+def writable_places() -> tuple[str, ...]:
+    """Folders any user may create files in: :data:`SHARED_TEMP` and every folder one
+    level under :data:`_PLACES_UNDER` that others may write to (links not followed)."""
+    found = list(SHARED_TEMP)
+    for top in _PLACES_UNDER:
+        try:
+            names = sorted(os.listdir(top))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(top, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_IWOTH and path not in found:
+                found.append(path)
+    return tuple(found)
+
+
 def remove_files(uid: int, roots: tuple[str, ...] = SHARED_TEMP) -> list[str]:
-    """Remove what ``uid`` owns in the shared temporary folders (never following links).
+    """Remove what ``uid`` owns under ``roots`` (never following links), however many
+    entries they hold; what could not be removed or searched.
 
     Only folders others may write to are searched: the account can have created files
     nowhere else (its own folders are removed whole).
     """
     left: list[str] = []
-    seen = 0
-    for root in roots:
+
+    def unreadable(error: OSError) -> None:
+        if not isinstance(error, FileNotFoundError):
+            left.append(f"{error.filename} could not be searched: {error.strerror}")
+
+    for root in dict.fromkeys(roots):
         if not os.path.isdir(root) or os.path.islink(root):
             continue
-        for folder, dirs, files in os.walk(root, topdown=True):
-            seen += len(dirs) + len(files)
-            if seen > _MAX_SCAN:
-                return left  # a huge shared folder: what was searched is clean
+        for folder, dirs, files in os.walk(root, topdown=True, onerror=unreadable):
             descend = []
             for name in dirs + files:
                 path = os.path.join(folder, name)
@@ -268,8 +292,9 @@ def remove_files(uid: int, roots: tuple[str, ...] = SHARED_TEMP) -> list[str]:
 
 
 def remove_ipc(uid: int) -> list[str]:
-    """Remove SysV shared memory segments, message queues and semaphores of ``uid``."""
-    left = []
+    """Remove SysV shared memory segments, message queues and semaphores of ``uid``, and
+    its POSIX message queues (see :func:`remove_message_queues`)."""
+    left = remove_message_queues(uid)
     for kind, flag in (("shm", "-m"), ("msg", "-q"), ("sem", "-s")):
         for ident in _ipc_of(kind, uid):
             subprocess.run(["ipcrm", flag, str(ident)], capture_output=True)
@@ -277,6 +302,46 @@ def remove_ipc(uid: int) -> list[str]:
         if remaining:
             left.append(f"SysV {kind} {remaining[:5]} of uid {uid} remain")
     return left
+
+
+MQUEUE = "/dev/mqueue"
+
+
+def remove_message_queues(uid: int) -> list[str]:
+    """Remove the POSIX message queues ``uid`` owns. They are listed only through a
+    ``mqueue`` file system: ``/dev/mqueue`` when mounted, else (root) a private mount of
+    this IPC namespace's queues made for the search and taken down after it. Where
+    neither can be had (no such mount, and mounting is not allowed), nothing is said."""
+    if _mounted_mqueue(MQUEUE):
+        return remove_files(uid, (MQUEUE,))
+    if os.geteuid() != 0:
+        return []
+    import ctypes
+    import tempfile
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    where = tempfile.mkdtemp(prefix="mqueue-", dir=slot_parent())
+    try:
+        if libc.mount(b"none", where.encode(), b"mqueue", 0, None) != 0:
+            return []
+        try:
+            return [note.replace(where, MQUEUE) for note in remove_files(uid, (where,))]
+        finally:
+            libc.umount2(where.encode(), 2)  # MNT_DETACH
+    finally:
+        try:
+            os.rmdir(where)
+        except OSError:
+            pass
+
+
+def _mounted_mqueue(path: str) -> bool:
+    try:
+        with open("/proc/self/mounts") as handle:
+            return any(line.split()[1:3] == [path, "mqueue"] for line in handle
+                       if len(line.split()) > 2)
+    except OSError:
+        return False
 
 
 def _ipc_of(kind: str, uid: int) -> list[int]:

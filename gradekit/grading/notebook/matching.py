@@ -6,7 +6,11 @@ In order of trust:
 2. by identical content, for contents that occur once on each side (as patience diff
    anchors lines), so notebooks whose ids were lost (Colab, VS Code) still line up;
 3. by similar content (difflib ratio at least :data:`MIN_RATIO`), between the anchors
-   around each cell, so a cell moved far away is not taken for another one;
+   around each cell, so a cell moved far away is not taken for another one; each released
+   cell is compared with at most :data:`MAX_CANDIDATES` submitted cells (those nearest
+   where it is expected) and the whole notebook within :data:`SIMILARITY_BUDGET`
+   comparisons and :data:`SIMILARITY_WORK` character pairs, so a crafted notebook with
+   thousands of cells is matched in bounded work (what is left falls to position);
 4. by position: what is left between two anchors is paired in order (an answer cell
    rewritten from scratch sits between its question and the next cell).
 
@@ -16,6 +20,7 @@ whitespace-only changes (such as a translated variant's comments) do not count.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import io
@@ -31,6 +36,11 @@ MIN_RATIO = 0.5
 SIMILARITY_CHARS = 3000
 SIMILARITY_BUDGET = 20000
 """At most this many difflib comparisons per notebook (hostile notebooks have many cells)."""
+SIMILARITY_WORK = 40_000_000
+"""At most this many character pairs (``len(a) * len(b)``, difflib's worst case) through
+full ratios per notebook."""
+MAX_CANDIDATES = 64
+"""At most this many submitted cells compared with one released cell."""
 
 _ATTACHMENT = re.compile(r"\]\(attachment:")
 
@@ -94,6 +104,12 @@ class Matching:
 
     pairs: dict[int, int] = field(default_factory=dict)
     how: dict[int, str] = field(default_factory=dict)
+    comparisons: int = 0
+    """difflib comparisons made (bounded by :data:`SIMILARITY_BUDGET`)."""
+    work: int = 0
+    """Character pairs through full ratios (bounded by :data:`SIMILARITY_WORK`)."""
+    by_submitted: dict[int, int] = field(default_factory=dict, repr=False)
+    """``pairs`` inverted: submitted cell index -> released cell index."""
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(self.how.values()))
@@ -103,11 +119,14 @@ def match_cells(released: list[Cell], submitted: list[Cell]) -> Matching:
     """Pair released cells with submitted ones (see the module docstring)."""
     matching = Matching()
     taken: set[int] = set()
+    window = _Windows(len(released), len(submitted))
 
     def pair(r: int, s: int, how: str) -> None:
         matching.pairs[r] = s
         matching.how[r] = how
+        matching.by_submitted[s] = r
         taken.add(s)
+        window.add(r, s)
 
     ids = Counter(cell.id for cell in submitted if cell.id)
     by_id = {cell.id: cell.index for cell in submitted if cell.id and ids[cell.id] == 1}
@@ -126,8 +145,8 @@ def match_cells(released: list[Cell], submitted: list[Cell]) -> Matching:
     for r, s in _increasing(anchors):
         pair(r, s, "content")
 
-    _similar(released, submitted, matching, taken, pair)
-    _by_position(released, submitted, matching, taken, pair)
+    _similar(released, submitted, matching, taken, pair, window)
+    _by_position(released, submitted, matching, taken, pair, window)
     return matching
 
 
@@ -162,48 +181,114 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [pairs[at] for at in longest_increasing([s for _, s in pairs])]
 
 
-def _window(r: int, matching: Matching, count: int) -> tuple[int, int]:
-    """Submitted indices strictly between the partners of ``r``'s matched neighbours."""
-    before = [matching.pairs[i] for i in matching.pairs if i < r]
-    after = [matching.pairs[i] for i in matching.pairs if i > r]
-    low = max(before) if before else -1
-    high = min(after) if after else count
-    return low, max(high, low + 1)
+class _Windows:
+    """For a released index ``r``, the submitted indices strictly between the partners of
+    ``r``'s matched neighbours (the largest partner before ``r``, the smallest after), in
+    O(log n) per pair and per query (Fenwick trees of prefix maxima and suffix minima)."""
+
+    def __init__(self, released: int, submitted: int) -> None:
+        self.size, self.count = released, submitted
+        self.before = [-1] * (released + 1)         # prefix max over r' <= r
+        self.after = [submitted] * (released + 1)   # prefix min over reversed r'
+
+    def add(self, r: int, s: int) -> None:
+        at = r + 1
+        while at <= self.size:
+            self.before[at] = max(self.before[at], s)
+            at += at & -at
+        at = self.size - r
+        while at <= self.size:
+            self.after[at] = min(self.after[at], s)
+            at += at & -at
+
+    def __call__(self, r: int) -> tuple[int, int]:
+        low, at = -1, r  # released indices < r
+        while at > 0:
+            low = max(low, self.before[at])
+            at -= at & -at
+        high, at = self.count, self.size - r - 1  # released indices > r
+        while at > 0:
+            high = min(high, self.after[at])
+            at -= at & -at
+        return low, max(high, low + 1)
 
 
-def _similar(released, submitted, matching, taken, pair) -> None:  # type: ignore[no-untyped-def]
-    texts_s = {c.index: normal(c)[:SIMILARITY_CHARS] for c in submitted}
-    budget = SIMILARITY_BUDGET
+def _free_by_kind(submitted, taken) -> dict[str, list[int]]:  # type: ignore[no-untyped-def]
+    """Sorted submitted indices not yet taken, per cell type."""
+    free: dict[str, list[int]] = {}
+    for cell in submitted:
+        if cell.index not in taken:
+            free.setdefault(cell.kind, []).append(cell.index)
+    return free
+
+
+def _nearest(indices: list[int], low: int, high: int, expected: int, limit: int) -> list[int]:
+    """Up to ``limit`` of the sorted ``indices`` strictly between ``low`` and ``high``,
+    nearest ``expected`` first."""
+    start, stop = bisect.bisect_right(indices, low), bisect.bisect_left(indices, high)
+    middle = min(max(bisect.bisect_left(indices, expected), start), stop)
+    left, right, found = middle - 1, middle, []
+    while len(found) < limit and (left >= start or right < stop):
+        if right < stop and (left < start or
+                             indices[right] - expected <= expected - indices[left]):
+            found.append(indices[right])
+            right += 1
+        else:
+            found.append(indices[left])
+            left -= 1
+    return found
+
+
+def _similar(released, submitted, matching, taken, pair, window) -> None:  # type: ignore[no-untyped-def]
+    texts_s: dict[int, str] = {}
+    free = _free_by_kind(submitted, taken)
     scored = []
     for cell in released:
         if cell.index in matching.pairs:
             continue
-        text = normal(cell)[:SIMILARITY_CHARS]
-        low, high = _window(cell.index, matching, len(submitted))
-        for s in range(low + 1, high):
-            if s in taken or submitted[s].kind != cell.kind or budget <= 0:
-                continue
-            budget -= 1
+        if matching.comparisons >= SIMILARITY_BUDGET or matching.work >= SIMILARITY_WORK:
+            break
+        low, high = window(cell.index)
+        expected = low + 1 + (cell.index - _released_before(cell.index, matching, low))
+        candidates = _nearest(free.get(cell.kind, []), low, high, expected, MAX_CANDIDATES)
+        text = normal(cell)[:SIMILARITY_CHARS] if candidates else ""
+        for s in candidates:
+            if matching.comparisons >= SIMILARITY_BUDGET:
+                break
+            if s not in texts_s:
+                texts_s[s] = normal(submitted[s])[:SIMILARITY_CHARS]
+            matching.comparisons += 1
             matcher = difflib.SequenceMatcher(None, text, texts_s[s], autojunk=False)
             if matcher.real_quick_ratio() < MIN_RATIO or matcher.quick_ratio() < MIN_RATIO:
                 continue
+            cost = len(text) * len(texts_s[s])
+            if matching.work + cost > SIMILARITY_WORK:
+                continue
+            matching.work += cost
             ratio = matcher.ratio()
             if ratio >= MIN_RATIO:
                 scored.append((-ratio, abs(s - cell.index), cell.index, s))
     for _, _, r, s in sorted(scored):
         if r in matching.pairs or s in taken:
             continue
-        low, high = _window(r, matching, len(submitted))
+        low, high = window(r)
         if low < s < high:
             pair(r, s, "similar")
 
 
-def _by_position(released, submitted, matching, taken, pair) -> None:  # type: ignore[no-untyped-def]
+def _released_before(r: int, matching: Matching, low: int) -> int:
+    """The released index whose partner is ``low`` (``-1`` when none): where the offset
+    of ``r`` is counted from."""
+    return -1 if low < 0 else matching.by_submitted.get(low, r - 1)
+
+
+def _by_position(released, submitted, matching, taken, pair, window) -> None:  # type: ignore[no-untyped-def]
+    free = _free_by_kind(submitted, taken)
     for cell in released:
         if cell.index in matching.pairs:
             continue
-        low, high = _window(cell.index, matching, len(submitted))
-        for s in range(low + 1, high):
-            if s not in taken and submitted[s].kind == cell.kind:
-                pair(cell.index, s, "position")
-                break
+        low, high = window(cell.index)
+        indices = free.get(cell.kind, [])
+        at = bisect.bisect_right(indices, low)
+        if at < len(indices) and indices[at] < high:
+            pair(cell.index, indices.pop(at), "position")

@@ -68,8 +68,13 @@ def _result(part: NotebookPart, earned: float, output: str) -> CheckResult:
 
 def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sandbox: Any,
                    present: set[str], submit: tuple[str, ...],
-                   on_result: Callable[[CheckResult], None] | None = None) -> NotebookReport:
-    """Score ``folder / config.file`` (the sandbox folder's copy) part by part."""
+                   on_result: Callable[[CheckResult], None] | None = None,
+                   deadline: float | None = None, budget: float = 0.0) -> NotebookReport:
+    """Score ``folder / config.file`` (the sandbox folder's copy) part by part.
+
+    ``deadline`` (``time.monotonic()``) is the grade's: checked before the notebook is read,
+    after its cells are matched and before any re-run; once passed, the parts not scored
+    yet score 0 with a message that the time budget (``budget`` s) ran out."""
     began = time.perf_counter()
     released = _released(config.released, str(config_path), config)
     report = NotebookReport(extra={"file": config.file})
@@ -86,10 +91,16 @@ def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, san
         submitted = None
     else:
         message = f"needs {config.file}, which is not in your submission"
+    if submitted is not None and _late(deadline):
+        submitted, message = None, _late_message(budget)
     if submitted is None:
         report.checks = part_results(config, message)
     else:
-        _score(config, released, submitted, sandbox, present, report)
+        try:
+            _score(config, released, submitted, sandbox, present, report, deadline)
+        except _OutOfTime:
+            report.checks = part_results(config, _late_message(budget))
+            report.extra["error"] = "the time budget ran out while scoring"
     report.extra["seconds"] = round(time.perf_counter() - began, 3)
     if on_result is not None:
         for check in report.checks:
@@ -97,9 +108,24 @@ def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, san
     return report
 
 
+class _OutOfTime(Exception):
+    """The grade's deadline passed between two phases of scoring a notebook."""
+
+
+def _late(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def _late_message(budget: float) -> str:
+    return (f"not run: the grade's time budget of {budget:g} s ran out before the notebook "
+            "was scored")
+
+
 def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, sandbox: Any,
-           present: set[str], report: NotebookReport) -> None:
+           present: set[str], report: NotebookReport, deadline: float | None = None) -> None:
     matching = match_cells(released.cells, submitted.cells)
+    if _late(deadline):
+        raise _OutOfTime
     answer_cells = find.answer_cells(released, config.answer_tag, config.placeholders)
     outcomes: dict[str, find.Outcome] = {}
     answered, answers = find.answered(released, submitted, matching, config.answer_tag,
@@ -118,6 +144,8 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
     consistent_part = next((p for p in config.parts if p.kind == "consistent"), None)
     missing_for: dict[str, list[str]] = {
         part.number: [f for f in part.files if f not in present] for part in config.parts}
+    if _late(deadline):
+        raise _OutOfTime
     if consistent_part is not None and not missing_for[consistent_part.number]:
         outcomes["consistent"] = _consistent(config, released, submitted, matching, sandbox,
                                              report)

@@ -218,6 +218,43 @@ def test_a_killed_controller_leaves_nothing_for_the_next_grade(env, tmp_path, ac
     assert not leftovers(accounts)
 
 
+LITTER = '''
+def scale(x, factor):
+    """Leave files in every writable place and a POSIX message queue, then answer right."""
+    import ctypes
+    for folder in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock"):
+        for index in range(200):
+            try:
+                open(f"{folder}/gk-iso-litter-{_os.getuid()}-{index}", "w").close()
+            except OSError:
+                break
+    try:
+        rt = ctypes.CDLL("librt.so.1")
+        fd = rt.mq_open(f"/gk-iso-mq-{_os.getuid()}".encode(), _os.O_CREAT | _os.O_RDWR,
+                        0o600, None)
+        if fd >= 0:
+            _os.close(fd)
+    except OSError:
+        pass
+    return x * factor
+'''
+
+
+def test_files_and_message_queues_left_in_a_grade_are_removed(env, tmp_path, accounts):
+    course = private_toy(tmp_path)
+    done, document = grade(course, submission(tmp_path, "litter", ops=LITTER),
+                           tmp_path / "litter.json", env)
+    assert document["score"] == 13, outputs(document)
+    left = leftovers(accounts)
+    left += [f"/run/lock/{name}" for name in os.listdir("/run/lock")
+             if os.lstat(f"/run/lock/{name}").st_uid in accounts]
+    rt = ctypes.CDLL("librt.so.1", use_errno=True)
+    for uid in accounts:
+        if rt.mq_unlink(f"/gk-iso-mq-{uid}".encode()) == 0:
+            left.append(f"message queue of uid {uid}")
+    assert left == []
+
+
 HANG = '''
 def center_(x):
     while True:
