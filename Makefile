@@ -11,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help test release notebook-check template bench clean system-check
+.PHONY: help test release notebook-check template bench clean system-check docs
 
 help:
 	@echo "make release         build every assignment's student zips, autograder zip and solutions"
@@ -19,6 +19,7 @@ help:
 	@echo "make test            run the project's tests (sets up .venv first)"
 	@echo "make notebook-check  execute the master notebooks against the reference solutions"
 	@echo "make template        regenerate student_template/NAME/ from solutions/ and assignment/"
+	@echo "make docs            regenerate docs/CONFIGURATION.md from gradekit/config.py"
 	@echo "make bench           run the benchmarks in bench/"
 	@echo "make clean           remove .venv, dist/ and caches"
 
@@ -53,7 +54,6 @@ clean:
 	rm -rf $(VENV) dist build *.egg-info
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: docs
 # docs/CONFIGURATION.md from gradekit/config.py's declarations (a test checks it is current).
 docs: $(STAMP)
 	$(PY) scripts/render_config_docs.py
