@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from checklib import LAYERS_PY, call, forward, norm_gradient_check
+from checklib import LAYERS_PY, bn_param, call, forward, norm_gradient_check
 from gradekit.checklib import (Parts, array, compare, fail, implemented, max_abs_error,
                                outputs, relative_error)
 
@@ -12,7 +12,7 @@ DDOF1 = np.sqrt(199 / 200)  # how the stds shrink at N = 200 when the variance u
 
 
 def _check_train_stats(student, a, gamma, beta):
-    out, _, _ = forward(student, "batchnorm_forward", a, gamma, beta, {"mode": "train"},
+    out, _, _ = forward(student, "batchnorm_forward", a, gamma, beta, bn_param(),
                         shape=a.shape)
     label = f"with gamma={gamma.tolist()}, beta={beta.tolist()}"
     compare(f"per-feature means of out {label}", out.mean(axis=0), beta, 1e-6,
@@ -50,16 +50,16 @@ def test_batchnorm_test_mode_notebook(student):
     """
     train, test = nb.test_mode_batches()
     gamma, beta = np.ones(3), np.zeros(3)
-    bn_param = {"mode": "train"}
+    param = bn_param()
     for a in train:
-        _, _, result = forward(student, "batchnorm_forward", a, gamma, beta, bn_param,
+        _, _, result = forward(student, "batchnorm_forward", a, gamma, beta, param,
                                shape=a.shape)
-        bn_param = result.args[3]
-        if not isinstance(bn_param, dict) or not {"running_mean", "running_var"} <= set(bn_param):
+        param = result.args[3]
+        if not isinstance(param, dict) or not {"running_mean", "running_var"} <= set(param):
             fail("After a train-mode call, bn_param has no 'running_mean' and 'running_var'. "
                  "This looks like: running statistics not written back into bn_param.")
-    bn_param["mode"] = "test"
-    out, _, _ = forward(student, "batchnorm_forward", test, gamma, beta, bn_param,
+    param["mode"] = "test"
+    out, _, _ = forward(student, "batchnorm_forward", test, gamma, beta, param,
                         shape=test.shape, train=False)
     batch_stats = "test mode normalizes with the batch statistics, not the running ones"
     compare("test-time means of out (notebook prints about -0.04, -0.04, -0.10)",
@@ -80,7 +80,7 @@ def test_batchnorm_gradient_check_notebook(student, credit):
     once the forward normalizes.
     """
     parts = Parts(credit)
-    norm_gradient_check(student, parts, "batchnorm", {"mode": "train"},
+    norm_gradient_check(student, parts, "batchnorm", bn_param(),
                         nb.gradient_check_inputs())
     parts.finish()
 
@@ -93,7 +93,7 @@ def test_batchnorm_alt_agrees_notebook(student, credit):
     batchnorm_backward returns more than zeros).
     """
     x, gamma, beta, dout = nb.gradient_check_inputs(100, 500)
-    _, cache, _ = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},
+    _, cache, _ = forward(student, "batchnorm_forward", x, gamma, beta, bn_param(),
                           shape=x.shape)
     labels = ("dx", "dgamma", "dbeta")
     staged = outputs(call(student, "batchnorm_backward", dout, cache).value,
