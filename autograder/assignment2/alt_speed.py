@@ -63,7 +63,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checklib import LAYERS, LAYERS_PY
+from checklib import LAYERS, LAYERS_PY, bn_param
 from gradekit.checklib import (PairedTimes, Race, SpeedRule, array, check_number, fail,
                                outputs, pair_order, remote_constant, scaled_error, split_pairs)
 from gradekit.checklib.source import (assigned_names, called_names, code_shape, functions,
@@ -178,7 +178,7 @@ class _Run:
             fail(f"{name} on {SHAPE[0]}x{SHAPE[1]} inputs (the speed check): {error}")
 
     def cache(self, x, gamma, beta):
-        made = self.call("batchnorm_forward", x, gamma, beta, {"mode": "train"}).value
+        made = self.call("batchnorm_forward", x, gamma, beta, bn_param()).value
         return self.student.call((made, "__getitem__"), 1, keep=True, echo=False,
                                  timeout=self.timeout).value
 
@@ -210,7 +210,7 @@ class _Run:
         self.repeats += 1
         timed = [self.call(name, dout, cache, timed=True) for name, dout in zip(order, douts)]
         with self.student.frozen():
-            ref_cache = self.ref_layers.batchnorm_forward(x, gamma, beta, {"mode": "train"})[1]
+            ref_cache = self.ref_layers.batchnorm_forward(x, gamma, beta, bn_param())[1]
             start = time.thread_time()
             expected = [self.ref_layers.batchnorm_backward(douts[0], ref_cache)]
             ref_time = time.thread_time() - start

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 EPS = 1e-5
+EPS_IN_BACKWARD = ("eps left out of the backward (it divides by sqrt(var) where the "
+                   "forward used sqrt(var + eps))")
 
 
 def normalize(x, axis=0, eps=EPS, ddof=0):
@@ -135,6 +137,14 @@ def norm_backward(x, gamma, dout, eps=EPS, axis=0):
         ("dx ignores gamma", (dout - dout.mean(axis=axis, keepdims=True)
                               - xhat * (dout * xhat).mean(axis=axis, keepdims=True)) * inv_std),
     ]
+    # eps left out of the backward: right only while eps is negligible (a default of
+    # 1e-12 hides it). Staged: the whole graph without eps; closed form: the forward's
+    # xhat (with eps) divided by sqrt(var).
+    std0 = np.sqrt(x.var(axis=axis, keepdims=True))
+    xhat0 = normalize(x, axis, 0.0)
+    dx += [(EPS_IN_BACKWARD, (g - mean_g - xhat0 * (g * xhat0).mean(axis=axis, keepdims=True))
+            / std0),
+           (EPS_IN_BACKWARD, (g - mean_g - xhat * mean_gx) / std0)]
     if axis == 1:  # layer norm: the batchnorm formula moved to rows, and its pitfalls
         std = 1 / inv_std
         d = x.shape[1]

@@ -4,7 +4,7 @@ import pytest
 
 import bug_models as bugs
 from alt_speed import measure_alt_speedup
-from checklib import LAYERS_PY, call, forward
+from checklib import LAYERS_PY, bn_param, call, forward
 from gradekit.checklib import array, fail, implemented, outputs
 from draws import features, scale_shift
 from norm_checks import LABELS, D, N, check_backward
@@ -17,7 +17,7 @@ def test_batchnorm_backward(student, ref_layers, rng, credit):
     dx, dgamma, dbeta against centered differences of the reference forward.
     """
     check_backward(student, ref_layers, rng, credit, "batchnorm", "batchnorm_backward",
-                   {"mode": "train"})
+                   bn_param())
 
 
 @pytest.mark.grade(number="3.4", points=4, files=[LAYERS_PY])
@@ -28,7 +28,7 @@ def test_batchnorm_backward_alt(student, ref_layers, rng, credit):
     differences.
     """
     check_backward(student, ref_layers, rng, credit, "batchnorm", "batchnorm_backward_alt",
-                   {"mode": "train"})
+                   bn_param())
 
 
 @pytest.mark.grade(number="3.5", points=1, files=[LAYERS_PY])
@@ -40,7 +40,7 @@ def test_batchnorm_gradient_shapes(student, rng):
     """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
-    cache = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},
+    cache = forward(student, "batchnorm_forward", x, gamma, beta, bn_param(),
                     shape=x.shape)[1]
     dout = rng.standard_normal((N, D))
     for backward in ("batchnorm_backward", "batchnorm_backward_alt"):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import bug_models as bugs
-from checklib import LAYERS_PY, call, forward
+from checklib import LAYERS_PY, EPS, MOMENTUM, bn_param, call, forward, ln_param
 from gradekit.checklib import (Elsewhere, Parts, Shapes, array, compare, diagnose, fail,
                                implemented, scaled_error, show)
 from draws import features, scale_shift
@@ -22,20 +22,20 @@ def _bn_out(student, x, gamma, beta, bn_param, train=True):
 def test_batchnorm_train_forward(student, ref_layers, rng, credit):
     """Batchnorm train forward
 
-    Output on random inputs (some features with a variance below eps), default eps and a
-    given one.
+    Output on random inputs (some features with a variance below eps), with the spec's
+    eps and another one.
     """
     parts = Parts(credit)
-    for weight, eps in ((0.6, None), (0.4, 1e-3)):
+    for weight, eps in ((0.6, EPS), (0.4, 1e-3)):
         x = features(rng, N, D, low=1e-3)  # some columns with a variance below eps
         gamma, beta = scale_shift(rng, D)
-        bn_param = {"mode": "train"} if eps is None else {"mode": "train", "eps": eps}
-        expected = ref_layers.batchnorm_forward(x, gamma, beta, dict(bn_param))[0]
-        label = "out" if eps is None else f"out with bn_param['eps'] = {eps}"
+        param = bn_param(eps=eps)
+        expected = ref_layers.batchnorm_forward(x, gamma, beta, dict(param))[0]
+        label = f"out with bn_param['eps'] = {eps}"
         parts.run(weight, label, lambda: compare(
             f"batchnorm_forward {label} ({N}x{D} input)",
-            _bn_out(student, x, gamma, beta, dict(bn_param))[0], expected, 1e-8,
-            hypotheses=bugs.norm_forward(x, gamma, beta, eps or bugs.EPS)))
+            _bn_out(student, x, gamma, beta, dict(param))[0], expected, 1e-8,
+            hypotheses=bugs.norm_forward(x, gamma, beta, eps)))
     parts.finish()
 
 
@@ -66,7 +66,7 @@ def _with_forward_bugs(student, batches, gamma, beta, momentum):
 def _shows(student, x, gamma, beta, out_of):
     """A callable: does the student's train output on x match ``out_of(x)``?"""
     def confirm():
-        out = _bn_out(student, x, gamma, beta, {"mode": "train"})[0]
+        out = _bn_out(student, x, gamma, beta, bn_param())[0]
         return scaled_error(out, out_of(x)) <= 1e-6
     return confirm
 
@@ -75,13 +75,13 @@ def _shows(student, x, gamma, beta, out_of):
 def test_batchnorm_running_stats(student, ref_layers, rng, credit):
     """Batchnorm running mean and variance
 
-    The momentum recurrence after several steps, stored back into bn_param, default and
-    given momentum; the shape (D,) is a small part of its own.
+    The momentum recurrence after several steps, stored back into bn_param, the spec's
+    momentum and another one; the shape (D,) is a small part of its own.
     """
     gamma, beta = scale_shift(rng, D)
     # Spreads near 1e-3: a variance of 1e-6, well below eps, so eps in it shows.
     batches = [features(rng, N, D, low=5e-4, high=2e-3) for _ in range(5)]
-    ours = {"mode": "train"}
+    ours = bn_param()
     for x in batches:
         ref_layers.batchnorm_forward(x, gamma, beta, ours)
     shapes = Shapes()
@@ -89,22 +89,22 @@ def test_batchnorm_running_stats(student, ref_layers, rng, credit):
     result = {}
 
     def steps():
-        result["theirs"] = _train_steps(student, batches, gamma, beta, {"mode": "train"})
+        result["theirs"] = _train_steps(student, batches, gamma, beta, bn_param())
         return result["theirs"]
 
-    means, variances = _with_forward_bugs(student, batches, gamma, beta, 0.9)
+    means, variances = _with_forward_bugs(student, batches, gamma, beta, MOMENTUM)
     for weight, key, hints in ((0.3, "running_mean", means), (0.35, "running_var", variances)):
         parts.run(weight, key, lambda: compare(
-            f"{key} after 5 steps (default momentum 0.9)",
+            f"{key} after 5 steps (momentum {MOMENTUM})",
             shapes.take((result.get("theirs") or steps())[key], f"bn_param[{key!r}]", (D,)),
             ours[key], 1e-6, hypotheses=hints))
 
     def custom_momentum():
         batches = [features(rng, N, D) for _ in range(3)]
-        ours = {"mode": "train", "momentum": 0.5}
+        ours = bn_param(momentum=0.5)
         for x in batches:
             ref_layers.batchnorm_forward(x, gamma, beta, ours)
-        theirs = _train_steps(student, batches, gamma, beta, {"mode": "train", "momentum": 0.5})
+        theirs = _train_steps(student, batches, gamma, beta, bn_param(momentum=0.5))
         hints = _with_forward_bugs(student, batches, gamma, beta, 0.5)
         for key, hints in zip(("running_mean", "running_var"), hints):
             compare(f"{key} after 3 steps with bn_param['momentum'] = 0.5",
@@ -127,12 +127,12 @@ def test_batchnorm_test_mode(student, ref_layers, rng, credit):
     gamma, beta = scale_shift(rng, D)
     running_mean = rng.standard_normal(D)
     running_var = np.exp(rng.uniform(np.log(1e-6), np.log(4.0), D))  # some far below eps
-    bn_param = {"mode": "test", "running_mean": running_mean, "running_var": running_var}
-    expected = ref_layers.batchnorm_forward(x, gamma, beta, dict(bn_param))[0]
+    param = bn_param("test", running_mean=running_mean, running_var=running_var)
+    expected = ref_layers.batchnorm_forward(x, gamma, beta, dict(param))[0]
     result = {}
 
     def output():
-        result["out"], _, result["call"] = _bn_out(student, x, gamma, beta, dict(bn_param),
+        result["out"], _, result["call"] = _bn_out(student, x, gamma, beta, dict(param),
                                                    train=False)
         compare("batchnorm_forward out in test mode", result["out"], expected, 1e-8,
                 hypotheses=bugs.test_mode(x, gamma, beta, running_mean, running_var))
@@ -164,7 +164,7 @@ def test_batchnorm_bad_mode(student, rng):
     """
     x = features(rng, N, D)
     gamma, beta = scale_shift(rng, D)
-    if not implemented(_bn_out(student, x, gamma, beta, {"mode": "train"})[0]):
+    if not implemented(_bn_out(student, x, gamma, beta, bn_param())[0]):
         fail("batchnorm_forward returns a constant in train mode: implement it first.")
     try:
         call(student, "batchnorm_forward", x, gamma, beta, {"mode": "evaluate"})
@@ -206,9 +206,9 @@ def test_inputs_not_modified(student, rng, credit):
     stats = {"running_mean": rng.standard_normal(D), "running_var": rng.uniform(0.5, 2, D)}
     parts = Parts(credit)
     parts.run(0.5, "batchnorm train", lambda: _unchanged(
-        student, "batchnorm_forward", x, gamma, beta, {"mode": "train"}))
+        student, "batchnorm_forward", x, gamma, beta, bn_param()))
     parts.run(0.25, "batchnorm test", lambda: _unchanged(
-        student, "batchnorm_forward", x, gamma, beta, {"mode": "test", **stats}, train=False))
+        student, "batchnorm_forward", x, gamma, beta, bn_param("test", **stats), train=False))
     parts.run(0.25, "layernorm", lambda: _unchanged(
-        student, "layernorm_forward", x, gamma, beta, {}))
+        student, "layernorm_forward", x, gamma, beta, ln_param()))
     parts.finish()

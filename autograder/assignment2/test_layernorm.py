@@ -3,7 +3,7 @@
 import pytest
 
 import bug_models as bugs
-from checklib import LAYERS_PY, forward
+from checklib import LAYERS_PY, forward, ln_param
 from gradekit.checklib import Parts, compare
 from draws import features, scale_shift
 from norm_checks import check_backward
@@ -18,16 +18,16 @@ def test_layernorm_forward(student, ref_layers, rng, credit):
     Output on random inputs, statistics per data point; default eps and a given one.
     """
     parts = Parts(credit)
-    for weight, ln_param in ((0.6, {}), (0.4, {"eps": 1e-2})):
+    for weight, param in ((0.6, ln_param()), (0.4, ln_param(eps=1e-2))):
         x = features(rng, D, N).T.copy()  # each row with its own offset and spread
         gamma, beta = scale_shift(rng, D)
-        expected = ref_layers.layernorm_forward(x, gamma, beta, dict(ln_param))[0]
-        label = "out" + (f" with ln_param['eps'] = {ln_param['eps']}" if ln_param else "")
+        expected = ref_layers.layernorm_forward(x, gamma, beta, dict(param))[0]
+        label = f"out with ln_param['eps'] = {param['eps']}"
         parts.run(weight, label, lambda: compare(
             f"layernorm_forward {label} ({N}x{D} input)",
-            forward(student, "layernorm_forward", x, gamma, beta, dict(ln_param),
+            forward(student, "layernorm_forward", x, gamma, beta, dict(param),
                     shape=x.shape)[0], expected, 1e-8,
-            hypotheses=bugs.norm_forward(x, gamma, beta, ln_param.get("eps", bugs.EPS),
+            hypotheses=bugs.norm_forward(x, gamma, beta, param["eps"],
                                          axis=1)))
     parts.finish()
 
@@ -39,5 +39,5 @@ def test_layernorm_backward(student, ref_layers, rng, credit):
     dx, dgamma, dbeta against centered differences of the reference forward; their
     shapes (a small part).
     """
-    check_backward(student, ref_layers, rng, credit, "layernorm", "layernorm_backward", {},
+    check_backward(student, ref_layers, rng, credit, "layernorm", "layernorm_backward", ln_param(),
                    shapes_weight=0.1)

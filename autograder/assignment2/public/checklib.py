@@ -21,6 +21,21 @@ FC_NET = "cs231n.classifiers.fc_net.FullyConnectedNet"
 LAYERS_PY = "cs231n/layers.py"
 FC_FILES = ["cs231n/classifiers/fc_net.py", "cs231n/layers.py", "cs231n/layer_utils.py"]
 
+# The values the spec fixes for the notebook's bn_param and ln_param. The checks always
+# pass them, so a default the student changed (eps=1e-12) neither hides nor causes a
+# verdict.
+EPS, MOMENTUM = 1e-5, 0.9
+
+
+def bn_param(mode="train", **given):
+    """A batchnorm parameter dict with eps and momentum given explicitly."""
+    return {"mode": mode, "eps": EPS, "momentum": MOMENTUM, **given}
+
+
+def ln_param(**given):
+    """A layer norm parameter dict with eps given explicitly."""
+    return {"eps": EPS, **given}
+
 
 def call(student, target, *args, timeout=TIMEOUT, **kwargs):
     """:func:`gradekit.checklib.call`, where a bare name means a function of cs231n.layers."""

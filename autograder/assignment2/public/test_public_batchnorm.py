@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from checklib import LAYERS_PY, call, forward, norm_gradient_check
+from checklib import LAYERS_PY, bn_param, call, forward, norm_gradient_check
 from gradekit.checklib import (Parts, array, compare, fail, implemented, max_abs_error,
                                outputs, relative_error)
 
@@ -12,7 +12,7 @@ DDOF1 = np.sqrt(199 / 200)  # how the stds shrink at N = 200 when the variance u
 
 
 def _check_train_stats(student, a, gamma, beta):
-    out, _, _ = forward(student, "batchnorm_forward", a, gamma, beta, {"mode": "train"},
+    out, _, _ = forward(student, "batchnorm_forward", a, gamma, beta, bn_param(),
                         shape=a.shape)
     label = f"with gamma={gamma.tolist()}, beta={beta.tolist()}"
     compare(f"per-feature means of out {label}", out.mean(axis=0), beta, 1e-6,
@@ -43,23 +43,27 @@ def test_batchnorm_train_notebook(student, credit):
 
 
 @pytest.mark.grade(number="2.4", points=3, files=[LAYERS_PY])
-def test_batchnorm_test_mode_notebook(student):
+def test_batchnorm_test_mode_notebook(student, cell_reference):
     """Batchnorm test mode, notebook cell 5
 
-    After 50 train batches, a test batch gives the means and stds the notebook prints.
+    After 50 train batches, a test batch gives the means and stds the notebook prints
+    (in the grade, the reference makes the 50 train steps: this check is about test mode).
     """
     train, test = nb.test_mode_batches()
     gamma, beta = np.ones(3), np.zeros(3)
-    bn_param = {"mode": "train"}
-    for a in train:
-        _, _, result = forward(student, "batchnorm_forward", a, gamma, beta, bn_param,
+    param = bn_param()
+    for a in train if cell_reference is None else ():
+        _, _, result = forward(student, "batchnorm_forward", a, gamma, beta, param,
                                shape=a.shape)
-        bn_param = result.args[3]
-        if not isinstance(bn_param, dict) or not {"running_mean", "running_var"} <= set(bn_param):
+        param = result.args[3]
+        if not isinstance(param, dict) or not {"running_mean", "running_var"} <= set(param):
             fail("After a train-mode call, bn_param has no 'running_mean' and 'running_var'. "
                  "This looks like: running statistics not written back into bn_param.")
-    bn_param["mode"] = "test"
-    out, _, _ = forward(student, "batchnorm_forward", test, gamma, beta, bn_param,
+    if cell_reference is not None:
+        for a in train:
+            cell_reference.batchnorm_forward(a, gamma, beta, param)
+    param["mode"] = "test"
+    out, _, _ = forward(student, "batchnorm_forward", test, gamma, beta, param,
                         shape=test.shape, train=False)
     batch_stats = "test mode normalizes with the batch statistics, not the running ones"
     compare("test-time means of out (notebook prints about -0.04, -0.04, -0.10)",
@@ -80,22 +84,27 @@ def test_batchnorm_gradient_check_notebook(student, credit):
     once the forward normalizes.
     """
     parts = Parts(credit)
-    norm_gradient_check(student, parts, "batchnorm", {"mode": "train"},
+    norm_gradient_check(student, parts, "batchnorm", bn_param(),
                         nb.gradient_check_inputs())
     parts.finish()
 
 
 @pytest.mark.grade(number="3.3", points=2, files=[LAYERS_PY])
-def test_batchnorm_alt_agrees_notebook(student, credit):
+def test_batchnorm_alt_agrees_notebook(student, credit, cell_reference):
     """Batchnorm backward_alt agrees, notebook cell 7
 
     Same cache, same gradients as batchnorm_backward at N, D = 100, 500 (once
-    batchnorm_backward returns more than zeros).
+    batchnorm_backward returns more than zeros); in the grade, the reference's
+    batchnorm_backward gives them: this check is about batchnorm_backward_alt.
     """
     x, gamma, beta, dout = nb.gradient_check_inputs(100, 500)
-    _, cache, _ = forward(student, "batchnorm_forward", x, gamma, beta, {"mode": "train"},
-                          shape=x.shape)
+    theirs_out, cache, _ = forward(student, "batchnorm_forward", x, gamma, beta, bn_param(),
+                                   shape=x.shape)
     labels = ("dx", "dgamma", "dbeta")
+    if cell_reference is not None:
+        _alt_against_reference(student, credit, cell_reference, (x, gamma, beta, dout),
+                               theirs_out, cache, labels)
+        return
     staged = outputs(call(student, "batchnorm_backward", dout, cache).value,
                      "batchnorm_backward", labels)
     staged = [array(s, f"batchnorm_backward {name}", shape, reshape=True)
@@ -111,4 +120,37 @@ def test_batchnorm_alt_agrees_notebook(student, credit):
             f"{name} of batchnorm_backward_alt vs batchnorm_backward (notebook: about 1e-12)",
             array(a, f"batchnorm_backward_alt {name}", s.shape, reshape=True), s, 1e-9,
             error=relative_error))
+    parts.finish()
+
+
+def _alt_against_reference(student, credit, ref_layers, inputs, theirs_out, cache, labels):
+    """Cell 7 in the grade: the student's alt on its own cache against the reference's
+    staged gradients; a forward that differs (charged in its own checks) lets an alt right
+    for what that forward computes pass too."""
+    from pathlib import Path
+
+    import bug_models as bugs  # hidden: only in the grade
+    from gradekit.checklib import Elsewhere, check_number, scaled_error
+
+    x, gamma, beta, dout = inputs
+    ref_out, ref_cache = ref_layers.batchnorm_forward(x, gamma, beta, bn_param())
+    expected = ref_layers.batchnorm_backward(dout, ref_cache)
+    hints = [[], [], []]
+    if scaled_error(theirs_out, ref_out) > 1e-8:
+        for_forward = bugs.backward_for_forward(x, theirs_out, gamma, beta, dout, 0)
+        if for_forward is not None:
+            where = check_number("test_batchnorm_forward.py::test_batchnorm_train_forward",
+                                 Path(bugs.__file__).parent)
+            hints = [[Elsewhere("an alt that is right for what your batchnorm_forward "
+                                "computes; that forward differs from the expected one",
+                                value, where)] for value in for_forward]
+    alt = outputs(call(student, "batchnorm_backward_alt", dout, cache).value,
+                  "batchnorm_backward_alt", labels)
+    parts = Parts(credit)
+    for name, a, want, hint, weight in zip(labels, alt, expected, hints, (0.6, 0.2, 0.2)):
+        parts.run(weight, name, lambda: compare(
+            f"{name} of batchnorm_backward_alt vs the expected batchnorm_backward "
+            f"(notebook: about 1e-12)",
+            array(a, f"batchnorm_backward_alt {name}", want.shape, reshape=True), want, 1e-9,
+            error=relative_error, hypotheses=hint))
     parts.finish()

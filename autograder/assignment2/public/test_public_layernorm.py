@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from checklib import LAYERS_PY, forward, norm_gradient_check
+from checklib import LAYERS_PY, forward, ln_param, norm_gradient_check
 from gradekit.checklib import Parts, fail, max_abs_error, show
 
 
 def _check_row_stats(student, a, gamma, beta):
-    out, _, _ = forward(student, "layernorm_forward", a, gamma, beta, {}, shape=a.shape)
+    out, _, _ = forward(student, "layernorm_forward", a, gamma, beta, ln_param(), shape=a.shape)
     label = f"with gamma={gamma.tolist()}, beta={beta.tolist()}"
     expected = np.full(a.shape[0], beta[0]), np.full(a.shape[0], gamma[0])
     actual = out.mean(axis=1), out.std(axis=1)
@@ -46,5 +46,5 @@ def test_layernorm_gradient_check_notebook(student, credit):
     forward normalizes.
     """
     parts = Parts(credit)
-    norm_gradient_check(student, parts, "layernorm", {}, nb.gradient_check_inputs())
+    norm_gradient_check(student, parts, "layernorm", ln_param(), nb.gradient_check_inputs())
     parts.finish()

@@ -37,7 +37,7 @@ SPEC_PATTERNS = [
     mutant("running stats not written back",
            (LAYERS, '    bn_param["running_mean"] = running_mean\n'
                     '    bn_param["running_var"] = running_var\n', ""),
-           "2.3 2.4", "not written back"),
+           "2.3", "not written back"),  # 2.4 warms up with the reference (charge once)
     mutant("running stats updated in test mode",
            (LAYERS, "        xhat = (x - running_mean) / np.sqrt(running_var + eps)\n",
             "        xhat = (x - running_mean) / np.sqrt(running_var + eps)\n"
@@ -102,7 +102,7 @@ OWN_BUGS = [
     mutant("momentum swapped",
            (LAYERS, "running_mean = momentum * running_mean + (1 - momentum) * mean",
             "running_mean = (1 - momentum) * running_mean + momentum * mean"),
-           "2.3 2.4", "swapped"),
+           "2.3", "swapped"),  # 2.4 warms up with the reference (charge once)
     mutant("eps fixed at 1e-5",
            (LAYERS, '    eps = bn_param.get("eps", 1e-5)\n', "    eps = 1e-5\n"),
            "2.2"),
@@ -116,7 +116,7 @@ OWN_BUGS = [
            "2.5", "eps missing in test mode"),
     mutant("staged backward misses the variance path",
            (LAYERS, "    dxc = dxc + 2 * xc * dsq\n", "    dxc = dxc + 0 * dsq\n"),
-           "3.1 3.2 3.3", "misses the path through the variance"),
+           "3.1 3.2", "misses the path through the variance"),  # 3.3: alt vs the reference
     mutant("alt misses a term",
            (LAYERS, "        block -= mean_dout\n", ""),
            "3.3 3.4 3.6", "misses the path through the mean"),
@@ -178,7 +178,7 @@ HOSTILE = [
     mutant("hostile: batchnorm_forward never returns",
            (LAYERS, BN_START, BN_START.replace(
                "        mean =", "        while True:\n            pass\n        mean =")),
-           "2.1 2.2 2.3 2.4 2.5 2.6 2.7 3.1 3.2 3.3 3.4 3.5 3.6 5.1 5.5 5.7 6.4", "timed out",
+           "2.1 2.2 2.3 2.4 2.5 2.6 2.7 3.1 3.2 3.3 3.4 3.5 3.6 5.1 5.4 5.5 5.7 6.4", "timed out",
            only=True),
 ]
 
