@@ -10,7 +10,10 @@ its checks against the mutants and the student-style corpus).
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +56,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         skip = pytest.mark.skip(reason=problem)
         for item in confined:
             item.add_marker(skip)
+
+
+LEFT_BY_TESTS = ("gradekit-", "gk-iso-", "autograder-")
+"""Prefixes of the temporary folders tests and the grades they run make. A controller a
+test kills on purpose (SIGKILL) cannot remove its private folder, and some fixtures hand
+the sandbox user folders outside tmp_path: what this session made is removed at its end."""
+
+
+def _ours() -> set[Path]:
+    root = Path(tempfile.gettempdir())
+    return {path for path in root.iterdir() if path.name.startswith(LEFT_BY_TESTS)}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_in_tmp():
+    before = _ours()
+    yield
+    for path in sorted(_ours() - before):
+        shutil.rmtree(path, ignore_errors=True)
