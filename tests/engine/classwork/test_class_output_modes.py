@@ -7,6 +7,8 @@ import os
 import shutil
 import stat
 
+import pytest
+
 from gradekit.classwork.gradeclass import Options, grade_class
 from gradekit.classwork.tasks import emit_tasks
 from gradekit.config import load_assignment
@@ -23,6 +25,7 @@ def _open_to_others(root) -> list[str]:
     return found
 
 
+@pytest.mark.confined
 def test_class_outputs_are_0700(tmp_path):
     old = os.umask(0o022)
     try:
