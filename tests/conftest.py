@@ -9,15 +9,13 @@ its checks against the mutants and the student-style corpus).
 
 from __future__ import annotations
 
-import os
 import shutil
-import stat
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.support.paths import REPO
+from tests.support.paths import TOY
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,25 +26,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def confinement_problem() -> str:
-    """Why hidden grading of the repository's checks cannot run here ('' when it can).
+    """Why hidden grading of the repository's own checks cannot run here ('' when it can):
+    the engine's own rule (:func:`gradekit.grading.grade.refuse_unconfined`), asked about
+    the toy fixture, whose checks and reference sit in this checkout like every
+    assignment's."""
+    from gradekit.config import load_assignment
+    from gradekit.errors import UserError
+    from gradekit.grading.grade import refuse_unconfined
 
-    It runs under bubblewrap; without it, only a root grader whose checkout other users
-    cannot read (the sandbox accounts must not reach the checks and the reference)."""
-    from gradekit.sandbox.launch import bwrap_problem
-
-    problem = bwrap_problem()
-    if not problem:
-        return ""
-    if os.geteuid() == 0 and not _others_can_enter(REPO):
-        return ""
-    why = ("a non-root grader needs it" if os.geteuid() != 0 else
-           "as root without it, the checkout must not be readable by other users")
-    return (f"needs bubblewrap: {problem}; {why} (install it: "
-            "bash scripts/install-system-packages.sh as root)")
-
-
-def _others_can_enter(path) -> bool:
-    return all(folder.stat().st_mode & stat.S_IXOTH for folder in [path, *path.parents])
+    try:
+        refuse_unconfined(load_assignment(TOY / "assignment" / "assignment.toml").grading)
+    except UserError as error:
+        return f"needs a confined sandbox: {error}"
+    return ""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
