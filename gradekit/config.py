@@ -134,7 +134,8 @@ class Variant:
     """A Python file whose code becomes the first cell of every student notebook (a
     host's setup, such as mounting a drive)."""
     translations: Path | None = setting(None)
-    """A TOML file of translated notebook text for this variant (its language)."""
+    """A TOML file of translated notebook text for this variant (its language), or a
+    folder with one ``<notebook>.toml`` per master notebook."""
     embed_images: bool = setting(False)
     """Put pictures linked from markdown inside the notebook (for hosts like Colab)."""
     readme: Path | None = setting(None)
@@ -569,7 +570,8 @@ def _read_release(reader: _Reader, table: dict[str, Any], root: Path,
         paths = {key: found[key] for key in ("first_cell", "translations", "readme")}
         for key, relative in paths.items():
             if relative:
-                reader.must_exist(place, key, root, relative, "file")
+                kind = "file or folder" if key == "translations" else "file"
+                reader.must_exist(place, key, root, relative, kind)
         variants.append(Variant(**{**found, **{key: root / relative if relative else None
                                                for key, relative in paths.items()}}))
     solution_root = root / values["solution_root"]
@@ -664,20 +666,23 @@ def release_placeholders(release: ReleaseConfig | None) -> tuple[str, ...]:
     """Every answer placeholder the release writes into a student notebook: ``[release]
     answer_placeholder``, each variant's translations' own, then the engine's default.
 
-    A translation file is read for its ``answer_placeholder`` alone (one that cannot be
+    A translation file (each file of a translations folder) is read for its
+    ``answer_placeholder`` alone (one that cannot be
     read adds nothing here; ``gradekit release`` reports it).
     """
     found = [release.answer_placeholder if release else DEFAULT_ANSWER_PLACEHOLDER]
     for variant in release.variants if release else ():
         if variant.translations is None:
             continue
-        try:
-            placeholder = read_toml(variant.translations, "translation file").get(
-                "answer_placeholder")
-        except UserError:
-            continue
-        if isinstance(placeholder, str):
-            found.append(placeholder)
+        files = sorted(variant.translations.glob("*.toml")) \
+            if variant.translations.is_dir() else [variant.translations]
+        for file in files:
+            try:
+                placeholder = read_toml(file, "translation file").get("answer_placeholder")
+            except UserError:
+                continue
+            if isinstance(placeholder, str):
+                found.append(placeholder)
     return tuple(dict.fromkeys([*found, DEFAULT_ANSWER_PLACEHOLDER]))
 
 
@@ -872,10 +877,11 @@ class _Reader:
     def must_exist(self, where: _Where, key: str, root: Path, relative: str,
                    what: str) -> None:
         """Check (at the end, when paths are checked) that ``root / relative`` is a
-        ``what`` ("file" or "folder")."""
+        ``what`` ("file", "folder" or "file or folder")."""
         def check() -> None:
             target = root / relative
-            if target.is_dir() if what == "folder" else target.is_file():
+            if {"folder": target.is_dir(), "file": target.is_file(),
+                    "file or folder": target.exists()}[what]:
                 return
             state = f"is not a {what}" if target.exists() else "does not exist"
             raise self.fail(where, key, f"{where}.{key}: {relative} {state} (under {root}); "

@@ -46,7 +46,7 @@ from gradekit.release.notebooks import (
     notebook_bytes,
     read_notebook,
 )
-from gradekit.release.translate import TranslateCells, load_translations
+from gradekit.release.translate import TranslateCells, load_language
 from gradekit.extras import PDF_INSTALL_COMMAND
 from gradekit.zips import File, Tree, differences, is_junk, read_file, read_tree, under
 from gradekit.zips import write_folder, write_zip
@@ -246,11 +246,24 @@ class Release:
         tree["README.md"] = self._instructors_readme()
         tree["Dockerfile"] = read_file(self._gradescope_file("Dockerfile"))
         tree[self.shown(self.assignment.path)] = read_file(self.assignment.path)
+        tree |= self._translations()
         tree |= under(self.shown(grading.checks), self.folder(grading.checks, "grading.checks"))
         if grading.reference_root is not None:
             reference = self.folder(grading.reference_root, "grading.reference_root", (".py",))
             tree |= under(self.shown(grading.reference_root), reference)
         tree |= under(self.shown(grading.support_root), self._support())
+        return tree
+
+    def _translations(self) -> Tree:
+        """The variants' translation files, which tell the grader each language's answer
+        placeholder (an unanswered question in a translated notebook is still unanswered)."""
+        tree: Tree = {}
+        for variant in self.config.variants:
+            path = variant.translations
+            if path is None:
+                continue
+            for file in sorted(path.glob("*.toml")) if path.is_dir() else [path]:
+                tree[self.shown(file)] = read_file(file)
         return tree
 
     def _instructors_readme(self) -> File:
@@ -306,9 +319,9 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
     translate: list[Transform] = []
     placeholder = config.answer_placeholder
     if variant.translations is not None:
-        translations = load_translations(variant.translations)
+        translations = load_language(variant.translations)
         translate.append(TranslateCells(translations))
-        placeholder = translations.answer_placeholder
+        placeholder = next(iter(translations.values())).answer_placeholder
     return [
         *first,
         RemoveTaggedCells(),

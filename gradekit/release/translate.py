@@ -13,6 +13,10 @@ A translation file (TOML)::
     [strings.<code-cell-id>]
     "Training loss" = "训练损失"
 
+A variant with several notebooks may name a folder instead: ``<notebook>.toml`` in it
+translates ``<notebook>.ipynb`` (cell ids are a notebook's own), and every file there gives
+the same ``answer_placeholder``.
+
 Every markdown cell of the student copy needs a translation, except answer cells (they
 get ``answer_placeholder``). Every whole-line comment of a code cell that holds a letter
 needs one too; it keeps its indentation. Marker lines stay as they are. Code is untouched
@@ -73,6 +77,23 @@ def load_translations(path: Path) -> Translations:
     return Translations(path, placeholder, cells, comments, strings)
 
 
+def load_language(path: Path) -> dict[str, Translations]:
+    """A variant's translations by notebook name: a folder's ``<notebook>.toml`` files, or
+    one file for every notebook (under the key ``""``). Raise :class:`UserError` when the
+    folder is empty or its files disagree on ``answer_placeholder``."""
+    if not path.is_dir():
+        return {"": load_translations(path)}
+    found = {file.stem: load_translations(file) for file in sorted(path.glob("*.toml"))}
+    if not found:
+        raise UserError(f"{path}: a translations folder needs one <notebook>.toml per notebook")
+    placeholders = {item.answer_placeholder: item.path for item in found.values()}
+    if len(placeholders) > 1:
+        first, second = list(placeholders.values())[:2]
+        raise UserError(f"{second}: answer_placeholder differs from {first}'s; one language "
+                        "has one placeholder")
+    return found
+
+
 def _table(path: Path, data: dict[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
@@ -129,11 +150,14 @@ class TranslateCells:
     Run it before answer cells lose their ``skip_tag`` (they are not translated).
     """
 
-    def __init__(self, translations: Translations, skip_tag: str = SOLUTION_TAG) -> None:
-        self.translations = translations
+    def __init__(self, translations: Translations | dict[str, Translations],
+                 skip_tag: str = SOLUTION_TAG) -> None:
+        self.by_notebook = translations if isinstance(translations, dict) else \
+            {"": translations}
         self.skip_tag = skip_tag
 
     def __call__(self, notebook: NotebookNode, path: Path) -> None:
+        self.translations = self._for(path)
         missing_cells: list[str] = []
         missing_comments: list[str] = []
         for cell in notebook.cells:
@@ -155,6 +179,14 @@ class TranslateCells:
                 f"{self.translations.path}: missing translations for {path.name}: "
                 + "; ".join(part for part in parts if part)
             )
+
+    def _for(self, path: Path) -> Translations:
+        if "" in self.by_notebook:
+            return self.by_notebook[""]
+        if path.stem not in self.by_notebook:
+            folder = next(iter(self.by_notebook.values())).path.parent
+            raise UserError(f"{folder}: no {path.stem}.toml to translate {path.name}")
+        return self.by_notebook[path.stem]
 
     def _strings(self, source: str, cell_id: str, path: Path) -> str:
         strings = self.translations.strings[cell_id]

@@ -210,7 +210,7 @@ def test_a_missing_path_is_one_line_naming_the_key(release_copy, remove, key):
     load_assignment(release_copy)  # the grader's load does not look
     message = error_of(release_copy, check_paths=True)
     assert re.fullmatch(rf"{re.escape(str(release_copy))}:\d+: {re.escape(key)}.*; fix the "
-                        r"path, or create the (file|folder)", message), message
+                        r"path, or create the (file|folder|file or folder)", message), message
 
 
 def test_a_glob_matching_nothing_is_refused_when_paths_are_checked(release_copy):

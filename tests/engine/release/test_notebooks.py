@@ -28,6 +28,7 @@ from gradekit.release.translate import (
     TranslateCells,
     Translations,
     comment_free_code,
+    load_language,
     load_translations,
 )
 
@@ -305,3 +306,22 @@ def test_translation_file_is_type_checked(tmp_path: Path) -> None:
         load_translations(path)
     with pytest.raises(UserError, match="no such translation file"):
         load_translations(tmp_path / "de.toml")
+
+
+def test_a_translations_folder_gives_each_notebook_its_own_file(tmp_path: Path) -> None:
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    (folder / "Lesson.toml").write_text(
+        'answer_placeholder = "A"\n[cells.intro]\nsource = "# Leçon"\n'
+        '[cells.question]\nsource = "Q"\n[comments]\n"# Add one" = "# Ajouter un"\n')
+    (folder / "Other.toml").write_text('answer_placeholder = "A"\n[cells.intro]\nsource = "X"\n')
+    language = load_language(folder)
+    assert set(language) == {"Lesson", "Other"}
+    cells = by_id(student(None, [RemoveTaggedCells(), StripMarkers(), TranslateCells(language)]))
+    assert cells["intro"].source == "# Leçon", "Lesson.ipynb takes Lesson.toml, not Other.toml"
+    (folder / "Lesson.toml").rename(folder / "Third.toml")
+    with pytest.raises(UserError, match=r"fr: no Lesson\.toml to translate Lesson\.ipynb"):
+        student(None, [RemoveTaggedCells(), StripMarkers(), TranslateCells(load_language(folder))])
+    (folder / "Other.toml").write_text('answer_placeholder = "B"\n')
+    with pytest.raises(UserError, match="answer_placeholder differs"):
+        load_language(folder)

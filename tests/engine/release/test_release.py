@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradekit.config import load_assignment
+from gradekit.config import load_assignment, release_placeholders
 from gradekit.errors import UserError
 from gradekit.release.markers import START, find_regions
 from gradekit.release.notebooks import SOLUTION_ONLY_TAG, SOLUTION_TAG, tags
@@ -205,6 +205,21 @@ def test_autograder_zip_carries_the_instructors_readme(fixture_built) -> None:
     developers = (REPO / "README.md").read_text()
     assert readme != developers and "Dockerfile" in files
     assert b'readme = "README.md"' in files["pyproject.toml"].data
+
+
+def test_the_grader_in_autograder_zip_knows_each_languages_placeholder(fixture_built,
+                                                                       tmp_path: Path) -> None:
+    """A translated notebook whose questions still hold its language's placeholder is
+    unanswered on Gradescope too: the zip carries the translation files that say it."""
+    release, zips = fixture_built
+    write_folder(unzip(zips["autograder.zip"]), tmp_path / "zip")
+    tmp_path = tmp_path / "zip"
+    inside = load_assignment(tmp_path / "assignment" / "assignment.toml")
+    french = load_translations(release.config.variants[-1].translations).answer_placeholder
+    assert french in release_placeholders(inside.release)
+    (tmp_path / "assignment" / "i18n" / "fr.toml").unlink()
+    assert french not in release_placeholders(load_assignment(
+        tmp_path / "assignment" / "assignment.toml").release)
 
 
 def test_solutions_zip_holds_the_unstripped_sources(fixture_built) -> None:
