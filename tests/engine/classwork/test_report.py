@@ -235,6 +235,21 @@ def test_gradekit_report_command(tmp_path, capsys):
     assert main(["report", str(tmp_path / "empty")]) == 2
     assert "no such folder" in capsys.readouterr().err
 
+    # Canvas's gradebook export beside the Gradescope one: Canvas IDs, the existing column.
+    gradebook = tmp_path / "canvas-export.csv"
+    gradebook.write_text("Student,ID,SIS User ID,SIS Login ID,Section,BN (77)\n"
+                         "    Points Possible,,,,,100\nAda Lovelace,4242,1,,A,\n")
+    skeleton = ["--skeleton", str(FIXTURES / "skeleton")]
+    assert main(["report", str(out), "--roster", str(export), "--roster", str(gradebook),
+                 "--title", "BN", *skeleton]) == 0
+    printed = capsys.readouterr().out
+    canvas = (out / "canvas.csv").read_text().splitlines()
+    assert canvas[0].endswith(",BN (77)") and canvas[2].startswith("Ada Lovelace,4242,1,")
+    assert "not in the Canvas gradebook" in printed  # the seven others
+    assert main(["report", str(out), "--roster", str(gradebook), "--roster",
+                 str(gradebook), "--title", "BN", *skeleton]) == 2
+    assert "at most one" in capsys.readouterr().err
+
 
 # ---------------------------------------------------------------- the page in a browser
 
