@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gradekit.grading.markdown import from_markdown
 from gradekit.grading.results import CheckResult
 
 def notebook_views(result: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -99,6 +100,12 @@ def grade_failed(result: dict[str, Any]) -> bool:
     return str(result.get("output", "")).startswith("The autograder could not grade")
 
 
+def plain_output(test: dict[str, Any]) -> str:
+    """A test's feedback as plain text, also when it went to Gradescope as Markdown."""
+    output = str(test.get("output", ""))
+    return from_markdown(output) if test.get("output_format") == "md" else output
+
+
 def named_bug(test: dict[str, Any], result: dict[str, Any] | None = None) -> str:
     """The bug a failed check names: a ``bug`` field, ``extra_data["bugs"]``, or the
     output's ``This looks like: <label>.``; empty when none is named."""
@@ -109,7 +116,7 @@ def named_bug(test: dict[str, Any], result: dict[str, Any] | None = None) -> str
     bugs = ((result or {}).get("extra_data") or {}).get("bugs")
     if isinstance(bugs, dict) and str(bugs.get(test.get("number"), "")).strip():
         return str(bugs[test.get("number")]).strip()
-    match = _BUG.search(str(test.get("output", "")))
+    match = _BUG.search(plain_output(test))
     return match.group(1).strip() if match else ""
 
 
@@ -124,7 +131,7 @@ def failure_kind(test: dict[str, Any], result: dict[str, Any] | None = None) -> 
     bug = named_bug(test, result)
     if bug:
         return bug
-    lines = [line.strip() for line in str(test.get("output", "")).splitlines() if line.strip()]
+    lines = [line.strip() for line in plain_output(test).splitlines() if line.strip()]
     return mask_numbers(lines[0])[:200] if lines else "(no message)"
 
 
