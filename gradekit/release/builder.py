@@ -37,6 +37,7 @@ from gradekit.release.notebooks import (
     ClearOutputs,
     EmbedImages,
     InsertFirstCell,
+    LockGivenCells,
     RemoveTaggedCells,
     ReplaceAnswers,
     StripMarkers,
@@ -311,10 +312,10 @@ def gradescope_script(path: Path, config: str) -> File:
 def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> list[Transform]:
     """The steps that turn a master notebook into ``variant``'s student copy."""
     first: list[Transform] = []
+    cell_id = f"{variant.name.replace('.', '-')}-first-cell"
     if variant.first_cell is not None:
         if not variant.first_cell.is_file():
             raise UserError(f"{variant.first_cell}: first cell of variant {variant.name} missing")
-        cell_id = f"{variant.name.replace('.', '-')}-first-cell"
         first.append(InsertFirstCell(variant.first_cell.read_text(encoding="utf-8"), cell_id))
     translate: list[Transform] = []
     placeholder = config.answer_placeholder
@@ -326,6 +327,7 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
         *first,
         RemoveTaggedCells(),
         StripMarkers(),
+        LockGivenCells(open_ids=(cell_id,)),
         *translate,
         ReplaceAnswers(placeholder),
         *([EmbedImages(root)] if variant.embed_images else []),
