@@ -159,6 +159,9 @@ class Variant:
     folder with one ``<notebook>.toml`` per master notebook."""
     embed_images: bool = setting(False)
     """Put pictures linked from markdown inside the notebook (for hosts like Colab)."""
+    cjk_figures: bool = setting(False)
+    """Start every notebook with a cell that gives matplotlib a Chinese font (the one the
+    answers PDF uses), so translated figure titles do not show as boxes."""
     readme: Path | None = setting(None)
     """The student README's template for this variant (default: the engine's English one)."""
 

@@ -33,6 +33,15 @@ def notebook_views(result: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {str(name): view for name, view in views.items() if isinstance(view, dict)}
 
 
+def finding_text(finding: Any) -> str:
+    """A notebook finding of a staff view in words (its message; older results: the text)."""
+    if isinstance(finding, dict):
+        return str(finding.get("message") or finding.get("problem") or "")
+    return str(finding)
+
+
+_NOT_FAILURES = ("Passed:", "Advice (")
+"""How the check library starts the lines of parts that earned their points, and advice."""
 _BUG = re.compile(r"\blooks like:?\s*(.+?)(?:\.(?=\s|$)|$)", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<!\w)[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\w)")
 
@@ -127,11 +136,13 @@ def mask_numbers(text: str) -> str:
 
 
 def failure_kind(test: dict[str, Any], result: dict[str, Any] | None = None) -> str:
-    """How to group a failure: its named bug, else its first output line, numbers masked."""
+    """How to group a failure: its named bug, else its first failing line (not a part
+    that passed, not advice), numbers masked."""
     bug = named_bug(test, result)
     if bug:
         return bug
-    lines = [line.strip() for line in plain_output(test).splitlines() if line.strip()]
+    lines = [line.strip() for line in plain_output(test).splitlines()
+             if line.strip() and not line.startswith(_NOT_FAILURES)]
     return mask_numbers(lines[0])[:200] if lines else "(no message)"
 
 
