@@ -9,6 +9,7 @@ its checks against the mutants and the student-style corpus).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -50,20 +51,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-LEFT_BY_TESTS = ("gradekit-", "gk-iso-", "autograder-")
-"""Prefixes of the temporary folders tests and the grades they run make. A controller a
-test kills on purpose (SIGKILL) cannot remove its private folder, and some fixtures hand
-the sandbox user folders outside tmp_path: what this session made is removed at its end."""
-
-
-def _ours() -> set[Path]:
-    root = Path(tempfile.gettempdir())
-    return {path for path in root.iterdir() if path.name.startswith(LEFT_BY_TESTS)}
+SESSION_TMP_PREFIX = "gradekit-tests-"
+"""The temporary folder of one test session: every temporary folder the tests, the grades
+they run and the processes those start make (``$TMPDIR``) is inside it, and it goes at the
+end of the session. A controller a test kills on purpose (SIGKILL) cannot remove its
+private folder; another test session running at the same time keeps its own."""
 
 
 @pytest.fixture(scope="session", autouse=True)
 def nothing_left_in_tmp():
-    before = _ours()
-    yield
-    for path in sorted(_ours() - before):
-        shutil.rmtree(path, ignore_errors=True)
+    session = Path(tempfile.mkdtemp(prefix=SESSION_TMP_PREFIX))
+    session.chmod(0o711)  # sandbox accounts pass through to the folders grades give them
+    saved = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"], tempfile.tempdir = str(session), None
+    try:
+        yield session
+    finally:
+        if saved[0] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[0]
+        tempfile.tempdir = saved[1]
+        shutil.rmtree(session, ignore_errors=True)

@@ -175,6 +175,10 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                              "rejected": [list(r) for r in intake.rejected]}
     result.extra["calls"] = sandbox.calls
     result.extra["confinement"] = sandbox.mode
+    result.extra["confinement_reason"] = sandbox.mode_reason
+    result.extra["worker_memory_mb"] = sandbox.limits.memory_mb
+    if sandbox.memory_note:
+        result.staff_log.append(sandbox.memory_note)
     result.extra["peak_memory_mb"] = {"controller": _own_peak_mb(),
                                       "worker": round(sandbox.peak_rss_kb / 1024, 1)}
     for notebook in notebooks:

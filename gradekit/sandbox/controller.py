@@ -14,6 +14,7 @@ The controller never imports student code, nor the worker module.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import stat
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, NoReturn
 
-from gradekit.sandbox import launch, protocol, timing
+from gradekit.sandbox import cgroup, launch, protocol, timing
 from gradekit.sandbox.errors import (
     BudgetExhausted,
     ProtocolViolation,
@@ -74,12 +75,17 @@ class Sandbox:
                  deadline: float | None = None, budget: float | None = None,
                  seed: int = 0) -> None:
         self.folder = Path(folder).resolve()
-        self.limits = limits or Limits()
+        wanted = limits or Limits()
+        memory_mb, self.memory_note = cgroup.fitted_memory_mb(wanted.memory_mb,
+                                                              cgroup.memory_room_mb())
+        self.limits = dataclasses.replace(wanted, memory_mb=memory_mb)
+        """The limits workers get: memory fitted inside the grader's control group."""
         self.preload = preload
         self.accounts = bool(user) and launch.is_root()
-        self.mode = launch.confinement()
+        self.mode, self.mode_reason = launch.confinement_and_reason()
         if self.mode == "account" and not self.accounts:
             self.mode = "none"  # without an account to switch to, nothing confines it
+            self.mode_reason += "; no account to switch to (tests only)"
         self.deadline = deadline
         self.budget = budget
         self.seed = int(seed) & 0xFFFFFFFF

@@ -63,6 +63,23 @@ def is_root() -> bool:
 
 def confinement() -> str:
     """How workers are confined on this machine (see the module docstring)."""
+    return confinement_and_reason()[0]
+
+
+def confinement_and_reason() -> tuple[str, str]:
+    """How workers are confined on this machine, and why that way (for staff)."""
+    mode = _chosen()
+    if os.environ.get(CONFINEMENT_ENV, "").strip():
+        return mode, f"{mode}: set by ${CONFINEMENT_ENV}"
+    if mode == "bwrap":
+        return mode, "bwrap: bubblewrap confines each worker"
+    why = bwrap_problem() if os.name == "posix" else "not a POSIX system"
+    if mode == "account":
+        return mode, f"account: bubblewrap cannot run here ({why}); the grader is root"
+    return mode, f"none: bubblewrap cannot run here ({why}) and the grader is not root"
+
+
+def _chosen() -> str:
     forced = os.environ.get(CONFINEMENT_ENV, "").strip()
     if forced:
         if forced not in MODES:
@@ -92,8 +109,7 @@ def bwrap_problem() -> str:
         switch = {"user": 65534, "group": 65534, "extra_groups": []}
     try:
         result = subprocess.run(
-            [binary, "--unshare-all", "--die-with-parent", *system_binds(), "--proc", "/proc",
-             "--dev", "/dev", "--tmpfs", "/tmp", "--remount-ro", "/", interpreter(), "-I", "-S",
+            [binary, *_sandbox_flags(1 << 20, 1 << 20), "--", interpreter(), "-I", "-S",
              "-c", "pass"], capture_output=True, text=True, timeout=30, **switch)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap failed to start ({error})"
@@ -231,15 +247,24 @@ def cannot_run(account: Any, detail: str) -> str:
 
 def _bwrap_command(slot: Slot, runtime: Runtime | None, limits: Limits, info_fd: int) -> list[str]:
     assert runtime is not None
+    binds = ["--ro-bind", str(runtime.root), _INSIDE_RUNTIME,
+             "--ro-bind", str(slot.code), _INSIDE_CODE]
+    return [shutil.which("bwrap") or "bwrap", "--info-fd", str(info_fd),
+            *_sandbox_flags(limits.shm_mb << 20, limits.scratch_mb << 20, binds),
+            "--chdir", _INSIDE_CODE, "--"]
+
+
+def _sandbox_flags(shm_bytes: int, tmp_bytes: int, binds: list[str] | None = None) -> list[str]:
+    """bubblewrap's flags for a worker's sandbox, with ``binds`` of its own; the startup
+    probe uses the very same (an older bubblewrap without ``--size``, as Ubuntu 22.04's,
+    then fails the probe, not each worker's start)."""
     return [
-        shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-        "--info-fd", str(info_fd), *system_binds(),
+        "--unshare-all", "--die-with-parent", "--new-session", *system_binds(),
         "--proc", "/proc", "--dev", "/dev",
-        "--size", str(limits.shm_mb << 20), "--tmpfs", "/dev/shm",
-        "--size", str(limits.scratch_mb << 20), "--tmpfs", "/tmp",
-        "--ro-bind", str(runtime.root), _INSIDE_RUNTIME,
-        "--ro-bind", str(slot.code), _INSIDE_CODE,
-        "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", _INSIDE_CODE, "--",
+        "--size", str(shm_bytes), "--tmpfs", "/dev/shm",
+        "--size", str(tmp_bytes), "--tmpfs", "/tmp",
+        *(binds or []),
+        "--remount-ro", "/dev", "--remount-ro", "/",
     ]
 
 

@@ -108,6 +108,9 @@ def test_reference_solution_end_to_end(tree, content, config, solution):
     assert stat.S_IMODE((root / "results").stat().st_mode) == 0o700
     assert os.listdir(root / "results") == ["results.json"]
     assert not [n for n in document["extra_data"]["staff_log"] if "sandbox user can read" in n]
+    extra = document["extra_data"]  # which confinement, and why: for staff
+    assert extra["confinement_reason"].startswith(extra["confinement"] + ": ")
+    assert extra["worker_memory_mb"] > 0
 
 
 def hostile(root: Path, ops: str = "", stats: str = "") -> None:

@@ -29,6 +29,7 @@ from gradekit.release.builder import (
     write_template,
 )
 from gradekit.release.translate import comment_free_code, load_translations
+from gradekit.student import figure_fonts
 from gradekit.zips import File, Tree, read_tree, write_folder, write_zip
 from tests.support.paths import A2, ENGINE_FIXTURES, REPO
 
@@ -88,6 +89,7 @@ def test_every_artefact_is_written(fixture_built) -> None:
         "autograder.zip",
     ]
     assert sorted(read_tree(release.config.template_dir)) == [
+        ".gradekit/released/Norms.ipynb",
         "Norms.ipynb",
         "README.md",
         "assignment.toml",
@@ -134,9 +136,13 @@ def test_variants_differ_only_in_the_notebook_and_readme(fixture_built) -> None:
     _, zips = fixture_built
     local, cloud, french = (unzip(zips[f"VectorNorms-{v}.zip"]) for v in ("local", "cloud", "fr"))
     notebook, readme = "VectorNorms/Norms.ipynb", "VectorNorms/README.md"
+    released = "VectorNorms/.gradekit/released/Norms.ipynb"  # the variant's own, untouched
+    for variant in (local, cloud, french):
+        assert variant[released] == variant[notebook]
+    differ = (notebook, readme, released)
     for other in (cloud, french):
-        assert {p: f for p, f in other.items() if p != notebook and p != readme} == {
-            p: f for p, f in local.items() if p != notebook and p != readme
+        assert {p: f for p, f in other.items() if p not in differ} == {
+            p: f for p, f in local.items() if p not in differ
         }
     assert cloud[readme] == local[readme], "without a readme key: the engine's README"
     cells = nbformat.reads(cloud[notebook].data.decode(), as_version=4).cells
@@ -505,6 +511,8 @@ def test_real_zh_cn_code_differs_only_in_comments_and_figure_strings() -> None:
         for name, text in real_zip_texts(release, "BatchNormalization.ipynb").items()
         if name in ("jupyter", "zh-CN")
     )
+    assert chinese[0].source == figure_fonts.CALL  # the zh-CN copy's own first cell
+    chinese = chinese[1:]
     changed = set()
     for mine, theirs in zip(english, chinese, strict=True):
         if mine.cell_type != "code" or comment_free_code(mine.source) == comment_free_code(
