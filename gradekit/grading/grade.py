@@ -85,6 +85,12 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     return result
 
 
+GRADER_FAULT = ("the grader could not start the sandbox that runs your code. This is a "
+                "problem of the grading machine, not of your code; the course staff have the "
+                "details. Please submit again later.")
+"""What a student is told when no worker would start (the details go to the staff log)."""
+
+
 class GradeStopped(KeyboardInterrupt):
     """A signal stopped the grade; ``partial`` holds the checks finished before it."""
 
@@ -183,8 +189,14 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                                       "worker": round(sandbox.peak_rss_kb / 1024, 1)}
     for notebook in notebooks:
         notebook.add_to(result)
+    result.staff_log += [f"a worker failed to start and was started again: {why}"
+                         for why in sandbox.start_failures]
     if plugin.fatal:
         result.error = plugin.fatal
+        if not own_code:  # the grader's machine is at fault: the student is told so,
+            # staff get the why (a student's own `check` keeps the advice: it is theirs)
+            result.staff_log.append(f"the sandbox could not start: {plugin.fatal}")
+            result.error = GRADER_FAULT
     return result
 
 

@@ -59,6 +59,11 @@ class CallResult:
     cpu_seconds: float | None = None
 
 
+START_ATTEMPTS = 3
+"""Starts of a worker tried before the grade gives up (a loaded machine, a slow disk)."""
+START_RETRY_PAUSE = 0.5
+
+
 class Sandbox:
     """One student's worker process in a slot of its own, restarted after a crash or timeout.
 
@@ -95,6 +100,8 @@ class Sandbox:
         """The largest resident size any worker of this sandbox reached (known after close)."""
         self.leftovers: list[str] = []
         """What the slot's cleaning could not remove (known after close)."""
+        self.start_failures: list[str] = []
+        """Why worker starts that were retried failed (for staff)."""
         self.slot: Slot | None = None
         self.handles = Handles()
         self._runtime: Runtime | None = None
@@ -116,18 +123,36 @@ class Sandbox:
         return self._link.pid if self._link else None
 
     def start(self) -> None:
-        """Take a slot and start the worker without waiting for it (it imports numpy)."""
+        """Take a slot and start the worker without waiting for it (it imports numpy). A
+        worker that fails to start is started again by :meth:`wait_ready`."""
         if self.slot is None:
             self._take_slot()
         if self._link is None:
-            self._spawn()
+            try:
+                self._spawn()
+            except SandboxError as error:
+                self.start_failures.append(str(error))
 
     def wait_ready(self) -> None:
-        """Block until the worker is ready; raise :class:`SandboxError` if it cannot start."""
-        self.start()
-        assert self._link is not None
-        if not self._link.ready:
-            self._link.await_ready()
+        """Block until the worker is ready. A worker that cannot start (nothing of the
+        student's has run yet: the grader's machine is at fault) is started again, up to
+        :data:`START_ATTEMPTS` times in all; then :class:`SandboxError` is raised."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                if self.slot is None:
+                    self._take_slot()
+                if self._link is None:
+                    self._spawn()
+                assert self._link is not None
+                if not self._link.ready:
+                    self._link.await_ready()
+                return
+            except SandboxError as error:
+                self._kill()
+                if attempt == START_ATTEMPTS or self.slot is None:
+                    raise
+                self.start_failures.append(str(error))
+                time.sleep(START_RETRY_PAUSE)
 
     def close(self) -> None:
         """Stop the worker, clean the slot and let it go."""

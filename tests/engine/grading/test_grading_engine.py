@@ -21,7 +21,7 @@ from gradekit.grading import grade as grading
 from gradekit.grading.checks import INTERNAL
 from gradekit.config import load_assignment
 from gradekit.errors import UserError
-from gradekit.grading.grade import grade_submission
+from gradekit.grading.grade import GRADER_FAULT, grade_submission
 from tests.support.paths import ENGINE_FIXTURES, REPO
 from tests.support.results_validation import validate
 
@@ -315,10 +315,33 @@ def test_a_sandbox_that_cannot_start_fails_the_grade_not_the_student(toy, tmp_pa
     monkeypatch.setattr(Sandbox, "wait_ready", refuse)
     results = tmp_path / "results.json"
     result = grade_submission(TOY / "solutions", toy, results_path=results, seed=2)
-    assert result.exit_code() == 2 and "cannot start" in result.error
+    assert result.exit_code() == 2 and result.error == GRADER_FAULT  # not your code's fault
+    assert any("cannot start: test" in line for line in result.staff_log)  # staff: the why
     assert {c.number for c in result.checks} == ALL and result.score == 0
     assert all(c.output.startswith("not run") for c in result.checks)
     assert validate(json.loads(results.read_text()))["score"] == 0
+
+
+@pytest.mark.confined
+def test_a_worker_that_fails_to_start_once_is_started_again(toy, monkeypatch):
+    """A worker start the grader's machine failed (nothing of the student's ran yet) is
+    tried again: the grade is whole, and staff read what happened."""
+    from gradekit.sandbox import launch
+    from gradekit.sandbox.controller import SandboxError
+
+    real, failed = launch.start_worker, []
+
+    def flaky(*args, **kwargs):
+        if not failed:
+            failed.append(1)
+            raise SandboxError("the sandbox cannot start: a passing hiccup")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(launch, "start_worker", flaky)
+    result = grade_submission(TOY / "solutions", toy, seed=2)
+    assert result.error is None and result.score == result.max_score
+    assert any("started again: the sandbox cannot start: a passing hiccup" in line
+               for line in result.staff_log)
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
