@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--dist-dir takes one assignment; name it")
     if args.check_notebooks:
         for assignment in assignments:
-            check_notebooks(assignment, None if args.no_proof else grade_executed)
+            check_notebooks(assignment, None if args.no_proof else grade_executed,
+                            args.dist_dir)
         return 0
     releases = [Release(assignment) for assignment in assignments]
     planned = [[] if args.template_only else plan_dist(release) for release in releases]

@@ -549,20 +549,28 @@ def _relative(path: Path) -> str:
 # ---------------------------------------------------------------- notebook check
 
 
+EXECUTED_ZIP = "{name}-solutions-executed.zip"
+"""The executed master notebooks (outputs, figures and model answers) for the course staff,
+written by ``gradekit release --check-notebooks`` beside the other zips."""
+
+
 def check_notebooks(assignment: Assignment,
-                    graded: Callable[[Release, Path, NotebookNode], None] | None = None
-                    ) -> float:
+                    graded: Callable[[Release, Path, NotebookNode], None] | None = None,
+                    dist_dir: Path | None = None) -> float:
     """Execute each master notebook as a student who solved everything would: in a copy of
     the student folder with the solution's files in place; return the total seconds.
 
     ``graded`` is called with each master's path and the executed notebook (the release
-    proof grades its notebook parts: :func:`gradekit.release.proof.grade_executed`)."""
+    proof grades its notebook parts: :func:`gradekit.release.proof.grade_executed`). The
+    executed notebooks are zipped into ``dist_dir`` (default: ``[release] dist_dir``) as
+    :data:`EXECUTED_ZIP`, what TAs read the model answers and expected outputs in."""
     if assignment.release is None:
         raise UserError(f"{assignment.path}: missing table [release]")
     config = assignment.release
     release = Release(assignment)
     env = dict(config.notebook_check.env)
     total = 0.0
+    executed_tree: Tree = {}
     with tempfile.TemporaryDirectory(prefix="gradekit-notebook-check-") as stage:
         write_folder(release.template_tree | release.package, Path(stage))
         for path in config.notebooks:
@@ -578,5 +586,9 @@ def check_notebooks(assignment: Assignment,
             total += seconds
             if graded is not None:
                 graded(release, path, executed)
+            executed_tree[path.name] = File(notebook_bytes(executed))
     print(f"notebooks ran without errors in {total:.1f} s")
+    target = (dist_dir or config.dist_dir) / EXECUTED_ZIP.format(name=assignment.name)
+    write_zip(target, under(f"{assignment.name}-solutions", executed_tree))
+    print(f"wrote {os.path.relpath(target)}: the executed notebooks, with the model answers")
     return total

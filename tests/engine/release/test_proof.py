@@ -279,6 +279,15 @@ def test_check_notebooks_grades_the_executed_notebook_parts(tmp_path):
     assert done.returncode == 0, done.stderr
     for number in ("9.1", "9.2", "9.3"):
         assert f"proved: Tiny.ipynb part {number} 1/1" in done.stdout, done.stdout
+    # For the staff: the executed notebook, its outputs and its model answers.
+    import zipfile
+
+    import nbformat
+
+    with zipfile.ZipFile(tmp_path / "dist" / "tiny" / "tiny-solutions-executed.zip") as made:
+        executed = nbformat.reads(made.read("tiny-solutions/Tiny.ipynb").decode(), 4)
+    assert any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+    assert any("solution" in cell.metadata.get("tags", []) for cell in executed.cells)
 
 
 def test_a_notebook_solution_cell_that_does_not_parse_stops_it(tmp_path):
