@@ -10,6 +10,7 @@ import ast
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -197,7 +198,7 @@ def run_student(folder: Path, site: Path, *args: str) -> subprocess.CompletedPro
     only the packages in ``site``."""
     return subprocess.run([os.path.realpath(sys.executable), "-S", "-m", "gradekit", *args],
                           cwd=folder, capture_output=True, text=True, timeout=300,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site),
+                          env={"PATH": "/usr/bin:/bin", "TMPDIR": tempfile.gettempdir(), "PYTHONPATH": str(site),
                                "HOME": str(folder)})
 
 
@@ -258,7 +259,7 @@ def run_without_unix(folder: Path, site: Path, *args: str) -> subprocess.Complet
     """:func:`run_student` with the Unix-only modules unimportable (as on Windows)."""
     return subprocess.run([os.path.realpath(sys.executable), "-S", "-c", WITHOUT_UNIX_ONLY,
                            *args], cwd=folder, capture_output=True, text=True, timeout=300,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site),
+                          env={"PATH": "/usr/bin:/bin", "TMPDIR": tempfile.gettempdir(), "PYTHONPATH": str(site),
                                "HOME": str(folder)})
 
 

@@ -5,6 +5,7 @@ adjoint, and the student template's ``layer_utils`` imports them."""
 import json
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -282,7 +283,7 @@ def test_layer_utils_imports_from_a_fresh_student_template(tmp_path):
     done = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "template")],
         cwd=tmp_path / "template", capture_output=True, text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+        env={"PATH": "/usr/bin:/bin", "TMPDIR": tempfile.gettempdir(), "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert done.returncode == 0, done.stderr
     got = [np.array(a) for a in json.loads(done.stdout)]

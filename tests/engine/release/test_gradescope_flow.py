@@ -69,7 +69,7 @@ def make_tree(content: Path, config: str = "assignment/assignment.toml") -> Path
 def run_autograder(root: Path, python: str = sys.executable) -> dict:
     completed = subprocess.run(
         ["bash", str(root / "run_autograder")], capture_output=True, text=True, timeout=600,
-        env={"PATH": os.environ["PATH"], "GRADEKIT_AUTOGRADER_ROOT": str(root),
+        env={"PATH": os.environ["PATH"], "TMPDIR": tempfile.gettempdir(), "GRADEKIT_AUTOGRADER_ROOT": str(root),
              "GRADEKIT_PYTHON": python, "CS231N_DATASET": "synthetic"},
     )
     assert completed.returncode == 0, completed.stderr

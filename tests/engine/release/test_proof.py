@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def release_command(root: Path, *args: str) -> subprocess.CompletedProcess:
     env_path = f"{REPO}"
     return subprocess.run([sys.executable, "-m", "gradekit", "release", "tiny", *args],
                           cwd=root, capture_output=True, text=True, timeout=300,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": env_path,
+                          env={"PATH": "/usr/bin:/bin", "TMPDIR": tempfile.gettempdir(), "PYTHONPATH": env_path,
                                "HOME": str(root)})
 
 
@@ -274,7 +275,7 @@ def test_check_notebooks_grades_the_executed_notebook_parts(tmp_path):
     notebook_course(tmp_path)
     done = subprocess.run([sys.executable, "-m", "gradekit", "release", "tiny",
                            "--check-notebooks"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO),
+                          timeout=300, env={"PATH": "/usr/bin:/bin", "TMPDIR": tempfile.gettempdir(), "PYTHONPATH": str(REPO),
                                             "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     for number in ("9.1", "9.2", "9.3"):

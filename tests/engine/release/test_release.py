@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -281,7 +282,7 @@ def check_unzipped_student_folder(release: Release, zipped: bytes, into: Path) -
         cwd=folder,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+        env={"PATH": "/usr/bin:/bin", "TMPDIR": tempfile.gettempdir(), "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert done.returncode == 0, done.stderr
     for path in release.masters:
@@ -349,7 +350,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ENGINE.parent)},
+        env={"PATH": "/usr/bin:/bin", "TMPDIR": tempfile.gettempdir(), "PYTHONPATH": str(ENGINE.parent)},
     )
 
 

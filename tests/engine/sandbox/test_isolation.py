@@ -478,7 +478,7 @@ def test_a_grader_that_is_not_root_is_still_confined(tmp_path):
             ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
              *grade_command(course, attack, results)],
             capture_output=True, text=True, timeout=120, cwd="/",
-            env={"PATH": os.environ["PATH"], "HOME": str(work),
+            env={"PATH": os.environ["PATH"], "HOME": str(work), "TMPDIR": str(work),
                  "GRADEKIT_SLOT_ROOT": str(work / "slots")})
         document = json.loads(results.read_text())
         assert document["extra_data"]["confinement"] == "bwrap", done.stderr

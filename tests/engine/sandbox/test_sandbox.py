@@ -521,12 +521,17 @@ def test_non_root_grader(folder):
     if probe.returncode != 0:
         pytest.skip("this checkout is in a folder other users cannot enter, so no other "
                     "user can run its interpreter")
-    completed = subprocess.run(
-        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-         sys.executable, "-c", NON_ROOT_SCRIPT, str(folder)],
-        capture_output=True, text=True, timeout=120, cwd="/",
-        env={"PATH": os.environ["PATH"], "HOME": "/tmp"},
-    )
+    own = Path(tempfile.mkdtemp())  # nobody's temporary folder, inside the session's
+    shutil.chown(own, "nobody", "nogroup")
+    try:
+        completed = subprocess.run(
+            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+             sys.executable, "-c", NON_ROOT_SCRIPT, str(folder)],
+            capture_output=True, text=True, timeout=120, cwd="/",
+            env={"PATH": os.environ["PATH"], "HOME": str(own), "TMPDIR": str(own)},
+        )
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
     assert completed.returncode == 0, completed.stderr
     assert "non-root ok" in completed.stdout
 
