@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -326,10 +327,12 @@ def output_problem(text: str, rule: StoredOutput) -> str | None:
 
 
 def _number(text: str | None) -> float | None:
+    """The finite number ``text`` spells, or None (nan and inf are out of every range)."""
     try:
-        return float(text) if text is not None else None
+        value = float(text) if text is not None else None
     except ValueError:
         return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _quote(line: str) -> str:

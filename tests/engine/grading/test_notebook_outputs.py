@@ -86,13 +86,14 @@ def test_lines_of_other_forms_and_trailing_space_do_not_count():
 
 
 def test_rules_without_keys_count_all_matching_lines():
-    best = StoredOutput(cell="cv", pattern=r"best: ([\d.]+)", count=0, low=0, high=1)
+    best = StoredOutput(cell="cv", pattern=r"best: (\S+)", count=0, low=0, high=1)
     assert outcome(notebook("best: 0.5\n"), (best,)).earned == 1
     assert outcome(notebook("best: 0.5\nbest: 0.4\n"), (best,)).earned == 1
     exactly_one = StoredOutput(cell="cv", pattern=r"best: ([\d.]+)", count=1)
     result = outcome(notebook("best: 0.5\nbest: 0.4\n"), (exactly_one,))
     assert result.earned == 0 and "printed 2 lines like 'best: 0.5', not 1" in result.findings[0].message
-    assert outcome(notebook("best: nan\n"), (best,)).earned == 0
+    for bad in ("nan", "inf", "-1.5"):
+        assert outcome(notebook(f"best: {bad}\n"), (best,)).earned == 0, bad
 
 
 def test_the_part_earns_the_share_of_rules_met():
