@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from a1_common import (KNN_PY, call, distinct_points, knn, loop_depth, method_calls,
-                       method_node, methods, mentions)
+from a1_common import (KNN_PY, call, distinct_points, knn, labels_array, loop_depth,
+                       method_calls, method_node, methods, mentions)
 from gradekit.checklib import (Parts, Race, SpeedRule, array, charged_elsewhere, compare,
                                fail, implemented, pair_order, split_pairs, timed_call)
 from gradekit.checklib.source import read_source
@@ -250,14 +250,6 @@ def larger_label(votes):
     return np.array(out, dtype=float)
 
 
-def labels_array(value, n, name="y_pred"):
-    """``value`` as n labels (float or integer dtype, whole numbers)."""
-    y = array(value, name, (n,), dtype=None)
-    if y.dtype.kind not in "iuf" or not np.all(y == np.round(y)):
-        fail(f"{name} should hold whole-number labels; it has dtype {y.dtype}.")
-    return y.astype(float)
-
-
 def predict_labels(student, dists, y_train, k):
     model = knn(student, np.zeros((len(y_train), 2)), y_train)
     return labels_array(call(student, (model, "predict_labels"), dists, k=k).value,
@@ -313,13 +305,13 @@ def _tie_free(rng, k, n_test=10, n_train=30, n_labels=6):
 def _ties(rng, n_train=30, n_labels=6):
     """Rows whose k-votes tie between two labels (k = 2 and k = 4), the larger one
     nearest in most rows: (k, dists, y_train) pairs."""
-    y_train = rng.permutation(np.arange(n_train) % n_labels)
-    groups = {label: list(np.flatnonzero(y_train == label)) for label in range(n_labels)}
+    y_train = rng.permutation(np.arange(n_train) % n_labels) + 1
+    groups = {label: list(np.flatnonzero(y_train == label)) for label in range(1, n_labels + 1)}
     cases = []
     for k, pattern in ((2, "hl"), (4, "hlhl"), (4, "lhhl"), (2, "lh")):
         rows = []
         for _ in range(3):
-            lo, hi = sorted(rng.choice(n_labels, 2, replace=False))
+            lo, hi = sorted(rng.choice(n_labels, 2, replace=False) + 1)
             taken = {"l": list(rng.permutation(groups[lo])),
                      "h": list(rng.permutation(groups[hi]))}
             row = rng.uniform(3.0, 10.0, n_train)

@@ -47,6 +47,14 @@ def loss_and_grad(student, target, W, X, y, reg, name=None):
     return scalar(loss, f"{name} loss"), array(dW, f"{name} dW", W.shape)
 
 
+def labels_array(value, n, name="y_pred"):
+    """``value`` as n labels (float or integer dtype, whole numbers), as floats."""
+    y = array(value, name, (n,), dtype=None)
+    if y.dtype.kind not in "iuf" or not np.all(y == np.round(y)):
+        fail(f"{name} should hold whole-number labels; it has dtype {y.dtype}.")
+    return y.astype(float)
+
+
 def knn(student, X_train, y_train):
     """A KNearestNeighbor trained on (X_train, y_train), as a handle in the sandbox."""
     model = call(student, KNN).value
