@@ -119,7 +119,7 @@ def test_one_loop(student, rng, credit):
 NORMS_ROW = "test norms not reshaped to a column ((num_test,) instead of (num_test, 1))"
 
 
-@pytest.mark.grade(number="1.6", points=18, notebook="knn", files=[KNN_PY])
+@pytest.mark.grade(number="1.6", points=19, notebook="knn", files=[KNN_PY])
 def test_no_loops(student, rng, credit):
     """Distances without loops
 
@@ -169,7 +169,7 @@ def test_no_loops(student, rng, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="1.7", points=5, notebook="knn", files=[KNN_PY])
+@pytest.mark.grade(number="1.7", points=6, notebook="knn", files=[KNN_PY])
 def test_no_loops_faster(student, rng, credit):
     """No-loop distances clearly faster than two loops
 
@@ -322,7 +322,7 @@ def _ties(rng, n_train=30, n_labels=6):
     return cases
 
 
-@pytest.mark.grade(number="1.8", points=20, notebook="knn", files=[KNN_PY])
+@pytest.mark.grade(number="1.8", points=21, notebook="knn", files=[KNN_PY])
 def test_predict_labels(student, rng, credit):
     """predict_labels
 
