@@ -55,7 +55,7 @@ def svm_grad_bugs(W, X, y, reference_grad):
     ]
 
 
-def reg_loss_bugs(W, reg, half=False):
+def reg_loss_bugs(W, reg):
     """Bug models of the regularisation term of a loss with reg * sum(W^2)."""
     full = reg * np.sum(W * W)
     return [("the regularisation has a factor 1/2 (the SVM loss adds reg * sum(W * W))",

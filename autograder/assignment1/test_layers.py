@@ -13,6 +13,7 @@ import pytest
 
 from a1_common import LAYERS_PY, call
 from gradekit.checklib import Parts, Shapes, array, compare, fail, outputs, scalar
+from gradekit.sandbox.controller import StudentException
 
 
 def _ref(reference):
@@ -41,7 +42,11 @@ def test_affine(student, reference, rng, credit):
     parts = Parts(credit)
 
     def forward():
-        result = call(student, "affine_forward", x.copy(), w, b)
+        try:
+            result = call(student, "affine_forward", x.copy(), w, b)
+        except StudentException as error:
+            fail(f"affine_forward: {error}\nThis looks like: x not flattened to (N, D) rows "
+                 "before the product (x has shape (N, d1, d2)).")
         out, state["cache"] = outputs(result.value, "affine_forward", ("out", "cache"))
         compare("affine_forward out", array(out, "affine_forward out", want_out.shape),
                 want_out, 1e-10)

@@ -157,7 +157,7 @@ def test_predict(student, rng, credit):
         def check(cls=cls):
             model = _model(student, cls, W)
             value = call(student, (model, "predict"), X).value
-            if isinstance(value, np.ndarray) and value.shape == (D,):
+            if isinstance(value, np.ndarray) and value.shape == (C,):
                 fail(f"{cls}.predict returned shape {value.shape}. This looks like: argmax "
                      "over axis 0 (the classes are the columns: axis 1).")
             if isinstance(value, np.ndarray) and value.shape == (N, C):

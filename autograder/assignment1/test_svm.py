@@ -1,5 +1,6 @@
 """Hidden checks of svm.ipynb: the SVM loss and gradient, naive and vectorized, against
-the reference (delta = 1, reg * sum(W^2), gradient 2 * reg * W).
+the reference (delta = 1, reg * sum(W^2), gradient 2 * reg * W). A wrong gradient's
+message also says whether it matches centered differences of the student's own loss.
 
 The regularisation is checked on its own, as loss(reg) - loss(0) and grad(reg) -
 grad(0), so that a bug in the data term and one in the regularisation each cost their
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 import linear_models as bugs
-from a1_common import SVM, SVM_PY, loss_and_grad
+from a1_common import SVM, SVM_PY, loss_and_grad, with_numeric_note
 from gradekit.checklib import Parts, compare, fail, has_loops, read_source
 
 NAIVE, VECTORIZED = SVM + "svm_loss_naive", SVM + "svm_loss_vectorized"
@@ -29,10 +30,10 @@ def _reg(rng):
 
 
 def data_gradient(student, reference, target, W, X, y):
-    want_loss, want = _reference(reference).svm_loss_naive(W, X, y, 0.0)
-    _, dW = loss_and_grad(student, target, W, X, y, 0.0)
-    compare(f"{target.rsplit('.', 1)[-1]} dW with reg = 0", dW, want, 1e-8,
-            hypotheses=bugs.svm_grad_bugs(W, X, y, want))
+    _, want = _reference(reference).svm_loss_naive(W, X, y, 0.0)
+    with_numeric_note(student, target, W, X, y, lambda dW: compare(
+        f"{target.rsplit('.', 1)[-1]} dW with reg = 0", dW, want, 1e-8,
+        hypotheses=bugs.svm_grad_bugs(W, X, y, want)))
 
 
 def reg_gradient(student, target, W, X, y, reg):

@@ -12,8 +12,10 @@ import ast
 import numpy as np
 
 from gradekit import checklib
-from gradekit.checklib import TIMEOUT, array, fail, outputs, scalar
+from gradekit.checklib import (TIMEOUT, ChargedElsewhere, CheckFailed, array, fail,
+                               numeric_gradient, outputs, scalar, scaled_error)
 from gradekit.checklib.source import called_names, functions, parse, rebinds
+from gradekit.sandbox.controller import StudentException
 
 KNN_PY = "cs231n/classifiers/k_nearest_neighbor.py"
 SVM_PY = "cs231n/classifiers/linear_svm.py"
@@ -53,6 +55,31 @@ def labels_array(value, n, name="y_pred"):
     if y.dtype.kind not in "iuf" or not np.all(y == np.round(y)):
         fail(f"{name} should hold whole-number labels; it has dtype {y.dtype}.")
     return y.astype(float)
+
+
+def with_numeric_note(student, target, W, X, y, compare_dW):
+    """Run ``compare_dW(dW)`` on the student's dW at reg = 0; when it fails, add whether
+    that dW matches centered differences of the student's own loss (a gradient check of
+    the student's loss, as the notebook's grad_check_sparse does)."""
+    _, dW = loss_and_grad(student, target, W, X, y, 0.0)
+    try:
+        compare_dW(dW)
+    except ChargedElsewhere:
+        raise
+    except CheckFailed as error:
+        try:
+            numeric = numeric_gradient(
+                lambda w: loss_and_grad(student, target, w, X, y, 0.0)[0], W, np.array(1.0))
+        except (CheckFailed, StudentException):
+            raise error from None
+        err = scaled_error(dW, numeric)
+        name = target.rsplit(".", 1)[-1]
+        note = (f"Gradient check: your dW matches centered differences of your own "
+                f"{name} loss (max rel error {err:.1e}), so the loss itself differs too."
+                if err <= 1e-6 else
+                f"Gradient check: your dW does not match centered differences of your own "
+                f"{name} loss either (max rel error {err:.1e}).")
+        raise CheckFailed(f"{error}\n{note}") from None
 
 
 def knn(student, X_train, y_train):

@@ -141,6 +141,10 @@ def test_loss_layers_notebook(student, cell_reference, credit):
 
 def _notebook_net(student):
     N, D, H, C = 3, 5, 50, 7
+    # The notebook seeds numpy before building the net, and its std test (within 1/10 of
+    # weight_scale on 250 and 350 draws) holds for the draws that seed gives: the same
+    # draws here, so the check agrees with the student's own run of the cell.
+    call(student, "numpy.random.seed", 231)
     net = call(student, NET, input_dim=D, hidden_dim=H, num_classes=C,
                weight_scale=1e-3).value
     params = {"W1": np.linspace(-0.7, 0.3, num=D * H).reshape(D, H),

@@ -53,6 +53,8 @@ SELF_CHECKS = {
     "knn": ["knn-predict", "knn-distances"],
     "svm": ["svm-loss", "linear-classifier"],
     "softmax": ["softmax-loss"],
+    "two_layer_net": ["two-layer-layers", "two-layer-net"],
+    "features": [],
 }
 
 
@@ -608,3 +610,95 @@ def test_softmax_answers_and_order():
     assert order.index("test") < inline_questions(nb)[2] < order.index("weights-plot"), \
         "spec A1.3: test accuracy, then Inline Question 2, then the weight pictures"
     assert "2.302585" in cells["softmax-loss-md"].source
+
+
+# ----------------------------------------------------------------------------- two_layer_net.ipynb
+def test_two_layer_net_layer_checks_use_the_spec_inputs():
+    cells = only("two_layer_net")
+    forward = cells["affine-forward"].source
+    for call in ("np.linspace(-0.1, 0.5,", "np.linspace(-0.2, 0.3,", "np.linspace(-0.3, 0.1,"):
+        assert call in forward
+    assert assigned(cells["affine-forward"], "input_shape") == [(4, 5, 6)]
+    assert "1.49834967" in forward and "3.77273342" in forward
+    assert "np.linspace(-0.5, 0.5, num=12).reshape(3, 4)" in cells["relu-forward"].source
+    for cell_id in ("affine-backward", "relu-backward", "sandwich", "loss-layers", "two-layer-net"):
+        assert "np.random.seed(231)" in cells[cell_id].source, cell_id
+    for label in ("'dx error: '", "'dw error: '", "'db error: '"):
+        assert label in cells["affine-backward"].source and label in cells["sandwich"].source
+    loss = cells["loss-layers"]
+    assert "x = 0.001 * np.random.randn(num_inputs, num_classes)" in loss.source
+    assert assigned(loss, "(num_classes, num_inputs)") == [(10, 50)]
+    assert "8.999602749096233" in cells["loss-layers-md"].source
+    assert "2.302545844500738" in cells["loss-layers-md"].source
+
+
+def test_two_layer_net_model_check_prints_the_kit_labels():
+    cells = only("two_layer_net")
+    net = cells["two-layer-net"]
+    assert assigned(net, "(N, D, H, C)") == [(3, 5, 50, 7)] and assigned(net, "std") == [1e-3]
+    for label in ("'Testing initialization ... '", "'Testing test-time forward pass ... '",
+                  "'Testing training loss (no regularization)'",
+                  "'Running numeric gradient check with reg = '", "'%s relative error: %.2e'"):
+        assert label in net.source
+    assert "3.4702243556" in net.source and "26.5948426952" in net.source
+    assert "for reg in [0.0, 0.7]:" in net.source
+
+
+def test_two_layer_net_student_cells():
+    cells = only("two_layer_net")
+    solver = cells["solver"]
+    assert tags(solver) == set(), "spec A1.3: the Solver cell has no tag"
+    (region,) = region_text(solver)
+    assert "Solver(" in region and "optim_config" in region and ".train()" in region
+    assert assigned(solver, "solver")[0] is None, "set before the region"
+    tuning = cells["tuning"]
+    assert tags(tuning) == {"code"}
+    assert assigned(tuning, "best_model")[0] is None
+    (region,) = region_text(tuning)
+    assert "best_model = " in region
+    source = cells["val-test-accuracy"].source
+    assert "'Validation set accuracy: '" in source and "'Test set accuracy: '" in source
+
+
+def test_two_layer_net_answers():
+    only("two_layer_net")
+    nb = load("two_layer_net")
+    assert sorted(inline_questions(nb)) == [1, 2]
+    assert answer(nb, 1).startswith("**Model answer:** The sigmoid and ReLU can; leaky ReLU cannot.")
+    assert answer(nb, 2).startswith("**Model answer:** 1 and 3.")
+
+
+# ----------------------------------------------------------------------------- features.ipynb
+def test_features_interface():
+    cells = only("features")
+    extract = cells["extract-features"]
+    assert assigned(extract, "num_color_bins") == [10]
+    assert ("feature_fns = [hog_feature, lambda img: color_histogram_hsv(img, nbin=num_color_bins)]"
+            in extract.source)
+    assert "extract_features(X_train, feature_fns, verbose=True)" in extract.source
+    svm = cells["svm-tuning"]
+    assert tags(svm) == {"code"}
+    assert assigned(svm, "learning_rates") == [[1e-9, 1e-8, 1e-7]]
+    assert assigned(svm, "regularization_strengths") == [[5e4, 5e5, 5e6]]
+    assert assigned(svm, "best_svm")[0] is None
+    (region,) = region_text(svm)
+    assert "LinearSVM()" in region, "a new model per setting"
+    assert "'best validation accuracy achieved: %f'" in svm.source
+    bias = cells["remove-bias"]
+    assert bias.source.count("print(X_train_feats.shape)") == 2
+    net = cells["nn-tuning"]
+    assert tags(net) == {"code"}
+    assert assigned(net, "hidden_dim") == [500] and assigned(net, "best_net")[0] is None
+    (region,) = region_text(net)
+    assert "TwoLayerNet(" in region and "best_net = " in region
+    assert "(49000, 155)" in cells["nn-md"].source and "(49000, 154)" in cells["nn-md"].source
+
+
+def test_features_answer_and_figure_order():
+    only("features")
+    nb = load("features")
+    assert sorted(inline_questions(nb)) == [1]
+    order = [cell.id for cell in nb.cells]
+    assert order.index("svm-test") < order.index("misclassified-plot") == inline_questions(nb)[1] - 1
+    text = answer(nb, 1)
+    assert "HOG" in text and "colour" in text
