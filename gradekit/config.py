@@ -45,7 +45,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 DEFAULT_VISIBILITY = {"default": "after_published", "public": "visible"}
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 DEFAULT_ANSWER_PLACEHOLDER = "**Your Answer:** *[FILL THIS IN]*"
-NOTEBOOK_PART_KINDS = ("complete", "answered", "untampered", "consistent", "figures")
+NOTEBOOK_PART_KINDS = ("complete", "answered", "untampered", "consistent", "figures",
+                       "outputs")
 COURSE_FOLDER = "assignment"
 """The folder of a course (or a one-assignment repository) that holds the configs."""
 
@@ -141,6 +142,13 @@ def _zone(name: str) -> str | None:
 _zone.rule = "an IANA time zone name"  # type: ignore[attr-defined]
 
 
+def _regex(pattern: str) -> str | None:
+    return _regexes((pattern,))
+
+
+_regex.rule = "a valid regular expression"  # type: ignore[attr-defined]
+
+
 # ---------------------------------------------------------------- the tables
 
 
@@ -213,7 +221,7 @@ class NotebookPart:
 
     kind: str = setting(check=_one_of(NOTEBOOK_PART_KINDS))
     """What the part scores: one of ``complete``, ``answered``, ``untampered``,
-    ``consistent``, ``figures`` (ARCHITECTURE.md)."""
+    ``consistent``, ``figures``, ``outputs`` (ARCHITECTURE.md)."""
     number: str = setting(check=_not_empty)
     """The test's number on Gradescope, unique among all notebook parts."""
     points: float = setting(check=_not_negative)
@@ -251,6 +259,35 @@ class RerunCell:
 
 
 @dataclass(frozen=True)
+class StoredOutput:
+    """Lines the stored printout of a cell must hold (``outputs = [...]`` of
+    ``[[grading.notebooks]]``, scored by the part kind ``outputs``): the form of a result
+    too slow or too bound to its data to re-run (the keys of a dict and the lengths of its
+    lists, say), read from what the student's own run printed; nothing is re-run.
+
+    The lines counted are those of the cell's stored stdout that ``pattern`` matches as a
+    whole (``re.fullmatch``; trailing white space is ignored). With ``keys``, the pattern's
+    first group is a line's key: every key must be on ``count`` lines (on one or more when
+    ``count`` is 0), and no other key may appear. Without ``keys``, ``count`` lines must
+    match (one or more when ``count`` is 0). ``low`` and ``high`` bound the number in the
+    pattern's last group on every counted line.
+    """
+
+    cell: str = setting()
+    """The cell's id in the released notebook."""
+    pattern: str = setting(check=_regex)
+    """A regular expression that each counted line matches in full."""
+    keys: tuple[str, ...] = setting(())
+    """The values the pattern's first group must take, and no others."""
+    count: int = setting(0, check=_not_negative)
+    """Lines per key (with ``keys``) or in all (without); 0: one or more."""
+    low: float | None = setting(None)
+    """Smallest allowed value of the number in the pattern's last group."""
+    high: float | None = setting(None)
+    """Largest allowed value of that number."""
+
+
+@dataclass(frozen=True)
 class NotebookGrading:
     """``[[grading.notebooks]]``: how a submitted notebook is scored (see
     ARCHITECTURE.md)."""
@@ -277,6 +314,9 @@ class NotebookGrading:
     """Cells re-run at grade time: cell ids, or tables (below)."""
     figures: tuple[str, ...] = setting(())
     """Cells whose stored outputs must hold a picture (not re-run)."""
+    outputs: tuple[StoredOutput, ...] = setting(())
+    """Rules on the stored printouts of cells that are not re-run: tables (below), scored
+    by the part kind ``outputs``."""
     skip_imports: tuple[str, ...] = setting(())
     """Top-level modules the worker does not import (and statements using what they bind)."""
     timeout: float = setting(60.0, check=_positive)
@@ -424,6 +464,7 @@ TABLES: tuple[tuple[str, type], ...] = (
     ("[[grading.notebooks]]", NotebookGrading),
     ("[[grading.notebooks]] parts", NotebookPart),
     ("[[grading.notebooks]] rerun", RerunCell),
+    ("[[grading.notebooks]] outputs", StoredOutput),
 )
 """Every table of ``assignment.toml`` and the dataclass declaring it, in the docs' order."""
 
@@ -738,10 +779,31 @@ def _read_notebook_grading(reader: _Reader, table: Any, where: _Where, root: Pat
         RerunCell(cell=item) if isinstance(item, str) else
         RerunCell(**reader.take(RerunCell, item, where.child("rerun", index, cells[:index])))
         for index, item in enumerate(cells))
+    rules = values["outputs"]
+    outputs = tuple(_read_stored_output(reader, item, where.child("outputs", index, rules[:index]))
+                    for index, item in enumerate(rules))
+    if any(part.kind == "outputs" for part in parts) and not outputs:
+        raise reader.fail(where, "parts", f"{where}.parts: a part of kind 'outputs' needs "
+                                          "rules in outputs = [...]")
     released = values["released"]
     return NotebookGrading(**{
         **values, "released": root / released if released else support_root / values["file"],
-        "parts": tuple(parts), "rerun": rerun})
+        "parts": tuple(parts), "rerun": rerun, "outputs": outputs})
+
+
+def _read_stored_output(reader: _Reader, item: Any, where: _Where) -> StoredOutput:
+    values = reader.take(StoredOutput, item, where)
+    groups = re.compile(values["pattern"]).groups
+    for key, wanted in (("keys", bool(values["keys"])),
+                        ("low", values["low"] is not None),
+                        ("high", values["high"] is not None)):
+        if wanted and groups == 0:
+            raise reader.fail(where, key, f"{where}.{key}: the pattern has no group (...) "
+                                          "to read it from")
+    low, high = values["low"], values["high"]
+    if low is not None and high is not None and low > high:
+        raise reader.fail(where, "high", f"{where}.high must be >= low")
+    return StoredOutput(**values)
 
 
 def _read_part(reader: _Reader, item: Any, where: _Where,

@@ -28,7 +28,9 @@ END = "# *****END OF YOUR CODE (DO NOT DELETE/MODIFY THIS LINE)*****"
 
 _MARKER_LIKE = re.compile(r"(START|END) OF YOUR CODE", re.IGNORECASE)
 _BANNER = re.compile(r"#\s*END OF YOUR CODE\s*#*")
-_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
+_MAGIC = re.compile(r"^(\s*)(?:%{1,2}[A-Za-z_]|!(?!=)).*$", re.MULTILINE)
+"""An IPython magic (``%name``, ``%%name``) or shell line (``!...``, not ``!=``): a line
+that starts with the operator ``%`` or ``!=`` continues a Python expression instead."""
 
 
 class MarkerError(UserError):
@@ -96,8 +98,9 @@ def inside_regions(lines: Sequence[str]) -> list[bool]:
 
 
 def strip_magics(source: str) -> str:
-    """A code cell's IPython magics and shell lines (``%...``, ``!...``) become ``pass``
-    at their indentation."""
+    """A code cell's IPython magics and shell lines (``%name ...``, ``!...``) become
+    ``pass`` at their indentation; continuation lines starting with the operators ``%``
+    or ``!=`` stay."""
     return _MAGIC.sub(r"\1pass", source)
 
 

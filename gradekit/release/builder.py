@@ -27,7 +27,8 @@ from typing import Callable, Iterable
 
 from nbformat import NotebookNode
 
-from gradekit.config import Assignment, GradingConfig, NotebookGrading, ReleaseConfig, Variant
+from gradekit.config import (Assignment, GradingConfig, NotebookGrading, ReleaseConfig,
+                             StoredOutput, Variant)
 from gradekit.config import read_toml
 from gradekit.errors import UserError
 from gradekit.markers import END, START
@@ -401,11 +402,25 @@ def _previewed_notebook(notebook: NotebookGrading) -> str:
         return f"[{', '.join(map(_toml, items))}]"
     rows = "".join(f"    {{ kind = {_toml(p.kind)}, number = {_toml(p.number)}, "
                    f"points = {p.points:g} }},\n" for p in parts)
+    rules = "".join(_stored_output(rule) for rule in notebook.outputs)
     return (f"\n[[grading.notebooks]]\nfile = {_toml(notebook.file)}\n"
             f"released = {_toml(f'{RELEASED_DIR}/{notebook.file}')}\n"
             f"max_mb = {notebook.max_mb}\nanswer_tag = {_toml(notebook.answer_tag)}\n"
             f"placeholders = {listing(notebook.placeholders)}\n"
-            f"figures = {listing(notebook.figures)}\nparts = [\n{rows}]\n")
+            f"figures = {listing(notebook.figures)}\nparts = [\n{rows}]\n"
+            + (f"outputs = [\n{rules}]\n" if rules else ""))
+
+
+def _stored_output(rule: StoredOutput) -> str:
+    """One ``outputs`` rule as an inline table of the student config."""
+    fields = [f"cell = {_toml(rule.cell)}", f"pattern = {_toml(rule.pattern)}"]
+    if rule.keys:
+        fields.append(f"keys = [{', '.join(map(_toml, rule.keys))}]")
+    if rule.count:
+        fields.append(f"count = {rule.count}")
+    fields += [f"{name} = {value!r}" for name, value in (("low", rule.low), ("high", rule.high))
+               if value is not None]
+    return f"    {{ {', '.join(fields)} }},\n"
 
 
 def student_readme(assignment: Assignment, variant: Variant | None = None) -> str:

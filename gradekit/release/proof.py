@@ -44,6 +44,7 @@ from nbformat import NotebookNode
 
 from gradekit.config import Assignment, load_assignment
 from gradekit.errors import UserError
+from gradekit.markers import strip_magics
 from gradekit.release.builder import Planned, Release, variant_transforms
 from gradekit.release.notebooks import (CleanMetadata, RemoveTaggedCells, make_student_notebook,
                                         notebook_bytes)
@@ -60,7 +61,6 @@ LITERALS_FAIL = True
 """Whether a check number typed as a literal in a check message stops the release
 (``gradekit.checklib.check_number`` resolves it from the marks instead)."""
 
-_MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 _LITERAL = re.compile(r"\bchecks?\s+\d+(?:\.\d+)+", re.IGNORECASE)
 
 
@@ -156,7 +156,7 @@ def _parse(code: str, where: str, what: str, cell: str | None = None) -> None:
     if cell is not None:
         if code.lstrip().startswith("%%"):
             return
-        code = _MAGIC.sub(r"\1pass", code)
+        code = strip_magics(code)
     try:
         ast.parse(code)
     except SyntaxError as error:

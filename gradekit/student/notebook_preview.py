@@ -2,7 +2,7 @@
 
 The release puts a pristine copy of each notebook in the student folder
 (``.gradekit/released/<notebook>``) and the notebook parts that need no re-run
-(``complete``, ``answered``, ``untampered``, ``figures``) in the folder's config. This module
+(``complete``, ``answered``, ``untampered``, ``figures``, ``outputs``) in the folder's config. This module
 compares the student's notebook with that copy the way the grader does
 (:mod:`gradekit.grading.notebook.findings`), standard library only, and turns every part
 that would not earn its points into lines for ``gradekit collect``. The ``consistent`` part
@@ -20,10 +20,11 @@ from gradekit.grading.notebook.reading import NotebookUnreadable, read_notebook_
 
 RELEASED_DIR = ".gradekit/released"
 """Where the student folder keeps the released notebooks (relative to the folder)."""
-PREVIEWED_KINDS = ("complete", "answered", "untampered", "figures")
+PREVIEWED_KINDS = ("complete", "answered", "untampered", "figures", "outputs")
 SHOWN = 4
 """Findings named per part; the rest are counted."""
 _ANSWER_CHARS = 20_000
+_STORED_CHARS = 256 << 10
 
 
 def preview(config: NotebookGrading, notebook: Path) -> list[str]:
@@ -37,7 +38,7 @@ def preview(config: NotebookGrading, notebook: Path) -> list[str]:
     matching = match_cells(released.cells, submitted.cells)
     outcomes = find.judged_without_rerun(released, submitted, matching, config.answer_tag,
                                          config.placeholders, tuple(config.figures),
-                                         _ANSWER_CHARS)[0]
+                                         _ANSWER_CHARS, config.outputs, _STORED_CHARS)[0]
     lines = []
     for part in config.parts:
         outcome = outcomes.get(part.kind)

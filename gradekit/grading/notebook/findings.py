@@ -10,13 +10,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
+
+from gradekit.config import StoredOutput
 
 from gradekit.grading.notebook.matching import (Matching, digest, longest_increasing,
                                                 normal_markdown)
-from gradekit.grading.notebook.reading import Cell, Notebook, error_outputs, safe_text
+from gradekit.grading.notebook.reading import Cell, Notebook, error_outputs, safe_text, stdout_text
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 
@@ -249,13 +253,107 @@ def _pictures(cell: Cell) -> list[dict[str, Any]]:
     return pictures
 
 
+MAX_LINE = 1000
+"""Longest stored line an ``outputs`` rule reads (longer ones are cut to this length)."""
+
+
+def stored_outputs(released: Notebook, submitted: Notebook, matching: Matching,
+                   rules: Sequence[StoredOutput], limit: int) -> Outcome:
+    """Each rule's cell printed lines of the expected form (``StoredOutput``): read from
+    the stored outputs (at most ``limit`` characters per cell), never re-run."""
+    by_id = {cell.id: cell for cell in released.cells}
+    findings = []
+    for rule in rules:
+        cell = by_id[rule.cell]
+        s = matching.pairs.get(cell.index)
+        if s is None:
+            findings.append(Finding("outputs", rule.cell, "deleted",
+                                    f"{cell.label} of the release is missing from your notebook"))
+            continue
+        mine = submitted.cells[s]
+        problem = output_problem(stdout_text(mine, limit), rule)
+        if problem is not None:
+            findings.append(Finding("outputs", rule.cell, "output", f"{mine.label} {problem}"))
+    good = len(rules) - len(findings)
+    summary = (f"What the {_cells(len(rules))} printed has the expected form."
+               if good == len(rules) else
+               f"What {good} of the {_cells(len(rules))} printed has the expected form (the "
+               "grader reads the stored outputs; run the cells and save the notebook).")
+    return Outcome("outputs", _ratio(good, len(rules)), summary, findings)
+
+
+def _cells(count: int) -> str:
+    return "cell" if count == 1 else f"{count} cells"
+
+
+def output_problem(text: str, rule: StoredOutput) -> str | None:
+    """What is wrong with a cell's stored stdout ``text`` under ``rule``, or None."""
+    pattern = re.compile(rule.pattern)
+    matched = [m for m in (pattern.fullmatch(line[:MAX_LINE].rstrip())
+                           for line in text.splitlines()) if m is not None]
+    if not matched:
+        return "printed no line of the expected form (was it run, and its output saved?)"
+    if rule.low is not None or rule.high is not None:
+        for m in matched:
+            value = _number(m.group(pattern.groups))
+            if value is None or (rule.low is not None and value < rule.low) or \
+                    (rule.high is not None and value > rule.high):
+                bounds = f"between {rule.low:g} and {rule.high:g}" if None not in (
+                    rule.low, rule.high) else (f"at least {rule.low:g}" if rule.low is not None
+                                               else f"at most {rule.high:g}")
+                return f"printed {_quote(m.group(0))}: the number should be {bounds}"
+    if not rule.keys:
+        if rule.count and len(matched) != rule.count:
+            return (f"printed {len(matched)} lines like {_quote(matched[0].group(0))}, "
+                    f"not {rule.count}")
+        return None
+    counts = Counter(m.group(1) for m in matched)
+    example = {}
+    for m in matched:
+        example.setdefault(m.group(1), m.group(0))
+    unexpected = [key for key in counts if key not in rule.keys]
+    if unexpected:
+        return (f"printed {_quote(example[unexpected[0]])}, which is not expected (the lines "
+                f"should be for {_listing(rule.keys)} only)")
+    missing = [key for key in rule.keys if not counts[key]]
+    if missing:
+        return f"printed no line for {_listing(missing)} (expected lines for {_listing(rule.keys)})"
+    if rule.count:
+        for key in rule.keys:
+            if counts[key] != rule.count:
+                return (f"printed {counts[key]} lines like {_quote(example[key])}, "
+                        f"not {rule.count}")
+    return None
+
+
+def _number(text: str | None) -> float | None:
+    """The finite number ``text`` spells, or None (nan and inf are out of every range)."""
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _quote(line: str) -> str:
+    line = line.strip()
+    return repr(line if len(line) <= 80 else line[:77] + "...")
+
+
+def _listing(keys: Sequence[str]) -> str:
+    shown = ", ".join(keys[:12])
+    return shown + (", ..." if len(keys) > 12 else "")
+
+
 def judged_without_rerun(released: Notebook, submitted: Notebook, matching: Matching,
                          answer_tag: str, placeholders: tuple[str, ...],
-                         figure_cells: tuple[str, ...], answer_chars: int
+                         figure_cells: tuple[str, ...], answer_chars: int,
+                         rules: Sequence[StoredOutput] = (), output_chars: int = 0
                          ) -> tuple[dict[str, Outcome], dict[str, str], list[dict[str, Any]]]:
     """The parts judged from the stored notebook alone (``complete``, ``answered``,
-    ``untampered``, ``figures``), the answers and the pictures. A notebook none of whose
-    code cells ran earns nothing for ``untampered``: untouched is not work."""
+    ``untampered``, ``figures``, ``outputs`` under ``rules``), the answers and the
+    pictures. A notebook none of whose code cells ran earns nothing for ``untampered``:
+    untouched is not work."""
     answers_given = answer_cells(released, answer_tag, placeholders)
     answered_outcome, answers = answered(released, submitted, matching, answer_tag,
                                          placeholders, answer_chars)
@@ -268,4 +366,5 @@ def judged_without_rerun(released: Notebook, submitted: Notebook, matching: Matc
             "untampered", 0.0, "Not scored: none of the notebook's code cells was run.",
             outcomes["untampered"].findings)
     outcomes["figures"], pictures = figures(released, submitted, matching, figure_cells)
+    outcomes["outputs"] = stored_outputs(released, submitted, matching, rules, output_chars)
     return outcomes, answers, pictures

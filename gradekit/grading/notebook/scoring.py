@@ -36,6 +36,7 @@ NAMES = {
     "untampered": "Notebook: the given cells are as released",
     "consistent": "Notebook: the stored outputs are what the code prints",
     "figures": "Notebook: the training experiments' plots are stored",
+    "outputs": "Notebook: the stored results of the long-running cells have the expected form",
 }
 
 
@@ -128,7 +129,7 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
         raise _OutOfTime
     outcomes, answers, pictures = find.judged_without_rerun(
         released, submitted, matching, config.answer_tag, config.placeholders,
-        tuple(config.figures), ANSWER_CHARS)
+        tuple(config.figures), ANSWER_CHARS, config.outputs, STORED_CHARS)
     kinds = {part.kind for part in config.parts}
     consistent_part = next((p for p in config.parts if p.kind == "consistent"), None)
     missing_for: dict[str, list[str]] = {
@@ -210,7 +211,8 @@ def _released(path: Path, where: str, config: NotebookGrading) -> Notebook:
     notebook = _read_released(path, stamp)
     kinds = {cell.id: cell.kind for cell in notebook.cells}
     named = [("setup", i) for i in config.setup] + [("rerun", r.cell) for r in config.rerun] \
-        + [("figures", i) for i in config.figures]
+        + [("figures", i) for i in config.figures] \
+        + [("outputs", rule.cell) for rule in config.outputs]
     for key, ident in named:
         if kinds.get(ident) != "code":
             raise UserError(f"{where}: grading.notebooks ({config.file}).{key}: {path.name} has no code cell "

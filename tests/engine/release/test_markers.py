@@ -137,3 +137,6 @@ def test_the_marker_lines_are_written_once_in_the_engine() -> None:
 def test_magics_count_as_pass_wherever_a_cell_is_read() -> None:
     cell = "%matplotlib inline\nfor i in range(2):\n    !ls\n    x = '%d' % i\n"
     assert strip_magics(cell) == "pass\nfor i in range(2):\n    pass\n    x = '%d' % i\n"
+    # A line that starts with the operator % (or !=) continues an expression: it stays.
+    cell = "print('%d'\n      % 3)\nok = (1\n      != 2)\n%%time\n!echo hi\n"
+    assert strip_magics(cell) == "print('%d'\n      % 3)\nok = (1\n      != 2)\npass\npass\n"
