@@ -535,7 +535,7 @@ def _size(tree: Tree) -> int:
 
 
 def _contents(tree: Tree) -> str:
-    notebooks = sum(path.endswith(".ipynb") for path in tree)
+    notebooks = sum(path.endswith(".ipynb") and RELEASED_DIR not in path for path in tree)
     return f"{len(tree)} files, {notebooks} notebook{'s' if notebooks != 1 else ''}"
 
 
