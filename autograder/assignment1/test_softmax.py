@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import linear_models as bugs
-from a1_common import SOFTMAX, SOFTMAX_PY, loss_and_grad, with_numeric_note
+from a1_common import SOFTMAX, SOFTMAX_PY, call, loss_and_grad, with_numeric_note
 from gradekit.checklib import (Parts, charged_elsewhere, compare, fail, has_loops,
                                read_source)
 from gradekit.sandbox.controller import StudentException
@@ -100,19 +100,39 @@ def reg_gradient(student, target, W, X, y, reg):
                         ("the regularisation gradient is missing", np.zeros_like(W))])
 
 
-def _large(student, reference, target, W, X, y, what):
+def _all_finite(value) -> bool:
+    """Whether the numbers of a (loss, dW) answer are all finite (True for answers of
+    another form: the ordinary checks say what is wrong with those)."""
+    try:
+        return all(bool(np.all(np.isfinite(np.asarray(part, dtype=float)))) for part in value)
+    except (TypeError, ValueError):
+        return True
+
+
+def _large(student, reference, target, W, X, y, what, bug):
+    """What is wrong with ``target`` on large scores ('' when nothing); ``bug`` is named
+    only when the values are not finite, the mark of an exponential that over- or
+    underflowed (a wrong but finite value is some other bug, charged where it lives)."""
     want_loss, want_dW = _reference(reference).softmax_loss_naive(W, X, y, 0.0)
+    try:
+        raw = call(student, target, W, X, y, 0.0).value
+    except (AssertionError, StudentException) as error:
+        return f"{what}: {error}"
+    if not _all_finite(raw):
+        return (f"{what}: {_name(target)} gives a loss or dW that is not finite.\n"
+                f"This looks like: {bug}.")
     try:
         loss, dW = loss_and_grad(student, target, W, X, y, 0.0)
     except AssertionError as error:
         return f"{what}: {error}"
     except StudentException as error:
         return f"{what}: {error}"
+    finite = True
     try:
         compare(f"{_name(target)} loss ({what})", loss, want_loss, 1e-8)
         compare(f"{_name(target)} dW ({what})", dW, want_dW, 1e-8)
     except AssertionError as error:
-        return str(error)
+        return str(error) if finite else f"{error}\nThis looks like: {bug}."
     return ""
 
 
@@ -123,13 +143,14 @@ def stable(student, reference, target, rng):
     X = np.hstack([0.3 * rng.standard_normal((N, D - 1)), rng.uniform(900, 1000, (N, 1))])
     W = np.vstack([rng.standard_normal((D - 1, C)), 1 + 0.002 * rng.standard_normal(C)])
     y = rng.integers(0, C, N)
-    close = _large(student, reference, target, W, X, y, "scores near 1000")
+    close = _large(student, reference, target, W, X, y, "scores near 1000", NO_SHIFT)
     if close:
-        fail(f"{close}\nThis looks like: {NO_SHIFT}.")
+        fail(close)
     W2, X2, y2 = bugs.softmax_large(rng)
-    apart = _large(student, reference, target, W2, X2, y2, "rows of scores hundreds apart")
+    apart = _large(student, reference, target, W2, X2, y2, "rows of scores hundreds apart",
+                   GLOBAL_SHIFT)
     if apart:
-        fail(f"{apart}\nThis looks like: {GLOBAL_SHIFT}.")
+        fail(apart)
 
 
 def _check(student, reference, rng, credit, target, weights):
