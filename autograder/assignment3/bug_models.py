@@ -145,6 +145,35 @@ class Hidden:
         x, W = np.array([[0, 2], [1, 1]]), self.rng.standard_normal((3, 4))
         return wrong(self.student, "word_embedding_forward", (x, W), W[x], pick=0)
 
+    def own_steps_backward(self, student, x, h0, Wx, Wh, b, dh):
+        """(dx, dh0, dWx, dWh, db): the right recursion over the student's own
+        rnn_step_forward and rnn_step_backward."""
+        T = x.shape[1]
+        carried, dx, sums = np.zeros_like(h0), np.zeros_like(x), None
+        prev, caches = h0, []
+        for t in range(T):
+            prev, step_cache = call(student, "rnn_step_forward", x[:, t], prev, Wx, Wh,
+                                    b).value
+            caches.append(step_cache)
+        for t in range(T - 1, -1, -1):
+            g = call(student, "rnn_step_backward", dh[:, t] + carried, caches[t]).value
+            g = [np.asarray(v, dtype=float) for v in g]
+            dx[:, t], carried = g[0], g[1]
+            sums = g[2:] if sums is None else [a + c for a, c in zip(sums, g[2:])]
+        return (dx, carried, *sums)
+
+    def rnn_backward_hints(self, student, args, dh, index):
+        """rnn_backward right for what the student's rnn_step_backward gives."""
+        found = {}
+
+        def predict():
+            if "value" not in found:
+                found["value"] = self.own_steps_backward(student, *args, dh)
+            return found["value"][index]
+        return [Elsewhere("rnn_backward is right for what your rnn_step_backward gives; "
+                          "rnn_step_backward is wrong", predict, STEP_BACKWARD,
+                          confirm=self.step_wrong)]
+
     # -- hints of the notebook checks
     def rnn_forward_hints(self, student, args):
         """rnn_forward is right for what the student's step forward gives."""
@@ -247,11 +276,28 @@ def attention_mask_wrong(student, rng) -> bool:
         not np.all(np.isfinite(out)) or np.max(np.abs(out - want)) > 1e-5 * np.max(np.abs(want))
 
 
-def _causal_hints(self, student, value):
-    """The forward is causal but the attention mask handling is not (charged in 5.3)."""
+def _causal_hints(self, student, value, noncausal_with_right_layers):
+    """The forward is causal but the attention mask handling is not (charged in 5.3), or
+    the forward's own mask lets steps see later words."""
     where = check_number("test_transformer.py::test_attention_mask")
     return [Elsewhere("your MultiHeadAttention handles the mask wrongly", value, where,
-                      confirm=lambda: attention_mask_wrong(student, self.rng))]
+                      confirm=lambda: attention_mask_wrong(student, self.rng)),
+            ("the causal mask of CaptioningTransformer.forward lets a step see later words "
+             "(an upper-triangular mask, or none)",
+             lambda: value if noncausal_with_right_layers() else None)]
 
 
 Hidden.causal_hints = _causal_hints
+
+
+def _fixed_scores(self, student, *args):
+    """The student's CaptioningTransformer.forward with right layers swapped in."""
+    from pathlib import Path
+
+    from gradekit.checklib import worker_code
+
+    fixed = Path(__file__).resolve().parent / "torch_fixed.py"
+    return worker_code(student, fixed).call("fixed_scores", *args, timeout=60.0)
+
+
+Hidden.fixed_scores = _fixed_scores

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import bug_models as bm
-from a3lib import RNN_FILES, RNN_MODEL, RNN_PY, call, layer
+from a3lib import RNN_FILES, RNN_MODEL, RNN_PY, call, judged, layer
 from gradekit.checklib import (Elsewhere, Parts, Shapes, array, compare, fail, outputs,
                                remote_constant, scalar)
 
@@ -72,7 +72,7 @@ def test_rnn_step_backward(student, rng, credit):
 
 
 @pytest.mark.grade(number="2.2", points=6, notebook="RNN_Captioning", files=[RNN_PY])
-def test_rnn_forward(student, rng, hidden_models):
+def test_rnn_forward(student, rng, credit, hidden_models):
     """rnn_forward: h (N, T, H), the state after each step, h0 left out"""
     x = rng.standard_normal((N, T, D))
     _, h0, Wx, Wh, b = _inputs(rng)
@@ -82,9 +82,9 @@ def test_rnn_forward(student, rng, hidden_models):
     h = array(h, "h", (N, T, H), shape_hints={
         (T, N, H): "states kept time-major (T, N, H) and returned without transposing",
         (N, T + 1, H): "h0 included in the output"})
-    compare("h", h, want, 1e-8, hypotheses=[
+    judged(credit, "h", lambda: compare("h", h, want, 1e-8, hypotheses=[
         ("h0 in column 0 and the last state dropped", with_h0),
-        *hidden_models.rnn_forward_hints(student, (x, h0, Wx, Wh, b))])
+        *hidden_models.rnn_forward_hints(student, (x, h0, Wx, Wh, b))]))
 
 
 @pytest.mark.grade(number="2.4", points=12, notebook="RNN_Captioning", files=[RNN_PY])
@@ -102,24 +102,6 @@ def test_rnn_backward(student, rng, credit, hidden_models):
         ("the gradient carried back from step t+1 is not added to dh[:, t]", "no_carry"),
         ("parameter gradients overwritten at each step instead of summed over time",
          "overwrite"))}
-    own_steps = {}
-
-    def with_own_steps():
-        """The right recursion over the student's own rnn_step_forward/backward."""
-        if "value" not in own_steps:
-            carried, dx, sums = np.zeros_like(h0), np.zeros_like(x), None
-            prev, caches = h0, []
-            for t in range(T):
-                prev, step_cache = layer(student, "rnn_step_forward", x[:, t], prev, Wx, Wh, b)
-                caches.append(step_cache)
-            for t in range(T - 1, -1, -1):
-                g = call(student, "rnn_step_backward", dh[:, t] + carried, caches[t]).value
-                g = [np.asarray(v, dtype=float) for v in g]
-                dx[:, t], carried = g[0], g[1]
-                sums = g[2:] if sums is None else [a + c for a, c in zip(sums, g[2:])]
-            own_steps["value"] = (dx, carried, *sums)
-        return own_steps["value"]
-
     shapes = Shapes()
     parts = Parts(credit)
     for i, (name, weight) in enumerate(zip(("dx", "dh0", "dWx", "dWh", "db"),
@@ -128,10 +110,7 @@ def test_rnn_backward(student, rng, credit, hidden_models):
             value = shapes.take(got[i], name, want[i].shape,
                                 shape_hints={(T, N, D): "dx returned time-major (T, N, D)"})
             hints = [(label, model[i]) for label, model in models.items()]
-            hints.append(Elsewhere("rnn_backward is right for what your rnn_step_backward "
-                                   "gives; rnn_step_backward is wrong",
-                                   lambda: with_own_steps()[i], bm.STEP_BACKWARD,
-                                   confirm=hidden_models.step_wrong))
+            hints += hidden_models.rnn_backward_hints(student, (x, h0, Wx, Wh, b), dh, i)
             compare(name, value, want[i], 1e-7, hypotheses=hints)
         parts.run(weight, name, check)
     parts.shapes(0.0, "shapes", shapes)
@@ -208,7 +187,7 @@ def _captions(rng, n, length):
 
 
 @pytest.mark.grade(number="4.2", points=10, notebook="RNN_Captioning", files=RNN_FILES)
-def test_captioning_loss(student, rng, reference, hidden_models):
+def test_captioning_loss(student, rng, credit, reference, hidden_models):
     """CaptioningRNN.loss: the loss with <NULL> targets masked, h0 an affine map of the
     features, on random weights and padded captions"""
     D_, W_, H_ = 6, 5, 4
@@ -242,7 +221,8 @@ def test_captioning_loss(student, rng, reference, hidden_models):
         ("W_proj not used (h0 = 0)", lambda: variant(h0=np.zeros_like(h0))),
         *hidden_models.loss_hints(student, params, features, captions),
     ]
-    compare("loss", np.array([loss]), np.array([want]), 1e-8, hypotheses=hints)
+    judged(credit, "loss", lambda: compare("loss", np.array([loss]), np.array([want]), 1e-8,
+                                           hypotheses=hints))
 
 
 @pytest.mark.grade(number="4.4", points=6, notebook="RNN_Captioning", files=RNN_FILES)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import transformer_models as tm
-from a3lib import TRANSFORMER_FILES, TRANSFORMER_LAYERS_PY, probe
+from a3lib import TRANSFORMER_FILES, TRANSFORMER_LAYERS_PY, judged, probe
 from pathlib import Path
 
 from gradekit.checklib import (Elsewhere, Parts, array, check_number, compare, fail,
@@ -95,7 +95,10 @@ def test_attention_mask(student, rng, credit):
                         "output", (2, s, e))
             compare(f"output with a {label}", got, want, 1e-5, hypotheses=[
                 (lbl, (lambda bug=bug: tm.attention(weights, q, kv, kv, heads, mask, bug)[0]))
-                for lbl, bug in bugs])
+                for lbl, bug in bugs] + [
+                Elsewhere(f"the mask is right; {lbl}", (lambda bug=bug: tm.attention(
+                    weights, q, kv, kv, heads, mask, bug)[0]), VALUES_CHECK)
+                for lbl, bug in BUGS])
         parts.run(0.5, label, case)
     parts.finish()
 
@@ -114,31 +117,41 @@ def test_attention_dropout(student, rng):
     q, kv = rng.standard_normal((2, s, e)), rng.standard_normal((2, t, e))
     result = probe(student, "attention", e, heads, weights, q, kv, kv, train=True,
                    record=True)
-    want_out, attn = tm.attention(weights, q, kv, kv, heads)
+    attn = tm.attention(weights, q, kv, kv, heads)[1]
     if not result["dropouts"]:
         fail("MultiHeadAttention has no dropout module: the attention weights must pass "
              "through dropout (self.attn_drop) in training mode.")
     seen = [x for calls in result["seen"] for x in calls if isinstance(x, np.ndarray)]
     if not seen:
         fail("In training mode no dropout module of MultiHeadAttention was called "
-             f"({', '.join(result['dropouts'])} exist). Dropout must be applied by "
+             f"(found: {', '.join(result['dropouts'])}). Dropout must be applied by "
              "self.attn_drop to the attention weights (F.scaled_dot_product_attention with "
              "dropout_p, or functional dropout, bypasses the module).")
-    on_weights = [x for x in seen if x.size == attn.size and np.max(np.abs(
-        x.reshape(attn.shape) - attn)) < 1e-6]
+    on_weights = [x for x in seen if _attention_weights(x, attn.shape)]
     head_outputs = [x for x in seen if x.size == 2 * s * e]
     if not on_weights:
         shapes = ", ".join(str(x.shape) for x in seen)
         hint = (" This looks like: dropout applied to the head outputs (the 2021 wording) "
                 "instead of the attention weights." if head_outputs else "")
-        fail(f"The dropout received tensors of shapes {shapes}, none of them the attention "
-             f"weights softmax(QK^T/sqrt(E/h)) of shape (N, h, S, T) = "
-             f"{(2, heads, s, t)}.{hint}")
+        fail(f"The dropout received tensors of shapes {shapes}, none of them attention "
+             f"weights (N, h, S, T) = {(2, heads, s, t)} (non-negative, each row over the "
+             f"keys summing to 1).{hint}")
     if len(seen) > 1:
         fail(f"Dropout was applied {len(seen)} times in one forward pass; it belongs on "
              "the attention weights only.")
+    own = probe(student, "attention", e, heads, weights, q, kv, kv)["out"]
     out = array(result["out"], "output", (2, s, e))
-    compare("training-mode output with dropout switched off", out, want_out, 1e-5)
+    compare("training-mode output with dropout switched off vs your eval-mode output", out,
+            array(own, "eval-mode output", (2, s, e)), 1e-6)
+
+
+def _attention_weights(x, shape):
+    """Is ``x`` (N, h, S, T) or (N*h, S, T) softmax weights: non-negative rows summing to 1
+    over the keys?"""
+    if x.size != int(np.prod(shape)) or x.shape[-1] != shape[-1]:
+        return False
+    rows = x.reshape(-1, shape[-1])
+    return bool(np.all(rows >= -1e-12) and np.max(np.abs(rows.sum(axis=1) - 1)) < 1e-6)
 
 
 @pytest.mark.grade(number="6.2", points=10, notebook="Transformer_Captioning",
@@ -205,7 +218,7 @@ VOCAB = {"<NULL>": 0, "<START>": 1, "<END>": 2, "a": 3, "cat": 4, "on": 5, "mat"
 
 @pytest.mark.grade(number="7.2", points=24, notebook="Transformer_Captioning",
                    files=TRANSFORMER_FILES)
-def test_captioning_transformer_forward(student, rng, reference):
+def test_captioning_transformer_forward(student, rng, credit, reference):
     """CaptioningTransformer.forward in eval mode: scores (N, T, V) against the reference
     with the same random weights (a linspace model cannot show mask, scale or
     positional-encoding bugs)"""
@@ -247,10 +260,11 @@ def test_captioning_transformer_forward(student, rng, reference):
             return scores
         return None
 
-    compare("scores", array(scores, "scores", (3, 5, len(VOCAB))), want, 1e-6, hypotheses=[
-        ("an upper-triangular mask (steps see the future words)", lambda: variant("triu")),
-        ("no causal mask passed to the decoder", lambda: variant("none")),
-        ("the positional encoding skipped", lambda: variant(encode=False)),
+    judged(credit, "scores", lambda: compare(
+        "scores", array(scores, "scores", (3, 5, len(VOCAB))), want, 1e-6, hypotheses=[
         Elsewhere("the forward is right; your MultiHeadAttention or PositionalEncoding is "
                   "wrong", forward_alone_right,
-                  lambda: f"{VALUES_CHECK}-{MASK_CHECK} or {PE_CHECK}-{PE_FORWARD_CHECK}")])
+                  lambda: f"{VALUES_CHECK}-{MASK_CHECK} or {PE_CHECK}-{PE_FORWARD_CHECK}"),
+        ("an upper-triangular mask (steps see the future words)", lambda: variant("triu")),
+        ("no causal mask passed to the decoder", lambda: variant("none")),
+        ("the positional encoding skipped", lambda: variant(encode=False))]))

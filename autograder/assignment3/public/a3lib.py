@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from gradekit import checklib
-from gradekit.checklib import (TIMEOUT, array, fail, numeric_gradient, outputs,
+from gradekit.checklib import (TIMEOUT, Parts, array, fail, numeric_gradient, outputs,
                                require_module, worker_code)
 
 RNN_LAYERS = "cs231n.rnn_layers."
@@ -67,6 +67,14 @@ def torch_helpers(student):
 def probe(student, name, *args, **kwargs):
     """A function of ``torch_probe.py`` run in the worker (torch imported on first use)."""
     return torch_helpers(student).call(name, *args, timeout=TORCH_TIMEOUT, **kwargs)
+
+
+def judged(credit, label, check):
+    """Run ``check`` as the check's one part (so that a value wrong only because of a bug
+    another check charges earns its credit, with the note)."""
+    parts = Parts(credit)
+    parts.run(1.0, label, check)
+    parts.finish()
 
 
 def float_array(value, name, shape):

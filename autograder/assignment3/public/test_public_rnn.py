@@ -9,13 +9,15 @@ import numpy as np
 import pytest
 
 import notebook_inputs as nb
-from a3lib import RNN_FILES, RNN_MODEL, RNN_PY, TOY_VOCAB, call, gradient_of, layer
+from a3lib import RNN_FILES, RNN_MODEL, RNN_PY, TOY_VOCAB, call, gradient_of, judged, layer
 from gradekit.checklib import (Parts, array, compare, fail, outputs, relative_error,
                                remote_constant, scalar)
 
 
-def _grad_parts(student, parts, forward, backward, args, upstream, names, arg_index):
-    """Numeric gradients of the student's forward against its backward, one part each."""
+def _grad_parts(student, parts, forward, backward, args, upstream, names, arg_index,
+                hints=None):
+    """Numeric gradients of the student's forward against its backward, one part each;
+    ``hints(i)``: the bug models of output i."""
     _, cache = layer(student, forward, *args)
     grads = outputs(call(student, backward, upstream, cache).value, backward, names)
     for name, value, index in zip(names, grads, arg_index):
@@ -27,7 +29,8 @@ def _grad_parts(student, parts, forward, backward, args, upstream, names, arg_in
             compare(f"{backward} {name} vs centered differences of your forward "
                     "(notebook: 1e-8 or less)",
                     array(value, f"{backward} {name}", numeric.shape, reshape=True),
-                    numeric, 1e-6, error=relative_error)
+                    numeric, 1e-6, error=relative_error,
+                    hypotheses=hints(index) if hints else ())
         parts.run(1 / len([i for i in arg_index if i is not None]), name, check)
 
 
@@ -57,7 +60,7 @@ def test_rnn_step_backward_notebook(student, credit):
 
 
 @pytest.mark.grade(number="2.1", points=2, notebook="RNN_Captioning", files=[RNN_PY])
-def test_rnn_forward_notebook(student, elsewhere):
+def test_rnn_forward_notebook(student, credit, elsewhere):
     """rnn_forward, notebook cell 8
 
     h on the cell's linspace inputs, to the printed digits.
@@ -65,20 +68,23 @@ def test_rnn_forward_notebook(student, elsewhere):
     args = nb.sequence_forward_inputs()
     h, _ = layer(student, "rnn_forward", *args)
     hints = elsewhere.rnn_forward_hints(student, args) if elsewhere else []
-    compare("h (notebook: error ~1e-7)", array(h, "h", (2, 3, 5)),
-            nb.SEQUENCE_FORWARD_EXPECTED, 1e-6, error=relative_error, hypotheses=hints)
+    judged(credit, "h", lambda: compare(
+        "h (notebook: error ~1e-7)", array(h, "h", (2, 3, 5)), nb.SEQUENCE_FORWARD_EXPECTED,
+        1e-6, error=relative_error, hypotheses=hints))
 
 
 @pytest.mark.grade(number="2.3", points=2, notebook="RNN_Captioning", files=[RNN_PY])
-def test_rnn_backward_notebook(student, credit):
+def test_rnn_backward_notebook(student, credit, elsewhere):
     """rnn_backward, notebook cell 9
 
     Centered differences of your rnn_forward against your rnn_backward.
     """
     x, h0, Wx, Wh, b, dout = nb.sequence_backward_inputs()
     parts = Parts(credit)
+    hints = (lambda i: elsewhere.rnn_backward_hints(student, (x, h0, Wx, Wh, b), dout, i)) \
+        if elsewhere else None
     _grad_parts(student, parts, "rnn_forward", "rnn_backward", [x, h0, Wx, Wh, b], dout,
-                ("dx", "dh0", "dWx", "dWh", "db"), (0, 1, 2, 3, 4))
+                ("dx", "dh0", "dWx", "dWh", "db"), (0, 1, 2, 3, 4), hints)
     parts.finish()
 
 
@@ -130,7 +136,7 @@ def toy_model(student, sizes, params=None):
 
 
 @pytest.mark.grade(number="4.1", points=3, notebook="RNN_Captioning", files=RNN_FILES)
-def test_captioning_loss_notebook(student, elsewhere):
+def test_captioning_loss_notebook(student, credit, elsewhere):
     """CaptioningRNN.loss, notebook cell 13
 
     The loss on the cell's linspace model: 9.83235591003.
@@ -141,8 +147,9 @@ def test_captioning_loss_notebook(student, elsewhere):
                      "CaptioningRNN.loss", ("loss", "grads"))
     loss = scalar(result[0], "loss")
     hints = elsewhere.loss_hints(student, params, features, captions) if elsewhere else []
-    compare(f"loss {loss!r} (expected {nb.EXPECTED_LOSS})", np.array([loss]),
-            np.array([nb.EXPECTED_LOSS]), 1e-9, hypotheses=hints)
+    judged(credit, "loss", lambda: compare(
+        f"loss {loss!r} (expected {nb.EXPECTED_LOSS})", np.array([loss]),
+        np.array([nb.EXPECTED_LOSS]), 1e-9, hypotheses=hints))
 
 
 @pytest.mark.grade(number="4.3", points=3, notebook="RNN_Captioning", files=RNN_FILES)

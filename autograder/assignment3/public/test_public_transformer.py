@@ -5,7 +5,7 @@ on the PyTorch version, so they are not checked)."""
 import numpy as np
 import pytest
 
-from a3lib import TRANSFORMER_FILES, TRANSFORMER_LAYERS_PY, probe
+from a3lib import TRANSFORMER_FILES, TRANSFORMER_LAYERS_PY, judged, probe
 from gradekit.checklib import Elsewhere, array, compare, fail
 
 E, HEADS = 8, 2
@@ -49,7 +49,9 @@ def test_positional_encoding_properties(student, rng):
     x = rng.standard_normal((2, 3, 6))
     result = probe(student, "positional", 6, 10, x)
     pe = array(result["pe"], "pe", (1, 10, 6))
-    compare("pe[0, 0] (sin 0 and cos 0)", pe[0, 0], np.tile([0.0, 1.0], 3), 1e-7)
+    compare("pe[0, 0] (sin 0 and cos 0)", pe[0, 0], np.tile([0.0, 1.0], 3), 1e-7,
+            hypotheses=[("sin and cos swapped (cos in the even columns)",
+                         np.tile([1.0, 0.0], 3))])
     if np.abs(pe).max() > 1 + 1e-6:
         fail("pe has entries beyond [-1, 1]; sines and cosines never do.")
     compare("forward(x) in eval mode vs x + pe[:, :S]", array(result["out"], "output",
@@ -59,7 +61,7 @@ def test_positional_encoding_properties(student, rng):
 
 @pytest.mark.grade(number="7.1", points=3, notebook="Transformer_Captioning",
                    files=TRANSFORMER_FILES)
-def test_captioning_transformer_causal(student, rng, elsewhere):
+def test_captioning_transformer_causal(student, rng, credit, elsewhere):
     """CaptioningTransformer.forward, eval mode: scores (N, T, V), and the scores of a
     position do not depend on later words"""
     vocab = {"<NULL>": 0, "<START>": 1, "<END>": 2, "a": 3, "b": 4}
@@ -76,6 +78,12 @@ def test_captioning_transformer_causal(student, rng, elsewhere):
     changed[:, -1] = (changed[:, -1] + 1) % 5
     later = array(probe(student, "caption_scores", *args, features, changed), "scores",
                   (2, 4, 5))
-    hints = elsewhere.causal_hints(student, later[:, :3]) if elsewhere else []
-    compare("scores of positions 0-2 after changing the word at position 3 (a step must "
-            "not see later words)", later[:, :3], scores[:, :3], 1e-6, hypotheses=hints)
+    def noncausal_with_right_layers():
+        fixed = [elsewhere.fixed_scores(student, *args, features, c) for c in (captions, changed)]
+        return np.max(np.abs(fixed[0][:, :3] - fixed[1][:, :3])) > 1e-9
+
+    hints = elsewhere.causal_hints(student, later[:, :3], noncausal_with_right_layers) \
+        if elsewhere else []
+    judged(credit, "causal", lambda: compare(
+        "scores of positions 0-2 after changing the word at position 3 (a step must not see "
+        "later words)", later[:, :3], scores[:, :3], 1e-6, hypotheses=hints))
