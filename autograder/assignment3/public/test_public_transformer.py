@@ -28,6 +28,10 @@ def test_attention_properties(student, rng):
     x = rng.standard_normal((2, 4, E))
     out = array(probe(student, "attention", E, HEADS, weights, x, x, x)["out"], "output",
                 (2, 4, E))
+    again = probe(student, "attention", E, HEADS, weights, x, x, x)["out"]
+    if np.max(np.abs(out)) > 1e6 or np.max(np.abs(again - out)) > 1e-9 or np.ptp(out) == 0:
+        fail("The output is not a function of the inputs yet (different for the same "
+             "inputs, huge, or constant): not implemented?")
     order = rng.permutation(4)
     moved = probe(student, "attention", E, HEADS, weights, x, x[:, order], x[:, order])["out"]
     compare("output with the key/value positions permuted together", moved, out, 1e-6)
@@ -78,6 +82,13 @@ def test_captioning_transformer_causal(student, rng, credit, elsewhere):
     changed[:, -1] = (changed[:, -1] + 1) % 5
     later = array(probe(student, "caption_scores", *args, features, changed), "scores",
                   (2, 4, 5))
+    again = array(probe(student, "caption_scores", *args, features, captions), "scores",
+                  (2, 4, 5))
+    moved = np.max(np.abs(later[:, 3] - scores[:, 3]))
+    if np.max(np.abs(scores)) > 1e6 or np.max(np.abs(again - scores)) > 1e-9 or moved < 1e-9:
+        fail("The scores are not a function of the inputs yet (different for the same "
+             "inputs, huge, or blind to the last word): not implemented?")
+
     def noncausal_with_right_layers():
         fixed = [elsewhere.fixed_scores(student, *args, features, c) for c in (captions, changed)]
         return np.max(np.abs(fixed[0][:, :3] - fixed[1][:, :3])) > 1e-9
