@@ -324,6 +324,10 @@ class Limits:
     e.g. ``["torch", "torchgen", "typing_extensions"]`` (list what they import too). They
     are not imported until student code does. One the grader's Python lacks is left out:
     the checks that need it then find it missing and must say so."""
+    preload: tuple[str, ...] = setting(())
+    """Of ``packages``, those the worker imports as it starts, before the student's folder
+    is on its path (while the controller starts too, and so that no student file can
+    stand in for them), e.g. ``["torch"]``."""
 
 
 @dataclass(frozen=True)

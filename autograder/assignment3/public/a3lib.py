@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from gradekit import checklib
-from gradekit.checklib import (TIMEOUT, Parts, array, fail, numeric_gradient, outputs,
+from gradekit.checklib import (TIMEOUT, Parts, array, fail, outputs,
                                require_module, worker_code)
 
 RNN_LAYERS = "cs231n.rnn_layers."
@@ -27,6 +27,9 @@ TRANSFORMER_FILES = [TRANSFORMER_LAYERS_PY, TRANSFORMER_PY]
 PROBE = Path(__file__).resolve().parent / "torch_probe.py"
 TORCH_TIMEOUT = 60.0
 """Seconds for a call that may import torch in the worker (a second or two when warm)."""
+
+GRADIENT_TIMEOUT = 20.0
+"""Seconds for a numeric gradient made in the worker (hundreds of calls of small code)."""
 
 TOY_VOCAB = {"<NULL>": 0, "cat": 2, "dog": 3}
 """The notebook's toy vocabulary (V = 3, no <START> or <END>)."""
@@ -48,20 +51,24 @@ def layer(student, name, *args, labels=("out", "cache")):
 
 def gradient_of(student, forward, args, index, dout, pick=0, h=1e-5):
     """Centered differences of sum(forward(*args)[pick] * dout) with respect to
-    args[index], the student's own forward run in the worker."""
-    args = list(args)
-
-    def f(value):
-        args[index] = value
-        return np.asarray(call(student, forward, *args).value[pick], dtype=float)
-
-    return numeric_gradient(f, np.array(args[index], dtype=float), dout, h=h)
+    args[index], the student's own forward run in the worker (by a helper there, in one
+    call; a bare name is a function of cs231n.rnn_layers)."""
+    target = forward if "." in forward else RNN_LAYERS + forward
+    grad = worker_code(student, PROBE).call("numeric_gradient", target, list(args), index,
+                                            dout, pick, h, timeout=GRADIENT_TIMEOUT)
+    return array(grad, f"centered differences of {forward}", np.shape(args[index]))
 
 
 def torch_helpers(student):
     """``torch_probe.py`` defined in the worker, once torch is known to import there."""
     require_module(student, "torch", "the Transformer checks")
     return worker_code(student, PROBE)
+
+
+def model_gradients(student, model, params, features, captions):
+    """Centered differences of the student's model.loss, every parameter (in the worker)."""
+    return worker_code(student, PROBE).call("model_numeric_gradients", model, params,
+                                            features, captions, timeout=GRADIENT_TIMEOUT)
 
 
 def probe(student, name, *args, **kwargs):

@@ -149,3 +149,45 @@ def parameter_shapes(word_to_idx, input_dim, wordvec_dim, num_heads, num_layers,
         word_to_idx, input_dim, wordvec_dim, num_heads=num_heads, num_layers=num_layers,
         max_length=max_length)
     return {name: list(p.shape) for name, p in model.named_parameters()}
+
+
+# ------------------------------------------------------------------ numeric gradients
+def numeric_gradient(target, args, index, dout, pick=0, h=1e-5):
+    """Centered differences of sum(target(*args)[pick] * dout) with respect to
+    args[index], where target is "module.function" of the student's package."""
+    module, _, name = target.rpartition(".")
+    function = getattr(importlib.import_module(module), name)
+    args = [np.array(a) if isinstance(a, np.ndarray) else a for a in args]
+    x = np.array(args[index], dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        values = []
+        for step in (h, -h):
+            x[i] = old + step
+            args[index] = x.copy()
+            out = function(*args)
+            values.append(np.asarray(out[pick] if pick is not None else out, dtype=float))
+        x[i] = old
+        grad[i] = np.sum((values[0] - values[1]) * dout) / (2 * h)
+    return grad
+
+
+def model_numeric_gradients(model, params, features, captions, h=1e-6):
+    """Centered differences of model.loss(features, captions)[0] with respect to every
+    entry of every parameter in params (name -> array); model.params is restored."""
+    grads = {}
+    for name, value in params.items():
+        value = np.array(value, dtype=float)
+        grad = np.zeros_like(value)
+        for i in np.ndindex(value.shape):
+            losses = []
+            for step in (h, -h):
+                probe = value.copy()
+                probe[i] += step
+                model.params = dict(params, **{name: probe})
+                losses.append(float(model.loss(features, captions)[0]))
+            grad[i] = (losses[0] - losses[1]) / (2 * h)
+        grads[name] = grad
+    model.params = dict(params)
+    return grads

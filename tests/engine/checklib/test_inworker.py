@@ -16,6 +16,10 @@ import json
 def double(values):
     return [2 * v for v in values]
 
+def loaded(name):
+    import sys
+    return name in sys.modules
+
 def has(name):
     import importlib.util
     return importlib.util.find_spec(name) is not None
@@ -55,3 +59,12 @@ def test_packages_are_given_to_a_confined_worker_only_when_listed(folders):
             if sandbox.mode == "none":
                 pytest.skip("an unconfined worker sees every installed package")
             assert worker_code(sandbox, helper).call("has", "iniconfig") is expected
+
+
+def test_preloaded_packages_are_imported_before_any_call(folders):
+    code, helper = folders
+    limits = Limits(timeout=20.0, packages=("iniconfig",), preload=("iniconfig",))
+    with Sandbox(code, limits=limits) as sandbox:
+        assert worker_code(sandbox, helper).call("loaded", "iniconfig") is True
+    with Sandbox(code, limits=Limits(timeout=20.0, packages=("iniconfig",))) as sandbox:
+        assert worker_code(sandbox, helper).call("loaded", "iniconfig") is False
