@@ -64,6 +64,19 @@ def test_attention_values(student, rng, credit):
     parts.finish()
 
 
+def sane(out, again, shape):
+    """Fail unless ``out`` is a real output: finite where defined, of ``shape``, the same
+    for the same inputs, not huge nor constant (torch.empty in an unfilled stub is none
+    of these)."""
+    out = array(np.nan_to_num(out, nan=0.0) if isinstance(out, np.ndarray) else out,
+                "output", shape)
+    again = np.nan_to_num(np.asarray(again, dtype=float), nan=0.0)
+    if np.max(np.abs(out)) > 1e6 or again.shape != out.shape or \
+            np.max(np.abs(again - out)) > 1e-9 or np.ptp(out) == 0:
+        fail("The output is not a function of the inputs yet (different for the same "
+             "inputs, huge, or constant): not implemented?")
+
+
 def _mask(rng, s, t):
     """A random (S, T) boolean mask in which every row allows at least one key."""
     mask = rng.random((s, t)) < 0.5
@@ -95,6 +108,8 @@ def test_attention_mask(student, rng, credit):
             changed[:, column] += rng.standard_normal((2, e))
             query = changed if label == "causal mask" else q
             before = probe(student, "attention", e, heads, weights, q, kv, kv, mask=mask)["out"]
+            again = probe(student, "attention", e, heads, weights, q, kv, kv, mask=mask)["out"]
+            sane(before, again, (2, s, e))
             after = probe(student, "attention", e, heads, weights, query, changed, changed,
                           mask=mask)["out"]
             before, after = (array(np.nan_to_num(x, nan=0.0) if isinstance(x, np.ndarray) else x,
