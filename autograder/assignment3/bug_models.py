@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from a3lib import call
-from gradekit.checklib import Elsewhere, check_number, scaled_error
+from pathlib import Path
+
+from gradekit.checklib import Elsewhere, check_number, scaled_error, worker_code
 from gradekit.sandbox.controller import StudentException
 
 STEP_FORWARD = check_number("test_rnn.py::test_rnn_step_forward")
@@ -190,7 +192,6 @@ class Hidden:
 
     def loss_hints(self, student, params, features, captions, null=0):
         """The captioning loss, right for the student's own layers, or divided by tokens."""
-        layers = self.layers
         tokens = max(int(np.sum(captions[:, 1:] != null)), 1)
 
         def per_token():
@@ -208,7 +209,6 @@ class Hidden:
                 lambda: np.array([self.own_layers_loss(student, params, features,
                                                        captions)[0]]),
                 check, confirm=wrong_))
-        del layers
         return hints
 
     def gradcheck_hints(self, student, name, value):
@@ -223,6 +223,22 @@ class Hidden:
                        ("rnn_backward is wrong", self.sequence_backward_wrong, SEQ_BACKWARD)]
         return [Elsewhere(f"your gradients follow your layers' backward passes; {label}",
                           value, check, confirm=test) for label, test, check in models]
+
+    # -- the Transformer (public 7.1 in the grade)
+    def causal_hints(self, student, value, noncausal_with_right_layers):
+        """The forward is causal but the attention mask handling is not (charged in 5.3), or
+        the forward's own mask lets steps see later words."""
+        where = check_number("test_transformer.py::test_attention_mask")
+        return [Elsewhere("your MultiHeadAttention handles the mask wrongly", value, where,
+                          confirm=lambda: attention_mask_wrong(student, self.rng)),
+                ("the causal mask of CaptioningTransformer.forward lets a step see later words "
+                 "(an upper-triangular mask, or none)",
+                 lambda: value if noncausal_with_right_layers() else None)]
+
+    def fixed_scores(self, student, *args):
+        """The student's CaptioningTransformer.forward with right layers swapped in."""
+        fixed = Path(__file__).resolve().parent / "torch_fixed.py"
+        return worker_code(student, fixed).call("fixed_scores", *args, timeout=60.0)
 
     # -- the captioning pipeline, with the reference's layers or the student's own
     def reference_loss(self, params, features, captions, null=0):
@@ -274,30 +290,3 @@ def attention_mask_wrong(student, rng) -> bool:
     want = tm.attention(weights, x, x, x, heads, mask)[0]
     return not isinstance(out, np.ndarray) or out.shape != want.shape or \
         not np.all(np.isfinite(out)) or np.max(np.abs(out - want)) > 1e-5 * np.max(np.abs(want))
-
-
-def _causal_hints(self, student, value, noncausal_with_right_layers):
-    """The forward is causal but the attention mask handling is not (charged in 5.3), or
-    the forward's own mask lets steps see later words."""
-    where = check_number("test_transformer.py::test_attention_mask")
-    return [Elsewhere("your MultiHeadAttention handles the mask wrongly", value, where,
-                      confirm=lambda: attention_mask_wrong(student, self.rng)),
-            ("the causal mask of CaptioningTransformer.forward lets a step see later words "
-             "(an upper-triangular mask, or none)",
-             lambda: value if noncausal_with_right_layers() else None)]
-
-
-Hidden.causal_hints = _causal_hints
-
-
-def _fixed_scores(self, student, *args):
-    """The student's CaptioningTransformer.forward with right layers swapped in."""
-    from pathlib import Path
-
-    from gradekit.checklib import worker_code
-
-    fixed = Path(__file__).resolve().parent / "torch_fixed.py"
-    return worker_code(student, fixed).call("fixed_scores", *args, timeout=60.0)
-
-
-Hidden.fixed_scores = _fixed_scores
