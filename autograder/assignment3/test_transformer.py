@@ -72,7 +72,7 @@ def sane(out, again, shape):
                 "output", shape)
     again = np.nan_to_num(np.asarray(again, dtype=float), nan=0.0)
     if np.max(np.abs(out)) > 1e6 or again.shape != out.shape or \
-            np.max(np.abs(again - out)) > 1e-9 or np.ptp(out) == 0:
+            np.max(np.abs(again - out)) > 1e-9 or np.ptp(out) == 0:  # moved rows judge the rest
         fail("The output is not a function of the inputs yet (different for the same "
              "inputs, huge, or constant): not implemented?")
 
