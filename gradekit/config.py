@@ -359,7 +359,7 @@ class Visibility:
 
 @dataclass(frozen=True)
 class Limits:
-    """``[grading.sandbox]``: what one worker may use. Every value must be positive."""
+    """``[grading.sandbox]``: what one worker may use. Every number must be positive."""
 
     timeout: float = setting(10.0, check=_positive)
     """Default wall-clock seconds for one call."""
@@ -383,6 +383,15 @@ class Limits:
     """Shared memory (``/dev/shm``) the worker may fill, where it is confined."""
     startup_timeout: float = setting(60.0, check=_positive)
     """Seconds the worker may take to start and import numpy."""
+    packages: tuple[str, ...] = setting(())
+    """Installed packages (top-level import names) the worker may import besides numpy,
+    e.g. ``["torch", "torchgen", "typing_extensions"]`` (list what they import too). They
+    are not imported until student code does. One the grader's Python lacks is left out:
+    the checks that need it then find it missing and must say so."""
+    preload: tuple[str, ...] = setting(())
+    """Of ``packages``, those the worker imports as it starts, before the student's folder
+    is on its path (while the controller starts too, and so that no student file can
+    stand in for them), e.g. ``["torch"]``."""
 
 
 @dataclass(frozen=True)

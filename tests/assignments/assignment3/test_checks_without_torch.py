@@ -1,0 +1,31 @@
+"""A worker without PyTorch: the Transformer checks say it is an environment limit (not a
+verdict on the student's code), and the numpy checks are unaffected."""
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from gradekit.checklib import ENVIRONMENT_LIMIT
+from gradekit.config import load_assignment
+from gradekit.grading.grade import grade_submission
+from tests.support.paths import course
+
+pytestmark = [pytest.mark.confined, pytest.mark.slow]
+
+CHECKS = {"1.2", "5.1", "5.2", "6.2", "7.2"}
+
+
+def test_a_worker_without_torch_reports_an_environment_limit():
+    config = load_assignment(course("assignment3").toml)
+    sandbox = dataclasses.replace(config.grading.sandbox, packages=(), preload=())
+    config = dataclasses.replace(
+        config, grading=dataclasses.replace(config.grading, sandbox=sandbox))
+    result = grade_submission(Path(course("assignment3").solutions), config, seed=1,
+                              select=lambda number: number in CHECKS)
+    checks = {check.number: check for check in result.checks}
+    assert set(checks) == CHECKS
+    assert checks["1.2"].passed
+    for number in CHECKS - {"1.2"}:
+        assert checks[number].score == 0
+        assert ENVIRONMENT_LIMIT in checks[number].output, checks[number].output
