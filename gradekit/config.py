@@ -120,6 +120,27 @@ def _regexes(patterns: tuple[str, ...]) -> str | None:
 _regexes.rule = "valid regular expressions"  # type: ignore[attr-defined]
 
 
+def time_zone(name: str) -> Any:
+    """The time zone called ``name`` (an IANA name such as ``Europe/Berlin``, or UTC)."""
+    import datetime
+    import zoneinfo
+
+    if name.upper() == "UTC":
+        return datetime.timezone.utc
+    return zoneinfo.ZoneInfo(name)
+
+
+def _zone(name: str) -> str | None:
+    try:
+        time_zone(name)
+    except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+        return f"must be a time zone this machine knows (such as UTC or Europe/Berlin), not {name!r}"
+    return None
+
+
+_zone.rule = "an IANA time zone name"  # type: ignore[attr-defined]
+
+
 # ---------------------------------------------------------------- the tables
 
 
@@ -138,6 +159,9 @@ class Variant:
     folder with one ``<notebook>.toml`` per master notebook."""
     embed_images: bool = setting(False)
     """Put pictures linked from markdown inside the notebook (for hosts like Colab)."""
+    cjk_figures: bool = setting(False)
+    """Start every notebook with a cell that gives matplotlib a Chinese font (the one the
+    answers PDF uses), so translated figure titles do not show as boxes."""
     readme: Path | None = setting(None)
     """The student README's template for this variant (default: the engine's English one)."""
 
@@ -356,6 +380,12 @@ class GradingConfig:
     ``default`` for hidden checks, ``public`` for public ones."""
     sandbox: Limits = setting(factory=Limits)
     """What one worker may use (``[grading.sandbox]``)."""
+    daily_limit: int = setting(0, check=_not_negative)
+    """Most submissions of one student graded in full per day on Gradescope (0: no limit),
+    counted from Gradescope's ``submission_metadata.json``; beyond it a submission runs the
+    public checks only, with a note saying when the next full grade is possible."""
+    day_zone: str = setting("UTC", check=_zone)
+    """The time zone whose calendar days ``daily_limit`` counts in (``America/Los_Angeles``)."""
 
 
 @dataclass(frozen=True)
@@ -653,6 +683,8 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
         sections=tuple(sections),
         visibility=visibility,
         sandbox=Limits(**reader.take(Limits, values["sandbox"], where.child("sandbox"))),
+        daily_limit=values["daily_limit"],
+        day_zone=values["day_zone"],
     )
 
 

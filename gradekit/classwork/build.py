@@ -15,6 +15,7 @@ from pathlib import Path
 from gradekit.classwork import exports, similarity
 from gradekit.classwork.classresults import load_results
 from gradekit.classwork.report import write_report
+from gradekit.classwork.canvas import CanvasGradebook
 from gradekit.classwork.roster import Roster
 from gradekit.errors import UserError
 
@@ -35,10 +36,12 @@ class BuildSummary:
 
 def build_reports(out_dir: Path, roster: Roster | None, skeleton_dir: Path | None,
                   assignment_title: str,
-                  settings: similarity.Settings = similarity.Settings()) -> BuildSummary:
+                  settings: similarity.Settings = similarity.Settings(),
+                  gradebook: CanvasGradebook | None = None) -> BuildSummary:
     """Write the CSVs and ``report.html`` into ``out_dir`` from what it holds.
 
     ``roster`` names the students (``None``: one pseudo-student per result);
+    ``gradebook`` (Canvas's export) gives ``canvas.csv`` its Canvas IDs and column;
     ``skeleton_dir`` is the released student folder whose code the similarity ignores
     (``None``: nothing is subtracted but the class-common code).
     """
@@ -52,7 +55,8 @@ def build_reports(out_dir: Path, roster: Roster | None, skeleton_dir: Path | Non
         raise UserError(f"{out_dir}: no */results.json here; grade the class first")
     summary.submissions = len(results)
     roster = roster if roster is not None else Roster()
-    summary.written += exports.write_exports(out_dir, results, roster, assignment_title)
+    summary.written += exports.write_exports(out_dir, results, roster, assignment_title,
+                                             gradebook, summary.warnings)
     summary.seconds["exports"] = _lap(clock)
 
     clock = time.perf_counter()

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gradekit.grading.markdown import from_markdown
 from gradekit.grading.results import CheckResult
 
 def notebook_views(result: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -32,6 +33,15 @@ def notebook_views(result: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {str(name): view for name, view in views.items() if isinstance(view, dict)}
 
 
+def finding_text(finding: Any) -> str:
+    """A notebook finding of a staff view in words (its message; older results: the text)."""
+    if isinstance(finding, dict):
+        return str(finding.get("message") or finding.get("problem") or "")
+    return str(finding)
+
+
+_NOT_FAILURES = ("Passed:", "Advice (")
+"""How the check library starts the lines of parts that earned their points, and advice."""
 _BUG = re.compile(r"\blooks like:?\s*(.+?)(?:\.(?=\s|$)|$)", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<!\w)[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?!\w)")
 
@@ -99,6 +109,12 @@ def grade_failed(result: dict[str, Any]) -> bool:
     return str(result.get("output", "")).startswith("The autograder could not grade")
 
 
+def plain_output(test: dict[str, Any]) -> str:
+    """A test's feedback as plain text, also when it went to Gradescope as Markdown."""
+    output = str(test.get("output", ""))
+    return from_markdown(output) if test.get("output_format") == "md" else output
+
+
 def named_bug(test: dict[str, Any], result: dict[str, Any] | None = None) -> str:
     """The bug a failed check names: a ``bug`` field, ``extra_data["bugs"]``, or the
     output's ``This looks like: <label>.``; empty when none is named."""
@@ -109,7 +125,7 @@ def named_bug(test: dict[str, Any], result: dict[str, Any] | None = None) -> str
     bugs = ((result or {}).get("extra_data") or {}).get("bugs")
     if isinstance(bugs, dict) and str(bugs.get(test.get("number"), "")).strip():
         return str(bugs[test.get("number")]).strip()
-    match = _BUG.search(str(test.get("output", "")))
+    match = _BUG.search(plain_output(test))
     return match.group(1).strip() if match else ""
 
 
@@ -120,11 +136,13 @@ def mask_numbers(text: str) -> str:
 
 
 def failure_kind(test: dict[str, Any], result: dict[str, Any] | None = None) -> str:
-    """How to group a failure: its named bug, else its first output line, numbers masked."""
+    """How to group a failure: its named bug, else its first failing line (not a part
+    that passed, not advice), numbers masked."""
     bug = named_bug(test, result)
     if bug:
         return bug
-    lines = [line.strip() for line in str(test.get("output", "")).splitlines() if line.strip()]
+    lines = [line.strip() for line in plain_output(test).splitlines()
+             if line.strip() and not line.startswith(_NOT_FAILURES)]
     return mask_numbers(lines[0])[:200] if lines else "(no message)"
 
 

@@ -3,10 +3,12 @@
 - ``grades.csv``: one row per student (a group's members share their submission's
   score), then one column per check in check-number order.
 - ``canvas.csv``: Canvas's gradebook import layout: ``Student, ID, SIS User ID,
-  SIS Login ID, Section, <assignment title>``, the ``Points Possible`` row second.
-  Canvas's own user ``ID`` is not known here and is left empty; Canvas matches rows by
-  ``SIS User ID`` (the student's sid) or ``SIS Login ID`` (their email). A title
-  without Canvas's ``(assignment id)`` suffix makes a new assignment column on import.
+  SIS Login ID, Section, <assignment column>``, the ``Points Possible`` row second. Given
+  Canvas's own gradebook export (:mod:`gradekit.classwork.canvas`), its rows are Canvas's
+  students with their Canvas ``ID`` and the column is the existing assignment's (title and
+  ``(assignment id)``), so an import fills it; every student matched on neither side is
+  warned about. Without it, Canvas IDs are unknown (rows match by SIS ids only) and the
+  title alone makes a new column on import: one warning says so.
 - ``checks.csv``: one row per student and check: score, status and the bug it names.
 
 Students are ordered by name, then id; a student with no results gets empty scores.
@@ -23,6 +25,7 @@ from typing import Any, Iterable
 from gradekit.classwork.classresults import (
     CheckInfo, check_catalog, checks_of, fmt_score, grade_failed, named_bug, number_key, total,
 )
+from gradekit.classwork.canvas import CanvasGradebook, match_students
 from gradekit.classwork.roster import Roster, Student
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,14 +33,20 @@ GRADES_CSV, CANVAS_CSV, CHECKS_CSV = "grades.csv", "canvas.csv", "checks.csv"
 
 
 def write_exports(out_dir: Path, results: dict[str, dict[str, Any]], roster: Roster,
-                  assignment_title: str) -> list[Path]:
-    """Write the three CSVs into ``out_dir``; return their paths."""
+                  assignment_title: str, gradebook: CanvasGradebook | None = None,
+                  warnings: list[str] | None = None) -> list[Path]:
+    """Write the three CSVs into ``out_dir``; return their paths. What staff must know
+    about ``canvas.csv`` (unmatched students, unknown Canvas IDs) goes to ``warnings``."""
     out_dir = Path(out_dir)
     roster = roster.with_keys(list(results))
     catalog = check_catalog(results)
+    notes: list[str] = []
+    canvas = canvas_table(results, roster, catalog, assignment_title, gradebook, notes)
+    if warnings is not None:
+        warnings += notes
     tables = {
         GRADES_CSV: grades_table(results, roster, catalog),
-        CANVAS_CSV: canvas_table(results, roster, catalog, assignment_title),
+        CANVAS_CSV: canvas,
         CHECKS_CSV: checks_table(results, roster),
     }
     paths = []
@@ -78,14 +87,36 @@ def grades_table(results: dict[str, dict[str, Any]], roster: Roster,
 
 
 def canvas_table(results: dict[str, dict[str, Any]], roster: Roster,
-                 catalog: list[CheckInfo], title: str) -> tuple[list[str], list[list[Any]]]:
-    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title]
+                 catalog: list[CheckInfo], title: str, gradebook: CanvasGradebook | None = None,
+                 warnings: list[str] | None = None) -> tuple[list[str], list[list[Any]]]:
+    warnings = warnings if warnings is not None else []
+    column = title
+    if gradebook is not None:
+        column = gradebook.column_for(title) or title
+        if column == title:
+            known = ", ".join(sorted(gradebook.assignments)) or "none"
+            warnings.append(f"canvas.csv: {gradebook.path.name} has no assignment column "
+                            f"titled {title!r} (it has: {known}); importing makes a new "
+                            "column (pass --title with the Canvas assignment's title)")
+    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column]
     rows: list[list[Any]] = [["    Points Possible", "", "", "", "",
                               fmt_score(sum(c.max_score for c in catalog))]]
-    for student in ordered(roster):
-        result = results.get(student.key)
-        rows.append([student.name, "", student.sid, student.email, student.section,
-                     fmt_score(total(result)) if result else ""])
+    if gradebook is None:
+        warnings.append("canvas.csv: no Canvas IDs (give Canvas's gradebook export with "
+                        "--roster): Canvas matches its rows by SIS User ID and SIS Login ID "
+                        "only, and makes a new assignment column on import")
+        for student in ordered(roster):
+            result = results.get(student.key)
+            rows.append([student.name, "", student.sid, student.email, student.section,
+                         fmt_score(total(result)) if result else ""])
+        return header, rows
+    matched, notes = match_students(gradebook, roster.students)
+    warnings += notes
+    for canvas in gradebook.students:
+        student = matched.get(canvas.canvas_id)
+        result = results.get(student.key) if student is not None else None
+        rows.append([canvas.name, canvas.canvas_id, canvas.sis_user_id, canvas.sis_login_id,
+                     canvas.section, fmt_score(total(result)) if result else ""])
     return header, rows
 
 

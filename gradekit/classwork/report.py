@@ -1,6 +1,7 @@
 """``report.html``: one self-contained page about a graded class, for staff.
 
-Inline CSS, pictures as base64 PNG data URIs, small inline SVG bars, no script and no
+Inline CSS, pictures as base64 PNG data URIs, small inline SVG bars, one small inline
+script (:data:`SORTER`: click a column heading of a sortable table to sort by it) and no
 link to anything outside the file, so it opens the same offline, attached to an email
 or from a course share. Every piece of student text (names, messages, code) is escaped.
 The same inputs give the same bytes.
@@ -13,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from gradekit.classwork import charts, stats
-from gradekit.classwork.classresults import CheckInfo, check_catalog, fmt_score, total
+from gradekit.classwork.classresults import (
+    CheckInfo, check_catalog, checks_of, finding_text, fmt_score, grade_failed, notebook_views,
+    number_key, total,
+)
 from gradekit.classwork.roster import Roster
 from gradekit.classwork.similarity import Pair, SharedRegion
 
@@ -38,6 +42,7 @@ pre { margin: 0; font-size: 0.85em; overflow-x: auto; }
 pre span { display: block; white-space: pre; } pre .hit { background: #ffe8a3; }
 pre .ln { display: inline; color: #8a94a0; user-select: none; }
 svg.quintiles rect.bar { fill: #3b6ea8; } svg.quintiles rect.bg { fill: #eef2f7; }
+table.sortable th { cursor: pointer; } ul.findings { margin: 0; padding-left: 1.1em; }
 """
 
 
@@ -51,6 +56,7 @@ def render_report(results: dict[str, dict[str, Any]], roster: Roster, title: str
     max_score = sum(c.max_score for c in catalog)
     sections = [
         _scores(results, max_score),
+        _students(results, roster, catalog, pairs or []),
         _checks(stats.check_stats(results, catalog)),
         _failures(stats.common_failures(results, catalog), catalog, roster),
         _problems(stats.problems(results), roster),
@@ -63,7 +69,7 @@ def render_report(results: dict[str, dict[str, Any]], roster: Roster, title: str
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{escape(title)}: class report</title>\n<style>{_CSS}</style>\n"
             f"</head>\n<body>\n<h1>{escape(title)}</h1>\n"
-            + "\n".join(sections) + "\n</body>\n</html>\n")
+            + "\n".join(sections) + f"\n<script>{SORTER}</script>\n</body>\n</html>\n")
 
 
 def write_report(path: Path, *args: Any, **kwargs: Any) -> None:
@@ -89,6 +95,71 @@ def _scores(results: dict[str, dict[str, Any]], max_score: float) -> str:
             'width="750" height="300"><br>'
             f'<img id="boxplot" alt="box plot of total scores" src="{boxplot}" '
             'width="750" height="130"></section>')
+
+
+SORTER = """
+document.querySelectorAll("table.sortable th").forEach((th, column) => {
+  th.title = "sort by this column";
+  th.addEventListener("click", () => {
+    const body = th.closest("table").tBodies[0];
+    const up = th.dataset.order !== "up";
+    th.dataset.order = up ? "up" : "down";
+    const key = row => row.cells[column].dataset.sort ?? row.cells[column].textContent;
+    const rows = [...body.rows].sort((a, b) => {
+      const x = key(a), y = key(b), nx = parseFloat(x), ny = parseFloat(y);
+      const order = isNaN(nx) || isNaN(ny) ? x.localeCompare(y) : nx - ny;
+      return up ? order : -order;
+    });
+    rows.forEach(row => body.appendChild(row));
+  });
+});
+"""
+"""Sorts a ``table.sortable`` by the column whose heading is clicked (numbers as numbers,
+a cell's ``data-sort`` first); the page reads the same without it."""
+SHOWN_FINDINGS = 3  # notebook findings named per student (the rest are counted)
+
+
+def _students(results: dict[str, dict[str, Any]], roster: Roster, catalog: list[CheckInfo],
+              pairs: list[Pair]) -> str:
+    """One row per submission, lowest score first: who needs help, and with what."""
+    names = {check.number: check.name for check in catalog}
+    similar: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        similar.setdefault(pair.a, []).append(pair)
+        similar.setdefault(pair.b, []).append(pair)
+    max_score = sum(check.max_score for check in catalog)
+    rows = []
+    for key in sorted(results, key=lambda k: (total(results[k]), k)):
+        result = results[key]
+        failed = [number for number, test in sorted(checks_of(result).items(),
+                                                     key=lambda item: number_key(item[0]))
+                  if test.get("status") == "failed"]
+        failed_html = ", ".join(f'<span title="{escape(names.get(n, ""))}">{escape(n)}</span>'
+                                for n in failed) or '<span class="muted">none</span>'
+        findings = [finding_text(f) for view in notebook_views(result).values()
+                    for f in view.get("findings") or []]
+        shown = "".join(f"<li>{escape(text)}</li>" for text in findings[:SHOWN_FINDINGS])
+        more = (f'<li class="muted">and {len(findings) - SHOWN_FINDINGS} more</li>'
+                if len(findings) > SHOWN_FINDINGS else "")
+        flags = sorted(similar.get(key, []), key=lambda pair: -pair.score)
+        flag_html = "; ".join(
+            f"{pair.score:.2f} with {escape(_label(pair.b if pair.a == key else pair.a, roster))}"
+            for pair in flags[:2])
+        score = total(result)
+        status = "grade failed" if grade_failed(result) else fmt_score(score)
+        rows.append(
+            f'<tr><td>{escape(_label(key, roster))}</td>'
+            f'<td class="num" data-sort="{score:g}">{escape(status)}</td>'
+            f'<td class="num" data-sort="{len(failed)}">{failed_html}</td>'
+            f'<td data-sort="{len(findings)}"><ul class="findings">{shown}{more}</ul></td>'
+            f'<td data-sort="{flags[0].score if flags else 0:.4f}">{flag_html}</td></tr>')
+    return ('<section id="students"><h2>Students</h2>'
+            f'<p class="muted">Lowest score first (out of {fmt_score(max_score)}); click a '
+            "heading to sort by it. Failed checks show their names on hover.</p>"
+            '<table id="student-table" class="sortable"><thead><tr><th>student</th>'
+            "<th>score</th><th>failed checks</th><th>notebook findings</th>"
+            "<th>similar to</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+            "</section>")
 
 
 def _checks(rows: list[stats.CheckStats]) -> str:

@@ -40,7 +40,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, Iterable
 
-from gradekit.classwork.classresults import notebook_views
+from gradekit.classwork.classresults import notebook_views, plain_output
 from gradekit.markers import inside_regions, is_marker
 
 EVIDENCE_WEIGHT = 0.1
@@ -305,7 +305,7 @@ def wrong_outputs(result: dict[str, Any] | None) -> set[tuple[str, str]]:
     timeout, a crash or a missing file says nothing about who wrote what)."""
     found = set()
     for test in (result or {}).get("tests", []):
-        output = " ".join(str(test.get("output", "")).split())
+        output = " ".join(plain_output(test).split())
         if (test.get("status") == "failed" and re.search(r"\d", output)
                 and not re.search(r"timed out after|crashed:|not in your submission", output)):
             found.add((str(test.get("number")), output))

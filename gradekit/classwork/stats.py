@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from gradekit.classwork.classresults import (notebook_views, 
+from gradekit.classwork.classresults import (finding_text, notebook_views, plain_output, 
     CheckInfo, as_float, checks_of, failure_kind, grade_failed, mask_numbers, total,
 )
 
@@ -113,7 +113,7 @@ def problems(results: dict[str, dict[str, Any]]) -> Problems:
         result = results[key]
         if grade_failed(result):
             report.grade_errors.append(key)
-        outputs = [str(t.get("output", "")) for t in checks_of(result).values()
+        outputs = [plain_output(t) for t in checks_of(result).values()
                    if t.get("status") == "failed"]
         for label, pattern in PROBLEMS:
             if any(pattern.search(output) for output in outputs):
@@ -127,7 +127,8 @@ def problems(results: dict[str, dict[str, Any]]) -> Problems:
             report.missing_files.setdefault(name, []).append(key)
         for view in notebook_views(result).values():
             for finding in view.get("findings") or []:
-                report.notebook_findings.setdefault(mask_numbers(str(finding)), []).append(key)
+                report.notebook_findings.setdefault(mask_numbers(finding_text(finding)),
+                                                    []).append(key)
     return report
 
 

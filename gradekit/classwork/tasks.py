@@ -13,7 +13,9 @@ into ``OUT/.inbox/<key>/``, so every command reads plain files.
 
 from __future__ import annotations
 
+import os
 import shlex
+import sys
 from pathlib import Path
 
 from gradekit.classwork.gradeclass import private_folder
@@ -28,8 +30,13 @@ INBOX_DIR = ".inbox"
 
 def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_file: Path, *,
                seed: int | None = None, public_only: bool = False,
-               program: str = "gradekit") -> tuple[int, list[str]]:
-    """Write the commands to ``tasks_file``; (how many, warnings)."""
+               program: list[str] | None = None) -> tuple[int, list[str]]:
+    """Write the commands to ``tasks_file``; (how many, warnings).
+
+    Each command starts with ``program``: by default this very gradekit, by the absolute
+    path of the Python running it, so a task runs from any folder and any ``PATH``.
+    """
+    program = program or running_gradekit()
     inbox = read_inbox(Path(submissions))
     out_dir = Path(out_dir).resolve()
     private_folder(out_dir)  # each task writes OUT/<key>/ inside it: the grader's alone
@@ -46,7 +53,7 @@ def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_f
             source, left_out = unpack(submission, out_dir / INBOX_DIR / submission.key)
             warnings += [f"{submission.key}: {note}" for note in left_out]
         target = out_dir / submission.key
-        command = [program, "grade", str(Path(source).resolve()),
+        command = [*program, "grade", str(Path(source).resolve()),
                    "--assignment", str(Path(assignment.path).resolve()),
                    "--results", str(target / RESULTS_NAME),
                    "--feedback", str(target / FEEDBACK_NAME),
@@ -62,6 +69,12 @@ def emit_tasks(submissions: Path, out_dir: Path, assignment: Assignment, tasks_f
         lines.append(line)
     write_atomically(Path(tasks_file), "".join(line + "\n" for line in lines))
     return len(lines), warnings
+
+
+def running_gradekit() -> list[str]:
+    """The command that runs this gradekit again: its Python's absolute path (not resolved:
+    a virtual environment's python is a link that must stay inside the environment)."""
+    return [os.path.abspath(sys.executable), "-m", "gradekit"]
 
 
 def unprintable(text: str) -> str:

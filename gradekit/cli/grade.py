@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradekit.cli.progress import check_progress
+
+if TYPE_CHECKING:
+    from gradekit.config import Assignment
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +35,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                        help="seed for the checks' random inputs (default: a fresh one)")
     grade.add_argument("--public-only", action="store_true",
                        help="run only the public checks (no reference needed)")
+    grade.add_argument("--metadata", type=Path, default=None, metavar="FILE",
+                       help="Gradescope's submission_metadata.json: with [grading] "
+                            "daily_limit, a student's submissions beyond the limit today "
+                            "run the public checks only")
     grade.add_argument("--json", action="store_true",
                        help="print results.json to stdout instead of the table")
     grade.set_defaults(func=run_grade)
@@ -43,9 +51,10 @@ def run_grade(args: argparse.Namespace) -> int:
 
     assignment = load_assignment(config_path(args.assignment))
     live = sys.stdout.isatty() and not args.json
+    notice = daily_notice(assignment, args.metadata)
     result = grade_submission(args.submission, assignment, results_path=args.results,
-                              seed=args.seed, public_only=args.public_only,
-                              on_result=check_progress(live))
+                              seed=args.seed, public_only=args.public_only or bool(notice),
+                              on_result=check_progress(live), notice=notice)
     if args.feedback is not None:
         from gradekit.grading.outputs import write_feedback
 
@@ -64,3 +73,14 @@ def run_grade(args: argparse.Namespace) -> int:
     if result.staff_log:
         print("\nstaff notes:\n" + "\n".join(result.staff_log), file=sys.stderr)
     return result.exit_code()
+
+
+def daily_notice(assignment: "Assignment", metadata: Path | None) -> str:
+    """The daily limit's note for this submission ('' when no limit applies)."""
+    grading = assignment.grading
+    if metadata is None or grading is None or not grading.daily_limit:
+        return ""
+    from gradekit.config import time_zone
+    from gradekit.grading.daily_limit import limit_notice
+
+    return limit_notice(metadata, grading.daily_limit, time_zone(grading.day_zone))

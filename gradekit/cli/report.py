@@ -22,10 +22,12 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                              "assignment.toml), for the title and the released skeleton "
                              "(default: the course's only assignment, else ./assignment.toml, "
                              "when there)")
-    parser.add_argument("--roster", type=Path, default=None,
+    parser.add_argument("--roster", type=Path, action="append", default=[],
                         help="Gradescope's Export Submissions (folder or zip) or the plain "
                              "folder of submissions, to name the students (default: ids are "
-                             "the submission folders)")
+                             "the submission folders); and/or, given again, Canvas's "
+                             "gradebook export (.csv), so canvas.csv carries Canvas IDs and "
+                             "fills the existing assignment column")
     parser.add_argument("--skeleton", type=Path, default=None,
                         help="the released student folder, whose code the similarity leaves "
                              "out (default: the assignment's [release] template_dir)")
@@ -39,8 +41,11 @@ def run(args: argparse.Namespace) -> int:
     from gradekit.classwork.build import build_reports
     from gradekit.classwork.roster import read_roster
 
+    if not args.out.is_dir():
+        raise UserError(f"{args.out}: no such folder; give the output folder of a class grade")
     title, skeleton = args.title, args.skeleton
-    config = find_config(args.assignment)
+    needed = args.assignment is not None or title is None or skeleton is None
+    config = find_config(args.assignment) if needed else None
     if config is not None:
         from gradekit.config import load_assignment
 
@@ -50,8 +55,16 @@ def run(args: argparse.Namespace) -> int:
             skeleton = assignment.release.template_dir
     if skeleton is not None and not skeleton.is_dir():
         raise UserError(f"{skeleton}: no such skeleton folder (pass --skeleton DIR)")
-    roster = read_roster(args.roster) if args.roster else None
-    summary = build_reports(args.out, roster, skeleton, title or args.out.resolve().name)
+    from gradekit.classwork.canvas import is_canvas_gradebook, read_gradebook
+
+    gradebooks = [read_gradebook(path) for path in args.roster if is_canvas_gradebook(path)]
+    rosters = [path for path in args.roster if not is_canvas_gradebook(path)]
+    if len(gradebooks) > 1 or len(rosters) > 1:
+        raise UserError("--roster: give at most one class (export or folder) and one Canvas "
+                        "gradebook (.csv)")
+    roster = read_roster(rosters[0]) if rosters else None
+    summary = build_reports(args.out, roster, skeleton, title or args.out.resolve().name,
+                            gradebook=gradebooks[0] if gradebooks else None)
     for warning in summary.warnings + (roster.warnings if roster else []):
         print(f"warning  {warning}")
     for path in summary.written:

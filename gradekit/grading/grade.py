@@ -33,7 +33,8 @@ def grade_submission(submission: Path, assignment: Assignment, *,
                      results_path: Path | None = None, seed: int | None = None,
                      public_only: bool = False, own_code: bool = False,
                      on_result: Callable[[CheckResult], None] | None = None,
-                     select: Callable[[str], bool] | None = None) -> GradeResult:
+                     select: Callable[[str], bool] | None = None,
+                     notice: str = "") -> GradeResult:
     """Grade ``submission`` (zip, folder, notebook or .py) against ``assignment``.
 
     ``select`` keeps only the checks whose number it accepts (a part of the assignment).
@@ -41,7 +42,9 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     ``public_only`` runs the public checks only and needs no reference; ``own_code``
     (``gradekit check``: a student's code on their own machine, public checks only) runs
     the worker as the caller, with no sandbox account. ``on_result`` is
-    called with each check's result as soon as it is known. SIGTERM, SIGHUP and SIGINT
+    called with each check's result as soon as it is known; ``notice`` is said to the
+    student first (why this grade is what it is). ``extra_data.mode`` records ``hidden``
+    or ``public``. SIGTERM, SIGHUP and SIGINT
     stop the grade cleanly: the results known so far are written, every other check is
     listed as not run, and :class:`GradeStopped` is raised.
     """
@@ -66,6 +69,9 @@ def grade_submission(submission: Path, assignment: Assignment, *,
             raise
         return result
     result.execution_time = time.perf_counter() - started
+    result.extra["mode"] = "public" if public_only or own_code else "hidden"
+    if notice:
+        result.output = f"{notice}\n{result.output}".strip()
     if results_path is not None:
         discard_planted(results_path, accounts)
         try:

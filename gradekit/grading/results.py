@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gradekit.config import VISIBILITIES  # noqa: F401  (re-exported)
+from gradekit.grading.markdown import has_table, to_markdown
 from gradekit.zips import write_atomically
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -80,13 +81,18 @@ class CheckResult:
         return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", self.number))
 
     def to_json(self, cap: int = OUTPUT_CAP) -> dict[str, Any]:
-        """This check as a Gradescope test; text made safe, the output cut at ``cap`` bytes."""
-        return {
+        """This check as a Gradescope test; text made safe, the output cut at ``cap`` bytes.
+        Feedback with a table of differences is given as Markdown (:mod:`.markdown`)."""
+        test = {
             "name": safe_text(self.name), "number": safe_text(self.number),
             "score": _round(self.score), "max_score": _round(self.max_score),
             "status": self.status, "output": cut(self.output, cap),
             "visibility": self.visibility,
         }
+        if has_table(test["output"]):
+            test["output"] = cut(to_markdown(test["output"]), cap)
+            test["output_format"] = "md"
+        return test
 
 
 @dataclass

@@ -23,11 +23,11 @@ import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from nbformat import NotebookNode
 
-from gradekit.config import Assignment, GradingConfig, ReleaseConfig, Variant
+from gradekit.config import Assignment, GradingConfig, NotebookGrading, ReleaseConfig, Variant
 from gradekit.config import read_toml
 from gradekit.errors import UserError
 from gradekit.markers import END, START
@@ -37,6 +37,7 @@ from gradekit.release.notebooks import (
     ClearOutputs,
     EmbedImages,
     InsertFirstCell,
+    LockGivenCells,
     RemoveTaggedCells,
     ReplaceAnswers,
     StripMarkers,
@@ -46,6 +47,8 @@ from gradekit.release.notebooks import (
     notebook_bytes,
     read_notebook,
 )
+from gradekit.student import figure_fonts
+from gradekit.student.notebook_preview import PREVIEWED_KINDS, RELEASED_DIR
 from gradekit.release.translate import TranslateCells, load_language
 from gradekit.extras import PDF_INSTALL_COMMAND
 from gradekit.zips import File, Tree, differences, is_junk, read_file, read_tree, under
@@ -203,6 +206,8 @@ class Release:
         for path, master in self.masters.items():
             student = make_student_notebook(master, Path(self.shown(path)), transforms)
             tree[path.name] = File(notebook_bytes(student))
+            # gradekit collect compares the student's notebook with this pristine copy.
+            tree[f"{RELEASED_DIR}/{path.name}"] = tree[path.name]
         return tree
 
     @cached_property
@@ -311,10 +316,12 @@ def gradescope_script(path: Path, config: str) -> File:
 def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> list[Transform]:
     """The steps that turn a master notebook into ``variant``'s student copy."""
     first: list[Transform] = []
+    cell_id = f"{variant.name.replace('.', '-')}-first-cell"
+    if variant.cjk_figures:  # inserted first, so a host's setup cell comes before it
+        first.append(InsertFirstCell(figure_fonts.CALL, f"{cell_id}-fonts"))
     if variant.first_cell is not None:
         if not variant.first_cell.is_file():
             raise UserError(f"{variant.first_cell}: first cell of variant {variant.name} missing")
-        cell_id = f"{variant.name.replace('.', '-')}-first-cell"
         first.append(InsertFirstCell(variant.first_cell.read_text(encoding="utf-8"), cell_id))
     translate: list[Transform] = []
     placeholder = config.answer_placeholder
@@ -326,6 +333,7 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
         *first,
         RemoveTaggedCells(),
         StripMarkers(),
+        LockGivenCells(open_ids=(cell_id,)),
         *translate,
         ReplaceAnswers(placeholder),
         *([EmbedImages(root)] if variant.embed_images else []),
@@ -378,7 +386,26 @@ def student_config(assignment: Assignment) -> str:
            if grading.hand_in_also else "")
         + "".join(f"\n[grading.sections.{_toml(s.name)}]\ntitle = {_toml(s.title)}\n"
                   f"checks = [{', '.join(map(_toml, s.checks))}]\n" for s in grading.sections)
+        + "".join(_previewed_notebook(notebook) for notebook in grading.notebooks)
     )
+
+
+def _previewed_notebook(notebook: NotebookGrading) -> str:
+    """The ``[[grading.notebooks]]`` table ``gradekit collect`` previews the notebook parts
+    with (:mod:`gradekit.student.notebook_preview`): the parts it can judge without the
+    grader, against the released copy kept in the student folder."""
+    parts = [part for part in notebook.parts if part.kind in PREVIEWED_KINDS]
+    if not parts:
+        return ""
+    def listing(items: Iterable[str]) -> str:
+        return f"[{', '.join(map(_toml, items))}]"
+    rows = "".join(f"    {{ kind = {_toml(p.kind)}, number = {_toml(p.number)}, "
+                   f"points = {p.points:g} }},\n" for p in parts)
+    return (f"\n[[grading.notebooks]]\nfile = {_toml(notebook.file)}\n"
+            f"released = {_toml(f'{RELEASED_DIR}/{notebook.file}')}\n"
+            f"max_mb = {notebook.max_mb}\nanswer_tag = {_toml(notebook.answer_tag)}\n"
+            f"placeholders = {listing(notebook.placeholders)}\n"
+            f"figures = {listing(notebook.figures)}\nparts = [\n{rows}]\n")
 
 
 def student_readme(assignment: Assignment, variant: Variant | None = None) -> str:

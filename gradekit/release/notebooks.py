@@ -24,6 +24,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from gradekit.errors import UserError
+from gradekit.markers import is_marker
 from gradekit.release.markers import check_parses, strip_regions
 
 SOLUTION_TAG = "solution"
@@ -107,6 +108,30 @@ class StripMarkers:
                 cell.source = stripped
 
 
+class LockGivenCells:
+    """Mark every given cell read-only and undeletable (Jupyter's ``editable`` and
+    ``deletable`` metadata), as nbgrader does: the cells a student works in are code cells
+    with START/END markers, markdown cells tagged ``answer_tag``, and the cells whose ids
+    are in ``open_ids`` (a host's setup cell, which asks for the student's folder)."""
+
+    def __init__(self, answer_tag: str = SOLUTION_TAG, open_ids: tuple[str, ...] = ()) -> None:
+        self.answer_tag = answer_tag
+        self.open_ids = open_ids
+
+    def __call__(self, notebook: NotebookNode, path: Path) -> None:
+        for cell in notebook.cells:
+            if cell.get("id") in self.open_ids or self._students(cell):
+                continue
+            cell.metadata["editable"] = False
+            cell.metadata["deletable"] = False
+
+    def _students(self, cell: NotebookNode) -> bool:
+        if cell.cell_type == "markdown":
+            return self.answer_tag in tags(cell)
+        return cell.cell_type == "code" and any(is_marker(line)
+                                                for line in cell.source.splitlines())
+
+
 class ReplaceAnswers:
     """Give each markdown cell tagged ``solution`` the ``placeholder`` and drop the tag."""
 
@@ -180,7 +205,7 @@ class CleanMetadata:
     def __init__(
         self,
         notebook_keys: tuple[str, ...] = ("kernelspec", "language_info"),
-        cell_keys: tuple[str, ...] = ("tags",),
+        cell_keys: tuple[str, ...] = ("tags", "editable", "deletable"),
     ) -> None:
         self.notebook_keys = notebook_keys
         self.cell_keys = cell_keys
@@ -192,7 +217,9 @@ class CleanMetadata:
 
 
 def _keep(metadata: Mapping[str, Any], keys: tuple[str, ...]) -> NotebookNode:
-    return NotebookNode({key: metadata[key] for key in keys if metadata.get(key)})
+    """``keys`` of ``metadata`` that say something (``False`` does; empty values do not)."""
+    return NotebookNode({key: metadata[key] for key in keys
+                         if metadata.get(key) or metadata.get(key) is False})
 
 
 def execute_notebook(

@@ -1,4 +1,5 @@
-"""Zip a student's hand-in and say what is missing or unfinished.
+"""Zip a student's hand-in and say what is missing or unfinished, and what the notebook
+parts would charge (:mod:`gradekit.student.notebook_preview`).
 
 Light on purpose (standard library only), like ``gradekit check``: it runs on students'
 machines. Notebooks are read as plain JSON. The PDF of written answers is made too when
@@ -15,6 +16,7 @@ from pathlib import Path
 from gradekit.cellnames import cell_name, section_headings
 from gradekit.config import Assignment
 from gradekit.errors import UserError
+from gradekit.student.notebook_preview import preview
 from gradekit.zips import Tree, read_file, write_zip
 
 
@@ -49,6 +51,9 @@ def collect(folder: Path, assignment: Assignment, output: Path,
         collected.warnings += [f"{name}: {problem}" for problem in _problems(path)]
         tree[name] = read_file(path)
         collected.files.append(name)
+    for notebook in assignment.grading.notebooks:
+        if notebook.file in collected.files:
+            collected.warnings += preview(notebook, folder / notebook.file)
     if tree:
         write_zip(output, tree)
     notebooks = [folder / name for name in collected.files if name.endswith(".ipynb")]

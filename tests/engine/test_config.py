@@ -149,6 +149,10 @@ def test_the_real_config_with_a_typo_names_line_and_suggestion(tmp_path):
     ("timeout = 5", "memory_mb = 1.5", "grading.sandbox.memory_mb must be an integer"),
     ("timeout = 5", "timeout = true", "grading.sandbox.timeout must be a number"),
     ('checks = ["1."]', 'checks = [1]', "grading.sections.first.checks must be a list of strings"),
+    ('submit = ["lab.ipynb", "pkg/a.py"]', 'submit = ["lab.ipynb", "pkg/a.py"]\ndaily_limit = -1',
+     "grading.daily_limit must be >= 0"),
+    ('submit = ["lab.ipynb", "pkg/a.py"]', 'submit = ["lab.ipynb", "pkg/a.py"]\nday_zone = "Mars"',
+     "grading.day_zone must be a time zone this machine knows"),
 ])
 def test_bad_values_are_refused_with_file_line_and_key(tmp_path, old, new, message):
     text = BASE.replace(old, new, 1)

@@ -247,3 +247,25 @@ def _pictures(cell: Cell) -> list[dict[str, Any]]:
                                  "bytes": len(content)})
             break
     return pictures
+
+
+def judged_without_rerun(released: Notebook, submitted: Notebook, matching: Matching,
+                         answer_tag: str, placeholders: tuple[str, ...],
+                         figure_cells: tuple[str, ...], answer_chars: int
+                         ) -> tuple[dict[str, Outcome], dict[str, str], list[dict[str, Any]]]:
+    """The parts judged from the stored notebook alone (``complete``, ``answered``,
+    ``untampered``, ``figures``), the answers and the pictures. A notebook none of whose
+    code cells ran earns nothing for ``untampered``: untouched is not work."""
+    answers_given = answer_cells(released, answer_tag, placeholders)
+    answered_outcome, answers = answered(released, submitted, matching, answer_tag,
+                                         placeholders, answer_chars)
+    outcomes = {"answered": answered_outcome,
+                "complete": complete(released, submitted, matching),
+                "untampered": untampered(released, submitted, matching, answers_given,
+                                         figure_cells)}
+    if outcomes["complete"].earned == 0:
+        outcomes["untampered"] = Outcome(
+            "untampered", 0.0, "Not scored: none of the notebook's code cells was run.",
+            outcomes["untampered"].findings)
+    outcomes["figures"], pictures = figures(released, submitted, matching, figure_cells)
+    return outcomes, answers, pictures

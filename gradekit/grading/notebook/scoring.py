@@ -126,20 +126,9 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
     matching = match_cells(released.cells, submitted.cells)
     if _late(deadline):
         raise _OutOfTime
-    answer_cells = find.answer_cells(released, config.answer_tag, config.placeholders)
-    outcomes: dict[str, find.Outcome] = {}
-    answered, answers = find.answered(released, submitted, matching, config.answer_tag,
-                                      config.placeholders, ANSWER_CHARS)
-    outcomes["answered"] = answered
-    outcomes["complete"] = find.complete(released, submitted, matching)
-    outcomes["untampered"] = find.untampered(released, submitted, matching, answer_cells,
-                                             tuple(config.figures))
-    if outcomes["complete"].earned == 0:  # an untouched notebook is not "untampered" work
-        outcomes["untampered"] = find.Outcome(
-            "untampered", 0.0, "Not scored: none of the notebook's code cells was run.",
-            outcomes["untampered"].findings)
-    figures, pictures = find.figures(released, submitted, matching, config.figures)
-    outcomes["figures"] = figures
+    outcomes, answers, pictures = find.judged_without_rerun(
+        released, submitted, matching, config.answer_tag, config.placeholders,
+        tuple(config.figures), ANSWER_CHARS)
     kinds = {part.kind for part in config.parts}
     consistent_part = next((p for p in config.parts if p.kind == "consistent"), None)
     missing_for: dict[str, list[str]] = {

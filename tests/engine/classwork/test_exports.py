@@ -8,11 +8,14 @@ import random
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from tests.support.paths import REPO
 from tests.support.class_results import CHECKS, synthetic_class
 from gradekit.classwork.classresults import named_bug, checks_of
+from gradekit.classwork.canvas import CanvasGradebook, read_gradebook
 from gradekit.classwork.exports import write_exports
+from gradekit.errors import UserError
 from gradekit.classwork.roster import Roster, Student
 
 SCHEMA = json.loads((REPO / "tests" / "support" / "results_schema.json").read_text())
@@ -93,6 +96,61 @@ def test_canvas_csv(tmp_path):
             assert row[5] == ""
         else:
             assert float(row[5]) == result["score"]
+
+
+def test_canvas_csv_without_canvas_ids_says_so(tmp_path):
+    warnings: list[str] = []
+    results = synthetic_class(3, seed=2)
+    write_exports(tmp_path, results, _roster(results), "BN", warnings=warnings)
+    assert len(warnings) == 1 and "no Canvas IDs" in warnings[0] and "--roster" in warnings[0]
+
+
+def _gradebook(path: Path, students: list[Student], extra: list[str]) -> CanvasGradebook:
+    """Canvas's export: its fixed columns, two assignments, the read-only rows, then one
+    row per student given (Canvas IDs 501, 502, ...) and the ``extra`` names nobody graded."""
+    rows = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+             "Assignment 1 (9001)", "Batch Normalization (9002)", "Current Score"],
+            ["    Points Possible", "", "", "", "", "100", "100", "(read only)"]]
+    for index, student in enumerate(students):
+        login = student.email if index % 2 else ""  # half match by sid, half by login only
+        sid = "" if index % 2 else student.sid
+        rows.append([student.name, str(501 + index), sid, login, "A", "", "", ""])
+    rows += [[name, str(800 + i), "", "", "B", "", "", ""] for i, name in enumerate(extra)]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return read_gradebook(path)
+
+
+def test_canvas_csv_fills_the_existing_column_of_canvas_students(tmp_path):
+    """With Canvas's gradebook export, canvas.csv lists Canvas's students with their Canvas
+    IDs under the assignment's existing column, and names everyone left unmatched."""
+    results = synthetic_class(8, seed=4)
+    roster = _roster(results)
+    on_canvas = [s for s in roster.students if s.name != "Pair Two"]
+    gradebook = _gradebook(tmp_path / "export.csv", on_canvas, ["Late Joiner"])
+    warnings: list[str] = []
+    write_exports(tmp_path, results, roster, "batch normalization", gradebook, warnings)
+    with (tmp_path / "canvas.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0][5] == "Batch Normalization (9002)"
+    body = {row[1]: row for row in table[2:]}
+    assert set(body) == {str(501 + i) for i in range(len(on_canvas))} | {"800"}
+    for index, student in enumerate(on_canvas):
+        result = results.get(student.key)
+        score = body[str(501 + index)][5]
+        assert score == ("" if result is None else f"{result['score']:g}"), student.name
+    assert body["800"][5] == ""
+    assert sorted(w.split(" ", 2)[1] for w in warnings) == ["Late", "Pair"], warnings
+    warnings.clear()
+    write_exports(tmp_path, results, roster, "Assignment 3", gradebook, warnings)
+    assert any("no assignment column titled 'Assignment 3'" in w for w in warnings)
+
+
+def test_a_csv_that_is_not_canvas_export_is_refused_naming_it(tmp_path):
+    path = tmp_path / "grades.csv"
+    path.write_text("name,score\nA,1\n")
+    with pytest.raises(UserError, match=r"grades\.csv:1: not a Canvas gradebook export"):
+        read_gradebook(path)
 
 
 def test_checks_csv_names_bugs(tmp_path):

@@ -27,6 +27,7 @@ import pytest
 from tests.support.paths import ENGINE_FIXTURES
 from tests.support.class_results import synthetic_class
 from gradekit.classwork import stats
+from gradekit.classwork.report import SORTER
 from gradekit.classwork.build import build_reports
 from gradekit.classwork.classresults import check_catalog, checks_of, total
 from gradekit.classwork.roster import Roster, Student
@@ -122,7 +123,8 @@ def test_page_is_self_contained_and_escaped(built):
     html = (out / "report.html").read_text(encoding="utf-8")
     page = _parse(html)
     tags = [tag for tag, _ in page.tags]
-    assert "script" not in tags and "link" not in tags and "iframe" not in tags
+    assert "link" not in tags and "iframe" not in tags
+    assert tags.count("script") == 1 and f"<script>{SORTER}</script>" in html  # ours alone
     for tag, attributes in page.tags:
         for name in ("src", "href", "srcset", "action", "data"):
             value = attributes.get(name)
@@ -201,12 +203,14 @@ def test_failures_are_grouped_by_named_bug_else_masked_message():
         "k1": _result({"a": 0}, {"a": "out is 0.5, expected 0.7. This looks like: ddof=1."}),
         "k2": _result({"a": 0}, {"a": "out is 0.1, expected 0.9. This looks like: ddof=1."}),
         "k3": _result({"a": 0}, {"a": "out[0, 2] is 0.25, expected 0.75\nmore detail"}),
-        "k4": _result({"a": 0}, {"a": "out[1, 3] is 0.5, expected 0.1"}),
+        "k4": _result({"a": 0}, {"a": "Passed: shapes.\nout[1, 3] is 0.5, expected 0.1"}),
         "k5": _result({"a": 0}, {"a": "cs231n.layers.f timed out after 10 s"}),
     }
     results["k5"]["extra_data"]["files"] = {"missing": ["cs231n/layers.py"]}
     results["k5"]["extra_data"]["notebooks"] = {
-        "n.ipynb": {"findings": ["cell 7 was not run"]}}
+        "n.ipynb": {"findings": ["cell 7 was not run", {
+            "part": "complete", "cell": "c9", "problem": "unrun",
+            "message": "the code cell under \"Setup\" (\"x = 1\") was not run"}]}}
     groups = stats.common_failures(results, check_catalog(results))["a"]
     assert groups[0] == ("ddof=1", 2, ["k1", "k2"])
     assert groups[1] == ("out[#, #] is #, expected #", 2, ["k3", "k4"])
@@ -214,7 +218,8 @@ def test_failures_are_grouped_by_named_bug_else_masked_message():
     found = stats.problems(results)
     assert found.by_kind["timeouts"] == ["k5"]
     assert found.missing_files == {"cs231n/layers.py": ["k5"]}
-    assert found.notebook_findings == {"cell # was not run": ["k5"]}
+    assert found.notebook_findings == {"cell # was not run": ["k5"], 'the code cell under '
+                                       '"Setup" ("x = #") was not run': ["k5"]}
 
 
 def test_gradekit_report_command(tmp_path, capsys):
@@ -234,6 +239,21 @@ def test_gradekit_report_command(tmp_path, capsys):
     assert "Ada Lovelace" in grades and "BN" in (out / "canvas.csv").read_text()
     assert main(["report", str(tmp_path / "empty")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+    # Canvas's gradebook export beside the Gradescope one: Canvas IDs, the existing column.
+    gradebook = tmp_path / "canvas-export.csv"
+    gradebook.write_text("Student,ID,SIS User ID,SIS Login ID,Section,BN (77)\n"
+                         "    Points Possible,,,,,100\nAda Lovelace,4242,1,,A,\n")
+    skeleton = ["--skeleton", str(FIXTURES / "skeleton")]
+    assert main(["report", str(out), "--roster", str(export), "--roster", str(gradebook),
+                 "--title", "BN", *skeleton]) == 0
+    printed = capsys.readouterr().out
+    canvas = (out / "canvas.csv").read_text().splitlines()
+    assert canvas[0].endswith(",BN (77)") and canvas[2].startswith("Ada Lovelace,4242,1,")
+    assert "not in the Canvas gradebook" in printed  # the seven others
+    assert main(["report", str(out), "--roster", str(gradebook), "--roster",
+                 str(gradebook), "--title", "BN", *skeleton]) == 2
+    assert "at most one" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- the page in a browser
@@ -284,7 +304,15 @@ def test_report_in_headless_chromium(built, tmp_path):
              "<script>window.addEventListener('load', () => document.body.setAttribute("
              "'data-images', [...document.images].map(i => i.id + ':' + (i.complete && "
              "i.naturalWidth > 0 ? i.naturalWidth + 'x' + i.naturalHeight : 'broken'))"
-             ".join(' ')));</script>")
+             ".join(' ')));</script>"
+             # The student table as loaded, then after two clicks on its score heading.
+             "<script>window.addEventListener('load', () => {"
+             "const table = document.getElementById('student-table');"
+             "const scores = () => [...table.tBodies[0].rows].map(r => r.cells[1].dataset.sort)"
+             ".join(' ');"
+             "document.body.setAttribute('data-loaded', scores());"
+             "const th = table.tHead.rows[0].cells[1]; th.click(); th.click();"
+             "document.body.setAttribute('data-resorted', scores());});</script>")
     page = tmp_path / "probe.html"
     page.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
 
@@ -313,6 +341,12 @@ def test_report_in_headless_chromium(built, tmp_path):
         r'data-images="([^"]*)"', dom.stdout).group(1).split())
     assert images["histogram"] == "750x300" and images["boxplot"] == "750x130"
     assert images["control"] == images["net1"] == images["net2"] == "broken"
+    def scores(name: str) -> list[float]:
+        return [float(v) for v in re.search(rf'{name}="([^"]*)"', dom.stdout).group(1).split()]
+
+    loaded, resorted = scores("data-loaded"), scores("data-resorted")
+    assert len(loaded) == len(built[1]) and loaded == sorted(loaded), "lowest score first"
+    assert resorted == sorted(loaded, reverse=True), "two clicks: highest first"
     rendered = _parse(dom.stdout)
     assert len(rendered.tables["check-table"]) == 1 + len(check_catalog(built[1]))
     from_page = sorted({_host(r) for r in _CountingProxy.requests} - BROWSER_SERVICES)
@@ -324,3 +358,23 @@ def test_report_in_headless_chromium(built, tmp_path):
     assert picture.size == (1200, 2400)
     top = picture.crop((0, 0, 1200, 700))
     assert len(top.getcolors(maxcolors=1 << 20) or []) > 50  # text and a chart, not blank
+
+
+def test_student_table_names_each_students_failed_checks_and_findings(built):
+    """Who needs help: one row per submission, lowest score first, with the numbers of the
+    checks it failed and its notebook findings in words (never a raw structure)."""
+    out, results = built[0], built[1]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    rows = _parse(html).tables["student-table"][1:]
+    assert len(rows) == len(results)
+    by_key = {}
+    for row in rows:
+        key = re.search(r"\(([^()]+)\)$", row[0])
+        by_key[key.group(1) if key else row[0]] = row
+    for key, result in results.items():
+        failed = [n for n, t in checks_of(result).items() if t["status"] == "failed"]
+        cell = by_key[key][2]
+        assert sorted(cell.split(", ")) == sorted(failed) if failed else cell == "none", key
+    assert [float(row[1]) for row in rows if row[1] != "grade failed"] == sorted(
+        total(r) for r in results.values() if not r["output"].startswith("The autograder"))
+    assert "{'" not in html and "'message':" not in html

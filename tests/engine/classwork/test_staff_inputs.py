@@ -36,7 +36,7 @@ def test_emitted_tasks_are_one_line_per_submission_whatever_the_name(tmp_path):
         _solution(klass / name)
     assignment = load_assignment(TOY / "assignment" / "assignment.toml")
     tasks, out = tmp_path / "tasks.sh", tmp_path / "out"
-    count, warnings = emit_tasks(klass, out, assignment, tasks, program="true")
+    count, warnings = emit_tasks(klass, out, assignment, tasks, program=["true"])
     text = tasks.read_text()
     lines = text.split("\n")[:-1]
     assert count == len(lines) == len(SAFE)

@@ -109,3 +109,35 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch
     with pytest.raises(OSError):
         write_results(sample(), target)
     assert target.read_text() == "old" and os.listdir(tmp_path) == ["results.json"]
+
+
+def test_a_table_of_differences_goes_to_gradescope_as_markdown() -> None:
+    """Feedback listing the largest differences becomes a Markdown table (Gradescope
+    renders ``output_format: md``); its words stay; other feedback stays plain text."""
+    import numpy as np
+
+    from gradekit.checklib.differences import largest_differences
+
+    listing = largest_differences(np.array([[1.0, 2.0], [3.0, 4.5]]), np.ones((2, 2)))
+    text = f"dx is wrong: x_hat * gamma <b>\n{listing}\n  hint: look at dx_hat"
+    test = CheckResult("2.1", "dx", 3, 0, False, text).to_json()
+    assert test["output_format"] == "md"
+    lines = test["output"].splitlines()
+    assert lines[0] == r"dx is wrong: x\_hat \* gamma \<b\>  "
+    table = lines[lines.index("| index | yours | expected |"):]
+    assert table[2] == r"| \(1, 1\) | 4.5 | 1 |" and len(table) >= 5
+    assert "```" in test["output"] and "    hint: look at dx_hat" not in test["output"]
+    assert "  hint: look at dx_hat" in test["output"]
+    plain = CheckResult("2.2", "dx", 3, 0, False, "x_hat is wrong").to_json()
+    assert "output_format" not in plain and plain["output"] == "x_hat is wrong"
+
+
+def test_staff_tools_read_markdown_feedback_as_the_plain_text_it_came_from() -> None:
+    from gradekit.classwork.classresults import failure_kind, plain_output
+
+    text = "dx_hat is wrong (check 2.1): [1, 2]\n  largest differences of 4 entries " \
+           "(index: yours / expected):\n    (0, 1): 2 / 1\nThis looks like: eps ignored."
+    test = CheckResult("2.1", "dx", 3, 0, False, text).to_json()
+    assert test["output_format"] == "md"
+    assert plain_output(test).splitlines()[0] == text.splitlines()[0]
+    assert failure_kind(test) == "eps ignored"

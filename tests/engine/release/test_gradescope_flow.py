@@ -9,6 +9,7 @@ checks, the reference nor the results, and that each trick costs only its own ch
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import os
@@ -240,3 +241,35 @@ def test_gradescope_scripts_parse_and_the_dockerfile_uses_them():
     assert "useradd --system --no-create-home --user-group --shell /usr/sbin/nologin" in setup
     assert "gradekit-sandbox-1" in setup and "bubblewrap" in setup
     assert 'chmod 700 "$SOURCE" "$AUTOGRADER/results"' in setup
+
+
+def _previous(when: datetime.datetime, mode: str) -> dict:
+    return {"submission_time": when.isoformat(), "score": 1.0,
+            "results": {"score": 1.0, "tests": [], "extra_data": {"mode": mode}}}
+
+
+@pytest.mark.confined
+def test_a_daily_limit_gives_extra_submissions_the_public_checks_only(tree):
+    """With ``daily_limit = 1``, a second submission the same day (Gradescope's metadata
+    lists the first, graded in full) runs the public checks only and says why; a day
+    whose earlier submission ran only the public checks is still within the limit."""
+    root = tree(TOY)
+    config = root / "source" / "assignment" / "assignment.toml"
+    config.write_text(config.read_text().replace(
+        "[grading]\n", '[grading]\ndaily_limit = 1\nday_zone = "UTC"\n', 1))
+    shutil.copytree(TOY / "solutions", root / "submission", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    metadata = root / "submission_metadata.json"
+    metadata.write_text(json.dumps({"created_at": now.isoformat(), "previous_submissions": [
+        _previous(now - datetime.timedelta(days=2), "hidden"), _previous(now, "hidden")]}))
+    limited = run_autograder(root)
+    assert limited["output"].startswith("Daily limit reached: 1 of your submissions today")
+    assert limited["extra_data"]["mode"] == "public"
+    public = {t["number"] for t in limited["tests"]}
+
+    metadata.write_text(json.dumps({"created_at": now.isoformat(),
+                                    "previous_submissions": [_previous(now, "public")]}))
+    full = run_autograder(root)
+    assert "Daily limit" not in full["output"] and full["extra_data"]["mode"] == "hidden"
+    assert public < {t["number"] for t in full["tests"]}, "the hidden checks ran this time"

@@ -17,6 +17,7 @@ from gradekit.release.notebooks import (
     ClearOutputs,
     EmbedImages,
     InsertFirstCell,
+    LockGivenCells,
     RemoveTaggedCells,
     ReplaceAnswers,
     StripMarkers,
@@ -325,3 +326,19 @@ def test_a_translations_folder_gives_each_notebook_its_own_file(tmp_path: Path) 
     (folder / "Other.toml").write_text('answer_placeholder = "B"\n')
     with pytest.raises(UserError, match="answer_placeholder differs"):
         load_language(folder)
+
+
+def test_given_cells_are_locked_and_the_students_cells_are_not() -> None:
+    """As nbgrader does: Jupyter will not edit or delete a given cell; the cell with
+    student markers, the answer cell and a host's setup cell stay open to the student."""
+    notebook = master()
+    notebook.cells.insert(0, cell("code", "colab-first-cell", "FOLDERNAME = None"))
+    steps = [RemoveTaggedCells(), StripMarkers(), LockGivenCells(open_ids=("colab-first-cell",)),
+             ReplaceAnswers(PLACEHOLDER), ClearOutputs(), CleanMetadata()]
+    cells = by_id(student(notebook, steps))
+    for locked in ("intro", "run", "question"):
+        assert cells[locked].metadata["editable"] is False, locked
+        assert cells[locked].metadata["deletable"] is False, locked
+    for open_cell in ("colab-first-cell", "work", "answer"):
+        assert "editable" not in cells[open_cell].metadata, open_cell
+        assert "deletable" not in cells[open_cell].metadata, open_cell

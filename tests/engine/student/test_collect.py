@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -86,3 +87,35 @@ def test_not_an_assignment_folder_is_one_clear_line(tmp_path: Path) -> None:
         "assignment.toml): open a terminal in your assignment folder, the one with "
         "assignment.toml and gradekit/, and run python -m gradekit collect")
 
+
+
+def test_collect_says_what_the_notebook_parts_would_charge(tmp_path: Path) -> None:
+    """The release keeps a pristine copy of each notebook in the student folder; collect
+    compares with it as the grader does and names unanswered questions, cells not run,
+    edited given cells and missing plots, with the part and its points."""
+    from tests.support.paths import A2
+
+    released_folder = A2.template
+    folder = tmp_path / "assignment2"
+    shutil.copytree(released_folder, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    lab = folder / "BatchNormalization.ipynb"
+    cells = json.loads(lab.read_text())
+    counter = 0
+    for cell in cells["cells"]:
+        if cell["cell_type"] == "code":
+            counter += 1
+            cell["execution_count"] = counter
+    questions = [c for c in cells["cells"] if "**Your Answer:**" in "".join(c["source"])]
+    questions[0]["source"] = "Because the batch statistics differ."
+    given = next(c for c in cells["cells"] if c["cell_type"] == "code" and "np.random.seed"
+                 in "".join(c["source"]) and "START" not in "".join(c["source"]))
+    given["source"] = "".join(given["source"]).replace("np.random.seed(231)",
+                                                       "np.random.seed(1)")
+    lab.write_text(json.dumps(cells))
+    printed = collect(folder).stdout
+    assert "part 8.1 (complete" not in printed, "every cell ran, in order"
+    assert "part 8.2 (answered, 2 points) would lose points: 1 of the 4" in printed
+    assert "part 8.3 (untampered, 2 points) would lose points" in printed
+    assert "part 8.5 (figures, 1 points) would lose points" in printed
+    assert printed.count("still holds the placeholder") == 3
+    assert (folder / "assignment2_submission.zip").is_file()

@@ -1,0 +1,55 @@
+"""Chinese figure titles render with the answers PDF's CJK font, not as empty boxes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import nbformat
+import pytest
+
+from gradekit.release.builder import Release
+from gradekit.config import load_assignment
+from gradekit.student import figure_fonts
+from tests.support.paths import A2
+
+pytest.importorskip("noto_cjk_sans_otc", reason="the pdf extra brings the CJK font")
+
+DRAW = textwrap.dedent("""
+    import warnings, matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    {setup}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure, axes = plt.subplots()
+        axes.set_title("批归一化与权重初始化")
+        figure.savefig("/dev/null", format="png")
+    missing = [w for w in caught if "missing from" in str(w.message)]
+    print(len(missing))
+""")
+
+
+def missing_glyph_warnings(setup: str) -> int:
+    """How many 'Glyph ... missing from font' warnings drawing a Chinese title gives, in a
+    fresh interpreter (matplotlib's font settings are process-wide)."""
+    done = subprocess.run([sys.executable, "-c", DRAW.format(setup=setup)], capture_output=True,
+                          text=True, timeout=120, check=True)
+    return int(done.stdout.split()[-1])
+
+
+def test_the_cjk_font_draws_every_character_a_default_font_cannot() -> None:
+    assert missing_glyph_warnings("") > 0, "the default font has no Chinese: the control"
+    assert missing_glyph_warnings(figure_fonts.CALL) == 0
+
+
+def test_the_zh_cn_notebooks_start_with_the_font_cell() -> None:
+    release = Release(load_assignment(A2.toml))
+    variants = {v.name: v for v in release.config.variants}
+    assert variants["zh-CN"].cjk_figures and not variants["jupyter"].cjk_figures
+    for variant in ("zh-CN", "jupyter"):
+        tree = release.student_tree(variants[variant])
+        notebook = nbformat.reads(tree["BatchNormalization.ipynb"].data.decode(), as_version=4)
+        first = notebook.cells[0]
+        assert (first.source == figure_fonts.CALL) == (variant == "zh-CN"), variant
