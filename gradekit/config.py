@@ -319,7 +319,7 @@ class Visibility:
 
 @dataclass(frozen=True)
 class Limits:
-    """``[grading.sandbox]``: what one worker may use. Every value must be positive."""
+    """``[grading.sandbox]``: what one worker may use. Every number must be positive."""
 
     timeout: float = setting(10.0, check=_positive)
     """Default wall-clock seconds for one call."""
@@ -343,6 +343,11 @@ class Limits:
     """Shared memory (``/dev/shm``) the worker may fill, where it is confined."""
     startup_timeout: float = setting(60.0, check=_positive)
     """Seconds the worker may take to start and import numpy."""
+    packages: tuple[str, ...] = setting(())
+    """Installed packages (top-level import names) the worker may import besides numpy,
+    e.g. ``["torch", "torchgen", "typing_extensions"]`` (list what they import too). They
+    are not imported until student code does. One the grader's Python lacks is left out:
+    the checks that need it then find it missing and must say so."""
 
 
 @dataclass(frozen=True)

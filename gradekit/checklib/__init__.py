@@ -14,7 +14,9 @@ module here does one thing:
 - :mod:`.gradients`: numeric gradients;
 - :mod:`.source`: reading a student function's source with ``ast``;
 - :mod:`.speed`: "A is clearly faster than B", decided so noise cannot flip it;
-- :mod:`.numbers`: :func:`check_number`, a check's number read from its grade mark.
+- :mod:`.numbers`: :func:`check_number`, a check's number read from its grade mark;
+- :mod:`.inworker`: a check's helper functions defined in the worker (:func:`worker_code`),
+  and :func:`require_module` for packages the grader's environment may lack.
 
 Nothing here knows an assignment. Import rule: the check library may import the grading
 flow's check-author API (``gradekit.grading``), the sandbox's controller side
@@ -31,6 +33,8 @@ from gradekit.checklib.hints import (ChargedElsewhere, Elsewhere, charged_elsewh
                                      verdict)
 from gradekit.checklib.measures import (ERROR_NAMES, FLOOR_RATIO, max_abs_error,
                                         relative_error, scale_of, scaled_error)
+from gradekit.checklib.inworker import (ENVIRONMENT_LIMIT, WorkerCode, require_module,
+                                        worker_code)
 from gradekit.checklib.numbers import check_number
 from gradekit.checklib.parts import Parts, fail
 from gradekit.checklib.shapes import Shapes, array, implemented, keepdims_hint
@@ -47,5 +51,6 @@ __all__ = [
     "scaled_error", "check_number", "Parts", "fail", "Shapes", "array", "implemented",
     "keepdims_hint", "calls", "has_loops", "read_source", "same_code", "PairedTimes", "Race",
     "SpeedRule", "SpeedVerdict", "clearly_faster", "pair_order", "race_functions",
-    "split_pairs", "timed_call", "CheckFailed",
+    "split_pairs", "timed_call", "CheckFailed", "ENVIRONMENT_LIMIT", "WorkerCode",
+    "require_module", "worker_code",
 ]

@@ -222,7 +222,8 @@ class Sandbox:
             self.slot.hand_over()
             if self.mode != "none" or self.slot.account is not None:
                 # Another identity may not reach the grader's own files: give it a copy.
-                self._runtime = build_runtime(slot_parent(), self.preload)
+                self._runtime = build_runtime(slot_parent(), self.preload,
+                                              self.limits.packages)
         except BaseException:
             self.close()
             raise

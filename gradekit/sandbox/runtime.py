@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -42,11 +43,16 @@ class Runtime:
 
 
 def package_folders(names: tuple[str, ...]) -> list[Path]:
-    """The installed folders of packages ``names`` and their bundled-library folders."""
+    """The installed folders of packages ``names`` and their bundled-library folders (a
+    single-file module: its file)."""
     folders: list[Path] = []
     for name in names:
         module = importlib.import_module(name)
-        folder = Path(module.__file__ or "").resolve().parent
+        path = Path(module.__file__ or "").resolve()
+        if path.name != "__init__.py":
+            folders.append(path)
+            continue
+        folder = path.parent
         folders.append(folder)
         libs = folder.parent / f"{folder.name}.libs"
         if libs.is_dir():
@@ -54,9 +60,17 @@ def package_folders(names: tuple[str, ...]) -> list[Path]:
     return folders
 
 
-def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
-    """The runtime folder for ``preload`` under ``parent``, built when missing."""
-    folders = package_folders(preload)
+def installed(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``names`` this Python can import (found without importing them)."""
+    return tuple(name for name in names if importlib.util.find_spec(name) is not None)
+
+
+def build_runtime(parent: Path, preload: tuple[str, ...],
+                  packages: tuple[str, ...] = ()) -> Runtime:
+    """The runtime folder for ``preload`` and ``packages`` (also available, not imported)
+    under ``parent``, built when missing; packages this Python lacks are left out."""
+    names = tuple(dict.fromkeys(preload + installed(packages)))
+    folders = package_folders(names)
     key = hashlib.sha256(f"layout {LAYOUT}\0".encode())
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
@@ -73,6 +87,10 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ENGINE / relative, target)
         for folder in folders:
+            if folder.is_file():
+                (building / "lib").mkdir(parents=True, exist_ok=True)
+                _link_or_copy(str(folder), str(building / "lib" / folder.name))
+                continue
             shutil.copytree(folder, building / "lib" / folder.name, copy_function=_link_or_copy,
                             ignore=_left_out)
         (building / "complete").write_text("")

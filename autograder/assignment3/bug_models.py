@@ -1,0 +1,303 @@
+"""Bug models of assignment 3 (spec A3.6): what a known bug makes a function return, and
+which other check charges a value that is wrong only because of another function.
+
+Predictions are computed in the controller with numpy (the RNN) or from the reference
+modules; none runs student code except the "with your own layers" pipelines, which call
+the student's layer functions in the worker.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a3lib import call
+from gradekit.checklib import Elsewhere, check_number, scaled_error
+from gradekit.sandbox.controller import StudentException
+
+STEP_FORWARD = check_number("test_rnn.py::test_rnn_step_forward")
+STEP_BACKWARD = check_number("test_rnn.py::test_rnn_step_backward")
+SEQ_FORWARD = check_number("test_rnn.py::test_rnn_forward")
+SEQ_BACKWARD = check_number("test_rnn.py::test_rnn_backward")
+EMB_FORWARD = check_number("test_rnn.py::test_word_embedding_forward")
+EMB_BACKWARD = check_number("test_rnn.py::test_word_embedding_backward")
+
+
+# ------------------------------------------------------------------ numpy RNN variants
+def step_forward(x, prev_h, Wx, Wh, b):
+    return np.tanh(x @ Wx + prev_h @ Wh + b)
+
+
+def step_backward(dnext, x, prev_h, Wx, Wh, next_h, bug=""):
+    """(dx, dprev_h, dWx, dWh, db) of one step, or of one of its bugs."""
+    slope = 1 - next_h if bug == "tanh_linear" else 1 - next_h ** 2
+    da = dnext * slope
+    dprev = da @ (Wh if bug == "wh_untransposed" else Wh.T)
+    return da @ Wx.T, dprev, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+
+
+def sequence_forward(x, h0, Wx, Wh, b):
+    N, T, _ = x.shape
+    h, prev = np.zeros((N, T, h0.shape[1])), h0
+    for t in range(T):
+        prev = h[:, t] = step_forward(x[:, t], prev, Wx, Wh, b)
+    return h
+
+
+def sequence_backward(dh, x, h0, Wx, Wh, b, bug=""):
+    """(dx, dh0, dWx, dWh, db) of the sequence, or of one of its bugs."""
+    h = sequence_forward(x, h0, Wx, Wh, b)
+    N, T, _ = x.shape
+    dx = np.zeros_like(x)
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+    carried = np.zeros_like(h0)
+    for t in range(T - 1, -1, -1):
+        prev = h0 if t == 0 else h[:, t - 1]
+        upstream = dh[:, t] if bug == "no_carry" else dh[:, t] + carried
+        dx[:, t], dprev, gx, gh, gb = step_backward(upstream, x[:, t], prev, Wx, Wh, h[:, t])
+        if bug == "overwrite":
+            dWx, dWh, db = gx, gh, gb
+        else:
+            dWx, dWh, db = dWx + gx, dWh + gh, db + gb
+        carried = dprev
+    return dx, carried, dWx, dWh, db
+
+
+def embedding_backward_fancy(x, dout, V):
+    dW = np.zeros((V, dout.shape[-1]))
+    dW[x] += dout
+    return dW
+
+
+# ------------------------------------------------------------------ the student's own layers
+def _student_step_wrong(student, rng) -> bool:
+    """Does the student's rnn_step_forward/backward differ from the formulas?"""
+    x, h, Wx, Wh, b = (rng.standard_normal(s) for s in ((3, 4), (3, 5), (4, 5), (5, 5), (5,)))
+    dnext = rng.standard_normal((3, 5))
+    try:
+        next_h, cache = call(student, "rnn_step_forward", x, h, Wx, Wh, b).value
+        got = call(student, "rnn_step_backward", dnext, cache).value
+        want = step_backward(dnext, x, h, Wx, Wh, step_forward(x, h, Wx, Wh, b))
+        return scaled_error(np.asarray(next_h), step_forward(x, h, Wx, Wh, b)) > 1e-6 or any(
+            scaled_error(np.asarray(g, dtype=float).reshape(w.shape), w) > 1e-6
+            for g, w in zip(got, want))
+    except (StudentException, TypeError, ValueError):
+        return True
+
+
+def wrong(student, function, args, expected, pick=None) -> bool:
+    """Does the student's ``function(*args)`` (item ``pick`` of it) differ from expected?"""
+    try:
+        value = call(student, function, *args).value
+        if pick is not None:
+            value = value[pick]
+        return scaled_error(np.asarray(value, dtype=float).reshape(np.shape(expected)),
+                            expected) > 1e-6
+    except (StudentException, TypeError, ValueError, IndexError):
+        return True
+
+
+class Hidden:
+    """The bug models the public checks ask in the grade (fixture ``hidden_models``)."""
+
+    def __init__(self, student, reference):
+        self.student = student
+        self.layers = reference.module("cs231n.rnn_layers")
+        self.rng = np.random.default_rng(7)
+
+    # -- which of the student's layers are wrong (each asked on a mismatch only)
+    def step_wrong(self) -> bool:
+        return _student_step_wrong(self.student, self.rng)
+
+    def embedding_backward_wrong(self) -> bool:
+        x = np.array([[0, 1, 1], [2, 0, 1]])
+        dout = self.rng.standard_normal((2, 3, 4))
+        W = self.rng.standard_normal((3, 4))
+        try:
+            _, cache = call(self.student, "word_embedding_forward", x, W).value
+        except (StudentException, TypeError, ValueError):
+            return True
+        expected = np.zeros_like(W)
+        np.add.at(expected, x, dout)
+        return wrong(self.student, "word_embedding_backward", (dout, cache), expected)
+
+    def sequence_backward_wrong(self) -> bool:
+        x, h0, Wx, Wh, b, dh = (self.rng.standard_normal(s) for s in (
+            (2, 3, 4), (2, 5), (4, 5), (5, 5), (5,), (2, 3, 5)))
+        try:
+            _, cache = call(self.student, "rnn_forward", x, h0, Wx, Wh, b).value
+            got = call(self.student, "rnn_backward", dh, cache).value
+        except (StudentException, TypeError, ValueError):
+            return True
+        want = sequence_backward(dh, x, h0, Wx, Wh, b)
+        try:
+            return any(scaled_error(np.asarray(g, dtype=float).reshape(w.shape), w) > 1e-6
+                       for g, w in zip(got, want))
+        except (TypeError, ValueError):
+            return True
+
+    def sequence_forward_wrong(self) -> bool:
+        x, h0, Wx, Wh, b = (self.rng.standard_normal(s) for s in (
+            (2, 3, 4), (2, 5), (4, 5), (5, 5), (5,)))
+        return wrong(self.student, "rnn_forward", (x, h0, Wx, Wh, b),
+                     sequence_forward(x, h0, Wx, Wh, b), pick=0)
+
+    def embedding_forward_wrong(self) -> bool:
+        x, W = np.array([[0, 2], [1, 1]]), self.rng.standard_normal((3, 4))
+        return wrong(self.student, "word_embedding_forward", (x, W), W[x], pick=0)
+
+    def own_steps_backward(self, student, x, h0, Wx, Wh, b, dh):
+        """(dx, dh0, dWx, dWh, db): the right recursion over the student's own
+        rnn_step_forward and rnn_step_backward."""
+        T = x.shape[1]
+        carried, dx, sums = np.zeros_like(h0), np.zeros_like(x), None
+        prev, caches = h0, []
+        for t in range(T):
+            prev, step_cache = call(student, "rnn_step_forward", x[:, t], prev, Wx, Wh,
+                                    b).value
+            caches.append(step_cache)
+        for t in range(T - 1, -1, -1):
+            g = call(student, "rnn_step_backward", dh[:, t] + carried, caches[t]).value
+            g = [np.asarray(v, dtype=float) for v in g]
+            dx[:, t], carried = g[0], g[1]
+            sums = g[2:] if sums is None else [a + c for a, c in zip(sums, g[2:])]
+        return (dx, carried, *sums)
+
+    def rnn_backward_hints(self, student, args, dh, index):
+        """rnn_backward right for what the student's rnn_step_backward gives."""
+        found = {}
+
+        def predict():
+            if "value" not in found:
+                found["value"] = self.own_steps_backward(student, *args, dh)
+            return found["value"][index]
+        return [Elsewhere("rnn_backward is right for what your rnn_step_backward gives; "
+                          "rnn_step_backward is wrong", predict, STEP_BACKWARD,
+                          confirm=self.step_wrong)]
+
+    # -- hints of the notebook checks
+    def rnn_forward_hints(self, student, args):
+        """rnn_forward is right for what the student's step forward gives."""
+        def own_steps():
+            x, h0, Wx, Wh, b = args
+            prev, states = h0, []
+            for t in range(x.shape[1]):
+                prev = np.asarray(call(student, "rnn_step_forward", x[:, t], prev, Wx, Wh,
+                                       b).value[0], dtype=float)
+                states.append(prev)
+            return np.stack(states, axis=1)
+        return [Elsewhere("rnn_forward is right for what your rnn_step_forward gives; "
+                          "rnn_step_forward is wrong", own_steps, STEP_FORWARD)]
+
+    def loss_hints(self, student, params, features, captions, null=0):
+        """The captioning loss, right for the student's own layers, or divided by tokens."""
+        layers = self.layers
+        tokens = max(int(np.sum(captions[:, 1:] != null)), 1)
+
+        def per_token():
+            return np.array([self.reference_loss(params, features, captions)[0]
+                             * captions.shape[0] / tokens])
+
+        hints = [("temporal_softmax_loss (given code) edited to divide by the number of "
+                  "unmasked tokens instead of by N", per_token)]
+        for label, wrong_, check in (
+                ("word_embedding_forward is wrong", self.embedding_forward_wrong, EMB_FORWARD),
+                ("rnn_step_forward is wrong", self.step_wrong, STEP_FORWARD),
+                ("rnn_forward is wrong", self.sequence_forward_wrong, SEQ_FORWARD)):
+            hints.append(Elsewhere(
+                f"the loss is right for what your layers give; {label}",
+                lambda: np.array([self.own_layers_loss(student, params, features,
+                                                       captions)[0]]),
+                check, confirm=wrong_))
+        del layers
+        return hints
+
+    def gradcheck_hints(self, student, name, value):
+        """A gradient check that fails only because a layer's backward is wrong."""
+        value = np.asarray(value, dtype=float) if value is not None else None
+        if value is None:
+            return []
+        models = [("word_embedding_backward is wrong", self.embedding_backward_wrong,
+                   EMB_BACKWARD)] if name == "W_embed" else []
+        if name in ("W_embed", "W_proj", "b_proj", "Wx", "Wh", "b"):
+            models += [("rnn_step_backward is wrong", self.step_wrong, STEP_BACKWARD),
+                       ("rnn_backward is wrong", self.sequence_backward_wrong, SEQ_BACKWARD)]
+        return [Elsewhere(f"your gradients follow your layers' backward passes; {label}",
+                          value, check, confirm=test) for label, test, check in models]
+
+    # -- the captioning pipeline, with the reference's layers or the student's own
+    def reference_loss(self, params, features, captions, null=0):
+        return self._pipeline(None, params, features, captions, null)
+
+    def own_layers_loss(self, student, params, features, captions, null=0):
+        return self._pipeline(student, params, features, captions, null)
+
+    def _pipeline(self, student, p, features, captions, null):
+        L = self.layers
+
+        def use(name, *args):
+            if student is None:
+                return getattr(L, name)(*args)
+            return call(student, name, *args).value
+
+        cin, cout = captions[:, :-1], captions[:, 1:]
+        mask = cout != null
+        h0 = features @ p["W_proj"] + p["b_proj"]
+        words, ecache = use("word_embedding_forward", cin, p["W_embed"])
+        states, rcache = use("rnn_forward", np.asarray(words, dtype=float), h0, p["Wx"],
+                             p["Wh"], p["b"])
+        scores, acache = L.temporal_affine_forward(np.asarray(states, dtype=float),
+                                                   p["W_vocab"], p["b_vocab"])
+        loss, dscores = L.temporal_softmax_loss(scores, cout, mask)
+        dstates, dWv, dbv = L.temporal_affine_backward(dscores, acache)
+        dwords, dh0, dWx, dWh, db = use("rnn_backward", dstates, rcache)
+        dWe = use("word_embedding_backward", np.asarray(dwords, dtype=float), ecache)
+        grads = {"W_embed": dWe, "W_proj": features.T @ dh0, "b_proj": np.sum(dh0, axis=0),
+                 "Wx": dWx, "Wh": dWh, "b": db, "W_vocab": dWv, "b_vocab": dbv}
+        return loss, {k: np.asarray(v, dtype=float) for k, v in grads.items()}
+
+
+# ------------------------------------------------------------------ the Transformer
+def attention_mask_wrong(student, rng) -> bool:
+    """Does the student's MultiHeadAttention handle a causal boolean mask wrongly?"""
+    import transformer_models as tm
+    from a3lib import probe
+
+    e, heads, s = 8, 2, 4
+    weights = {n: (rng.standard_normal((e, e)) / np.sqrt(e), rng.standard_normal(e) * 0.2)
+               for n in ("query", "key", "value", "proj")}
+    x = rng.standard_normal((2, s, e))
+    mask = np.tril(np.ones((s, s), dtype=bool))
+    try:
+        out = probe(student, "attention", e, heads, weights, x, x, x, mask=mask)["out"]
+    except StudentException:
+        return True
+    want = tm.attention(weights, x, x, x, heads, mask)[0]
+    return not isinstance(out, np.ndarray) or out.shape != want.shape or \
+        not np.all(np.isfinite(out)) or np.max(np.abs(out - want)) > 1e-5 * np.max(np.abs(want))
+
+
+def _causal_hints(self, student, value, noncausal_with_right_layers):
+    """The forward is causal but the attention mask handling is not (charged in 5.3), or
+    the forward's own mask lets steps see later words."""
+    where = check_number("test_transformer.py::test_attention_mask")
+    return [Elsewhere("your MultiHeadAttention handles the mask wrongly", value, where,
+                      confirm=lambda: attention_mask_wrong(student, self.rng)),
+            ("the causal mask of CaptioningTransformer.forward lets a step see later words "
+             "(an upper-triangular mask, or none)",
+             lambda: value if noncausal_with_right_layers() else None)]
+
+
+Hidden.causal_hints = _causal_hints
+
+
+def _fixed_scores(self, student, *args):
+    """The student's CaptioningTransformer.forward with right layers swapped in."""
+    from pathlib import Path
+
+    from gradekit.checklib import worker_code
+
+    fixed = Path(__file__).resolve().parent / "torch_fixed.py"
+    return worker_code(student, fixed).call("fixed_scores", *args, timeout=60.0)
+
+
+Hidden.fixed_scores = _fixed_scores
