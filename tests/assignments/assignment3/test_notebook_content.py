@@ -341,6 +341,17 @@ def test_title_setup_and_data_cells(nb, cells):
     assert nb.cells.index(setup) < nb.cells.index(load)
 
 
+def test_no_cell_rebinds_the_data_dict(nb):
+    # The training and sampling cells read data['word_to_idx'] and data['idx_to_word']:
+    # a check cell that names its own tensor `data` would break them.
+    for cell in code_cells(nb):
+        if cell.id == "load-data":
+            continue
+        for node in ast.walk(parse(cell.source)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                assert node.id != "data", f"cell {cell.id} assigns to data"
+
+
 def test_plot_cells_are_the_figures_and_hide_their_input(nb, grading):
     figures = [c.id for c in code_cells(nb) if "pdf-ignore-input" in tags(c)]
     assert figures == list(grading.figures), "the figures part scores exactly the plot cells"
