@@ -149,7 +149,7 @@ def _their_batchnorm(student, x, gamma, beta, param, dout=None):
     return (np.asarray(dx, float).reshape(N, H, W, C).transpose(0, 3, 1, 2), dgamma, dbeta)
 
 
-@pytest.mark.grade(number="12.8", points=9, notebook="ConvolutionalNetworks",
+@pytest.mark.grade(number="12.10", points=9, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_spatial_batchnorm(student, ref_layers, rng, credit):
     """Spatial batchnorm
@@ -209,7 +209,7 @@ def test_spatial_batchnorm(student, ref_layers, rng, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="12.10", points=9, notebook="ConvolutionalNetworks",
+@pytest.mark.grade(number="12.11", points=9, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_spatial_groupnorm(student, ref_layers, rng, credit):
     """Spatial groupnorm

@@ -7,7 +7,8 @@ import pytest
 from checklib import call
 from convnets import CNN_FILES, SMALL, build, random_params, with_their_layers
 from fc_nets import LAYER_CHECKS, compare_grads
-from gradekit.checklib import Elsewhere, Parts, Shapes, compare, fail, outputs, scalar
+from gradekit.checklib import (Elsewhere, Parts, Shapes, array, compare, fail, outputs,
+                               scalar)
 
 AFFINE_RELU_SOFTMAX = "a net right for your own affine, ReLU or softmax layers"
 
@@ -125,9 +126,9 @@ def test_convnet_loss(student, reference, rng, credit):
                                  lambda: charged(["affine_forward", "relu_forward"]))
 
     def scores():
-        got = call(student, (net, "loss"), X, timeout=30).value
-        compare("model.loss(X) scores", np.asarray(got, float) if got is not None else got,
-                ours.loss(X), 1e-8, hypotheses=[elsewhere_scores])
+        got = array(call(student, (net, "loss"), X, timeout=30).value,
+                    "model.loss(X) scores", (3, SMALL["num_classes"]))
+        compare("model.loss(X) scores", got, ours.loss(X), 1e-8, hypotheses=[elsewhere_scores])
 
     def loss():
         result["loss"], result["grads"] = outputs(

@@ -60,7 +60,8 @@ def test_fc_net_any_depth_parameters(student, credit):
             extra, missing = sorted(set(params) - want), sorted(want - set(params))
             if extra or missing:
                 hint = ""
-                if "W0" in params or f"W{layers + 1}" in params or f"W{layers}" not in params:
+                if params and ("W0" in params or f"W{layers + 1}" in params
+                               or f"W{layers}" not in params):
                     hint = " This looks like: layers numbered off by one (W1 is the first)."
                 fail(f"model.params with hidden_dims={hidden} ({layers} layer"
                      f"{'s' * (layers > 1)}): missing {missing or 'nothing'}, unexpected "

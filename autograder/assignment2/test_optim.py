@@ -47,7 +47,7 @@ def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, d
     parts.finish()
 
 
-@pytest.mark.grade(number="10.7", points=7, notebook="FullyConnectedNets", files=[OPTIM_PY])
+@pytest.mark.grade(number="10.9", points=7, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_sgd_momentum(student, reference, rng, credit):
     """sgd_momentum
 
@@ -58,7 +58,7 @@ def test_sgd_momentum(student, reference, rng, credit):
                  "velocity": rng.standard_normal((5, 4))}, hints=_momentum_hints)
 
 
-@pytest.mark.grade(number="10.9", points=7, notebook="FullyConnectedNets", files=[OPTIM_PY])
+@pytest.mark.grade(number="10.10", points=7, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_rmsprop(student, reference, rng, credit):
     """rmsprop
 

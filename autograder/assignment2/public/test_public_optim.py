@@ -92,7 +92,7 @@ def test_sgd_momentum_notebook(student, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="10.8", points=6, notebook="FullyConnectedNets", files=[OPTIM_PY])
+@pytest.mark.grade(number="10.7", points=6, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_rmsprop_notebook(student, credit):
     """rmsprop, notebook cell
 
@@ -113,7 +113,7 @@ def test_rmsprop_notebook(student, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="10.10", points=6, notebook="FullyConnectedNets", files=[OPTIM_PY])
+@pytest.mark.grade(number="10.8", points=6, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_adam_notebook(student, credit):
     """adam, notebook cell
 
