@@ -14,8 +14,9 @@ import pytest
 from checklib import FC_FILES, LAYERS_PY, call, forward
 from dropout_checks import check_kept_fraction, check_kept_values, check_test_mode
 from fc_nets import C, D, H, Twins, random_params, student_loss
-from gradekit.checklib import (Parts, array, compare, directional_errors, fail, outputs,
-                               scalar)
+from gradekit.checklib import (Parts, array, charged_elsewhere, compare, directional_errors,
+                               fail, outputs)
+from gradekit.grading.checks import CheckFailed
 
 
 def _away_from_zero(rng, shape):
@@ -116,6 +117,29 @@ def test_dropout_backward(student, rng, credit):
     parts.finish()
 
 
+def _test_mode_is_identity(student, rng) -> bool:
+    x = _away_from_zero(rng, (6, 7))
+    try:
+        out = call(student, "dropout_forward", x, {"mode": "test", "p": 0.5}).value[0]
+        return bool(np.array_equal(np.asarray(out), x))
+    except Exception:  # noqa: BLE001 - a dropout_forward that fails is not the identity
+        return False
+
+
+def _backward_is_consistent(student, rng, p) -> bool:
+    """Is the student's dropout_backward dout * out / x for its own train forward?"""
+    x = _away_from_zero(rng, (6, 7))
+    dout = rng.standard_normal(x.shape)
+    try:
+        out, cache = call(student, "dropout_forward", x, {"mode": "train", "p": p,
+                                                           "seed": 1}).value
+        dx = call(student, "dropout_backward", dout, cache).value
+        return bool(np.allclose(np.asarray(dx, float), dout * np.asarray(out) / x,
+                                rtol=1e-10, atol=1e-12))
+    except Exception:  # noqa: BLE001 - a backward that fails is not consistent
+        return False
+
+
 def _with_their_dropout(student, reference, params, X, y, param, after_scores=False,
                         layers=None):
     """The loss of the net with the reference's affine, ReLU and softmax and the
@@ -156,12 +180,18 @@ def test_fc_net_with_dropout(student, reference, rng, credit):
     def scores():
         got = [array(call(student, (theirs, "loss"), X).value, "scores", (8, C))
                for _ in range(2)]
-        if not np.array_equal(got[0], got[1]):
-            fail("model.loss(X) (test time) gave different scores in two calls. This looks "
-                 "like: dropout active at test time (the dropout mode not switched to "
-                 "'test', or a dropout dict of its own per layer).")
-        compare("model.loss(X) scores with dropout (test time: no dropout)", got[0],
-                plain.loss(X), 1e-8)
+        try:
+            if not np.array_equal(got[0], got[1]):
+                fail("model.loss(X) (test time) gave different scores in two calls. This "
+                     "looks like: dropout active at test time (the dropout mode not switched "
+                     "to 'test', or a dropout dict of its own per layer).")
+            compare("model.loss(X) scores with dropout (test time: no dropout)", got[0],
+                    plain.loss(X), 1e-8)
+        except CheckFailed as error:
+            if not _test_mode_is_identity(student, rng):
+                raise charged_elsewhere(str(error), "your dropout_forward is not the "
+                                        "identity in test mode", test_dropout_forward)
+            raise
 
     scores_ok = parts.run(0.2, "test-time scores", scores)
 
@@ -212,6 +242,9 @@ def test_fc_net_with_dropout(student, reference, rng, credit):
         if gradient_check(params, X, y):
             message = gradient_check(random_params(rng, None), rng.standard_normal((8, D)),
                                      rng.integers(C, size=8))
+            if message and not _backward_is_consistent(student, rng, keep):
+                raise charged_elsewhere(message, "your dropout_backward is not dout times "
+                                        "the forward's mask", test_dropout_backward)
             if message:
                 fail(message)
 

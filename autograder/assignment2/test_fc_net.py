@@ -14,8 +14,8 @@ import pytest
 
 from checklib import FC_FILES, call
 from gradekit.checklib import (Elsewhere, Parts, array, charged_elsewhere, check_number,
-                               compare, directional_errors, fail, implemented)
-from fc_nets import C, D, H, Twins, compare_grads, random_params, student_loss
+                               compare, fail, implemented)
+from fc_nets import C, D, H, Twins, compare_grads, student_loss
 from gradekit.sandbox.controller import StudentException
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from checklib import FC_FILES, FC_NET, call
 from fc_nets import C, D, Twins, compare_grads, student_loss
-from gradekit.checklib import (Elsewhere, Parts, Shapes, array, compare, fail,
-                               remote_constant, show)
+from gradekit.checklib import (Elsewhere, Parts, Shapes, array, check_number, compare,
+                               fail, remote_constant, show)
 from test_fc_net import _grad_hints, _loss_hints
 
 RELU_ON_SCORES = "ReLU applied to the output scores"
@@ -119,7 +119,9 @@ def test_fc_net_any_depth_parameters(student, credit):
 
 def _loss_and_grads(student, reference, rng, parts, weight, hidden, n, reg,
                     own_reg_hints=False):
-    """Two parts, the loss then the gradients, of a net with the reference's parameters."""
+    """Two parts, the loss then the gradients, of a net with the reference's parameters.
+    A ReLU on the scores is charged in the check of the net's scores and loss (10.4), with
+    ``own_reg_hints`` (the regularization check) only named."""
     twins = Twins(student, reference, rng, hidden=hidden, reg=reg)
     X, y = rng.standard_normal((n, D)), rng.integers(C, size=n)
     want_loss, want_grads = twins.ours.loss(X, y)
@@ -127,6 +129,8 @@ def _loss_and_grads(student, reference, rng, parts, weight, hidden, n, reg,
     relu_scores = _memo(lambda: twins.reference_with(X, y, relu_scores=True))
     elsewhere = [Elsewhere(e.label, _memo(e.prediction), e.charged_in)
                  for e in twins.with_their_layers(X, y)]
+    if own_reg_hints:
+        elsewhere.append(Elsewhere(RELU_ON_SCORES, relu_scores, LOSS_CHECK))
     result = {}
 
     def part_of(index, hypothesis):
@@ -138,14 +142,14 @@ def _loss_and_grads(student, reference, rng, parts, weight, hidden, n, reg,
     def loss():
         result["loss"], result["grads"] = student_loss(student, twins.theirs, X, y)
         hints = _loss_hints(want_loss, twins.params, reg) if own_reg_hints else []
+        own = [] if own_reg_hints else [(RELU_ON_SCORES, lambda: relu_scores()[0])]
         compare(f"loss ({label})", result["loss"], want_loss, 1e-8, hypotheses=[
-            *hints, (RELU_ON_SCORES, lambda: relu_scores()[0]),
-            *(part_of(0, e) for e in elsewhere)])
+            *hints, *own, *(part_of(0, e) for e in elsewhere)])
 
     def grads():
+        own = [] if own_reg_hints else [(RELU_ON_SCORES, lambda: relu_scores()[1])]
         compare_grads(label, result["grads"], want_grads, 1e-7,
-                      whole=[(RELU_ON_SCORES, lambda: relu_scores()[1]),
-                             *(part_of(1, e) for e in elsewhere)],
+                      whole=[*own, *(part_of(1, e) for e in elsewhere)],
                       hints=lambda name: _grad_hints(name, want_grads[name], twins.params,
                                                      reg) if own_reg_hints else ())
 
@@ -177,6 +181,9 @@ def test_fc_net_any_depth_loss(student, reference, rng, credit):
     _loss_and_grads(student, reference, rng, parts, 0.25, [20, 30], 5, 0.0)
     _loss_and_grads(student, reference, rng, parts, 0.3, DEPTHS[5], 6, 0.0)
     parts.finish()
+
+
+LOSS_CHECK = check_number(test_fc_net_any_depth_loss)
 
 
 @pytest.mark.grade(number="10.5", points=8, notebook="FullyConnectedNets", files=FC_FILES)
