@@ -118,6 +118,8 @@ def _regexes(patterns: tuple[str, ...]) -> str | None:
 
 
 _regexes.rule = "valid regular expressions"  # type: ignore[attr-defined]
+_module_names = _rule("top-level import names")(
+    lambda value: all(isinstance(v, str) and v.isidentifier() for v in value))
 
 
 # ---------------------------------------------------------------- the tables
@@ -318,7 +320,12 @@ class Limits:
     shm_mb: int = setting(16, check=_positive)
     """Shared memory (``/dev/shm``) the worker may fill, where it is confined."""
     startup_timeout: float = setting(60.0, check=_positive)
-    """Seconds the worker may take to start and import numpy."""
+    """Seconds the worker may take to start and import numpy (and ``packages``)."""
+    packages: tuple[str, ...] = setting((), check=_module_names)
+    """Installed packages (import names, e.g. ``["torch"]``) the worker imports at start,
+    besides numpy; the runtime carries them and what their distributions require. One not
+    installed where the grader runs is left out, and checks that need it must say so
+    (an environment limit, not a wrong answer)."""
 
 
 @dataclass(frozen=True)
@@ -356,6 +363,10 @@ class GradingConfig:
     ``default`` for hidden checks, ``public`` for public ones."""
     sandbox: Limits = setting(factory=Limits)
     """What one worker may use (``[grading.sandbox]``)."""
+    extras: tuple[str, ...] = setting(())
+    """Extras of the engine's ``pyproject.toml`` that the autograder image installs beside
+    the engine (Gradescope's ``setup.sh``), e.g. the assignment's own extra holding the
+    packages ``[grading.sandbox] packages`` names."""
 
 
 @dataclass(frozen=True)
@@ -653,6 +664,7 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
         sections=tuple(sections),
         visibility=visibility,
         sandbox=Limits(**reader.take(Limits, values["sandbox"], where.child("sandbox"))),
+        extras=values["extras"],
     )
 
 

@@ -283,7 +283,8 @@ class Release:
         return given if given.is_file() else Path(__file__).resolve().parent / "gradescope" / name
 
     def _gradescope_script(self, name: str) -> File:
-        return gradescope_script(self.gradescope_dir / name, self.shown(self.assignment.path))
+        return gradescope_script(self.gradescope_dir / name, self.shown(self.assignment.path),
+                                 self.grading.extras)
 
     def _support(self) -> Tree:
         support = self.grading.support_root
@@ -294,17 +295,24 @@ class Release:
 
 CONFIG_LINE = 'CONFIG="assignment/assignment.toml"'
 """The line of ``run_autograder`` that names the assignment it grades (baked by release)."""
+EXTRAS_LINE = 'EXTRAS=""'
+"""The line of ``setup.sh`` that names the engine extras the image installs (``[grading]
+extras``, baked by release)."""
 
 
-def gradescope_script(path: Path, config: str) -> File:
+def gradescope_script(path: Path, config: str, extras: tuple[str, ...] = ()) -> File:
     """Gradescope's script at ``path``; the engine's ``run_autograder`` is made to grade
-    ``config`` (the assignment.toml's path inside the zip) by its :data:`CONFIG_LINE`."""
+    ``config`` (the assignment.toml's path inside the zip) by its :data:`CONFIG_LINE`, and
+    its ``setup.sh`` to install ``extras`` by its :data:`EXTRAS_LINE`."""
     if not path.is_file():
         raise UserError(f"{path}: missing; autograder.zip needs Gradescope's {path.name}")
     data = path.read_bytes()
     if path.name == "run_autograder" and CONFIG_LINE.encode() in data:
         line = f"CONFIG={shlex.quote(config)}".encode()
         data = data.replace(CONFIG_LINE.encode(), line, 1)
+    if path.name == "setup.sh" and extras and EXTRAS_LINE.encode() in data:
+        line = f"EXTRAS={shlex.quote(','.join(extras))}".encode()
+        data = data.replace(EXTRAS_LINE.encode(), line, 1)
     return File(data, executable=True)
 
 
