@@ -75,7 +75,6 @@ class Sandbox:
                  seed: int = 0) -> None:
         self.folder = Path(folder).resolve()
         self.limits = limits or Limits()
-        # numpy first, then what the assignment adds and this machine has.
         self.preload = tuple(dict.fromkeys(preload + available(self.limits.packages)))
         self.accounts = bool(user) and launch.is_root()
         self.mode = launch.confinement()
