@@ -153,6 +153,10 @@ class NotebookCheck:
     """Environment variables added to the kernel's environment."""
     timeout_per_cell: int = setting(600, check=_positive)
     """Seconds one cell may run."""
+    python_path: tuple[Path, ...] = setting(())
+    """Folders (relative to the root) put first on the kernel's ``PYTHONPATH``: stand-ins
+    for packages the notebooks import but the check must not use (a data set class that
+    downloads, say). They are never shipped to students."""
 
 
 @dataclass(frozen=True)
@@ -603,9 +607,18 @@ def _read_release(reader: _Reader, table: dict[str, Any], root: Path,
         dist_dir=root / values["dist_dir"],
         variants=tuple(variants),
         answer_placeholder=values["answer_placeholder"],
-        notebook_check=NotebookCheck(**reader.take(
-            NotebookCheck, values["notebook_check"], where.child("notebook_check"))),
+        notebook_check=_notebook_check(reader, values["notebook_check"],
+                                       where.child("notebook_check"), root),
     )
+
+
+def _notebook_check(reader: _Reader, table: dict[str, Any], where: _Where,
+                    root: Path) -> NotebookCheck:
+    values = reader.take(NotebookCheck, table, where)
+    for relative in values["python_path"]:
+        reader.must_exist(where, "python_path", root, relative, "folder")
+    return NotebookCheck(**{**values, "python_path": tuple(
+        root / relative for relative in values["python_path"])})
 
 
 def _must_match(reader: _Reader, where: _Where, folder: Path, pattern: str) -> None:

@@ -543,6 +543,10 @@ def check_notebooks(assignment: Assignment,
     config = assignment.release
     release = Release(assignment)
     env = dict(config.notebook_check.env)
+    if config.notebook_check.python_path:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [*(str(path.resolve()) for path in config.notebook_check.python_path),
+             *filter(None, [env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))])])
     total = 0.0
     with tempfile.TemporaryDirectory(prefix="gradekit-notebook-check-") as stage:
         write_folder(release.template_tree | release.package, Path(stage))
