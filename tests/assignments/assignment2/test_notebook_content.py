@@ -28,7 +28,7 @@ except ImportError:  # Python 3.10
 
 ASSIGNMENT = A2.folder
 NOTEBOOK = ASSIGNMENT / "BatchNormalization.ipynb"
-ZH_CN = ASSIGNMENT / "i18n" / "zh-CN.toml"
+ZH_CN = ASSIGNMENT / "i18n" / "zh-CN" / "BatchNormalization.toml"
 LAYERS = A2.solutions / "cs231n" / "layers.py"
 COLAB = ASSIGNMENT / "colab_setup.py"
 GRAPH = ASSIGNMENT / "batchnorm_graph.png"
