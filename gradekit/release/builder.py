@@ -27,7 +27,7 @@ from typing import Callable
 
 from nbformat import NotebookNode
 
-from gradekit.config import Assignment, GradingConfig, ReleaseConfig, Variant
+from gradekit.config import Assignment, GradingConfig, NotebookCheck, ReleaseConfig, Variant
 from gradekit.config import read_toml
 from gradekit.errors import UserError
 from gradekit.markers import END, START
@@ -386,6 +386,10 @@ def student_config(assignment: Assignment) -> str:
            if grading.hand_in_also else "")
         + "".join(f"\n[grading.sections.{_toml(s.name)}]\ntitle = {_toml(s.title)}\n"
                   f"checks = [{', '.join(map(_toml, s.checks))}]\n" for s in grading.sections)
+        # The public checks' worker needs the same packages (it is confined where it can be).
+        + (f"\n[grading.sandbox]\npackages = "
+           f"[{', '.join(map(_toml, grading.sandbox.packages))}]\n"
+           if grading.sandbox.packages else "")
     )
 
 
@@ -530,6 +534,17 @@ def _relative(path: Path) -> str:
 # ---------------------------------------------------------------- notebook check
 
 
+def notebook_check_env(check: NotebookCheck) -> dict[str, str]:
+    """The variables ``--check-notebooks`` adds to the kernel's environment: ``env``, and
+    ``python_path`` (absolute) first on ``PYTHONPATH``."""
+    env = dict(check.env)
+    if check.python_path:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [*(str(path.resolve()) for path in check.python_path),
+             *filter(None, [env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))])])
+    return env
+
+
 def check_notebooks(assignment: Assignment,
                     graded: Callable[[Release, Path, NotebookNode], None] | None = None
                     ) -> float:
@@ -542,11 +557,7 @@ def check_notebooks(assignment: Assignment,
         raise UserError(f"{assignment.path}: missing table [release]")
     config = assignment.release
     release = Release(assignment)
-    env = dict(config.notebook_check.env)
-    if config.notebook_check.python_path:
-        env["PYTHONPATH"] = os.pathsep.join(
-            [*(str(path.resolve()) for path in config.notebook_check.python_path),
-             *filter(None, [env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))])])
+    env = notebook_check_env(config.notebook_check)
     total = 0.0
     with tempfile.TemporaryDirectory(prefix="gradekit-notebook-check-") as stage:
         write_folder(release.template_tree | release.package, Path(stage))
