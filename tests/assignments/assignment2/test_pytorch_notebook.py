@@ -152,3 +152,14 @@ def test_standin_is_never_shipped():
     shipped = [p for p in A2.template.rglob("*") if "torchvision" in p.parts]
     assert not shipped
     assert (REPO / "assignment" / "assignment2" / "standins" / "torchvision").is_dir()
+
+
+def test_without_torch_in_the_worker_a_check_reports_an_environment_limit(tmp_path):
+    from gradekit.checklib import CheckFailed
+    from gradekit.sandbox.controller import Sandbox
+
+    with Sandbox(tmp_path) as student:  # numpy only: no [grading.sandbox] packages
+        if student.mode == "none":
+            pytest.skip("an unconfined worker sees every installed package")
+        with pytest.raises(CheckFailed, match="an environment limit, not a judgement"):
+            pytorch_cells.runner(student)
