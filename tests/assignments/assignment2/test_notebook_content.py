@@ -801,3 +801,232 @@ def test_layernorm_backward_hint_names_the_transpose_and_dout_times_gamma():
     text = student_function_text("layernorm_backward")
     assert "dout * gamma" in text and "dxhat.T" in text and "xhat.T" in text
     assert "(D, N)" in text and "transpose the result back" in text
+
+
+# ----------------------------------------------------------------------------- FullyConnectedNets, Dropout, ConvolutionalNetworks
+def master_cells(stem: str) -> dict:
+    notebook = nbformat.read(ASSIGNMENT / f"{stem}.ipynb", as_version=nbformat.NO_CONVERT)
+    return {cell.id: cell for cell in notebook.cells}
+
+
+def array_literal(cell, name: str) -> np.ndarray:
+    (value,) = assignments(cell)[name]
+    return np.asarray(value)
+
+
+def region_and_before(cell) -> tuple[dict, str]:
+    """What the cell assigns before its student region, and the region's text."""
+    from gradekit.markers import find_regions
+
+    lines = cell.source.splitlines()
+    (region,) = find_regions(cell.source, "notebook", cell.id)
+    start = next(i for i, line in enumerate(lines) if "START OF YOUR CODE" in line)
+    before = {name: values[-1] for name, values in assignments("\n".join(lines[:start])).items()}
+    return before, "\n".join(lines[start + 1:next(i for i, line in enumerate(lines) if "END OF YOUR CODE" in line)])
+
+
+def test_fc_net_gradient_check_uses_the_spec_net_and_states_the_losses():
+    cells = master_cells("FullyConnectedNets")
+    cell = cells["fc-net-gradcheck"]
+    assert first_statement(cell) == "np.random.seed(231)"
+    values = assignments(cell)
+    assert [values[k] for k in ("N", "D", "H1", "H2", "C")] == [[2], [15], [20], [30], [10]]
+    assert "for reg in [0, 3.14]:" in cell.source
+    (model,) = calls(cell, "FullyConnectedNet")
+    assert model["weight_scale"] == 5e-2 and model["dtype"] == "np.float64" and model[0] == [20, 30]
+    for label in ("'Running check with reg = '", "'Initial loss: '", "'%s relative error: %.2e'"):
+        assert label in cell.source
+    text = cells["fc-net-md"].source
+    assert "**2.3004790897684924**" in text and "**7.052114776533016**" in text
+
+
+@pytest.mark.parametrize("cell_id, arrays", [
+    ("sgd-momentum-check", {"expected_next_w": (0.1406, 1.4096), "expected_velocity": (0.5406, 0.8096)}),
+    ("rmsprop-check", {"expected_next_w": (-0.39223849, 0.59576619), "expected_cache": (0.5976, 0.8926)}),
+    ("adam-check", {"expected_next_w": (-0.40094747, 0.59801459), "expected_v": (0.69966, 0.49966),
+                    "expected_m": (0.48, 0.85)}),
+])
+def test_update_rule_tests_expect_the_spec_values(cell_id, arrays):
+    cell = master_cells("FullyConnectedNets")[cell_id]
+    for name, (first, last) in arrays.items():
+        expected = array_literal(cell, name)
+        assert expected.shape == (4, 5)
+        assert expected[0, 0] == pytest.approx(first, abs=5e-9) and expected[-1, -1] == pytest.approx(last, abs=5e-9)
+
+
+def test_update_rule_tests_agree_with_the_reference():
+    from tests.assignments.assignment2.reference_helpers import ref
+
+    optim = ref("optim")
+    cells = master_cells("FullyConnectedNets")
+    N, D = 4, 5
+    w = np.linspace(-0.4, 0.6, num=N * D).reshape(N, D)
+    dw = np.linspace(-0.6, 0.4, num=N * D).reshape(N, D)
+    grid = lambda a, b: np.linspace(a, b, num=N * D).reshape(N, D)  # noqa: E731
+    runs = {
+        "sgd-momentum-check": (optim.sgd_momentum, {"learning_rate": 1e-3, "velocity": grid(0.6, 0.9)},
+                               {"expected_next_w": None, "expected_velocity": "velocity"}),
+        "rmsprop-check": (optim.rmsprop, {"learning_rate": 1e-2, "cache": grid(0.6, 0.9)},
+                          {"expected_next_w": None, "expected_cache": "cache"}),
+        "adam-check": (optim.adam, {"learning_rate": 1e-2, "m": grid(0.6, 0.9), "v": grid(0.7, 0.5), "t": 5},
+                       {"expected_next_w": None, "expected_v": "v", "expected_m": "m"}),
+    }
+    for cell_id, (rule, config, expected) in runs.items():
+        (literal,) = [n.value for n in parse(cells[cell_id]).body
+                      if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "config"]
+        assert [k.value for k in literal.keys] == list(config), cell_id
+        assert ast.unparse(literal.values[0]) == repr(config["learning_rate"]), cell_id
+        next_w, config = rule(w, dw, dict(config))
+        for name, key in expected.items():
+            value = next_w if key is None else config[key]
+            assert np.abs(array_literal(cells[cell_id], name) - value).max() <= 5.1e-9, (cell_id, name)
+
+
+def test_overfitting_cells_leave_the_two_settings_to_students():
+    cells = master_cells("FullyConnectedNets")
+    for cell_id, hidden, starting in (("overfit-three", [100, 100], (1e-2, 1e-4)),
+                                      ("overfit-five", [100] * 4, (1e-5, 2e-3))):
+        cell = cells[cell_id]
+        before, region = region_and_before(cell)
+        assert (before["weight_scale"], before["learning_rate"]) == starting, "the kit's starting values"
+        assert set(assignments(region)) == {"weight_scale", "learning_rate"}
+        (model,) = calls(cell, "FullyConnectedNet")
+        assert model[0] == hidden and "weight_scale=weight_scale" in cell.source
+        (solver,) = calls(cell, "Solver")
+        assert solver["num_epochs"] == 20 and solver["batch_size"] == 25 and solver["update_rule"] == "sgd"
+        assert "optim_config={'learning_rate': learning_rate}" in cell.source
+    assert assignments(cells["overfit-three"])["num_train"] == [50]
+
+
+def test_update_rule_experiments_use_the_spec_settings():
+    cells = master_cells("FullyConnectedNets")
+    momentum, adaptive = cells["sgd-vs-momentum-train"], cells["adam-rmsprop-train"]
+    assert assignments(momentum)["num_train"] == [4000]
+    assert "for update_rule in ['sgd', 'sgd_momentum']:" in momentum.source
+    assert assignments(adaptive)["learning_rates"] == [{"adam": 1e-3, "rmsprop": 1e-4}]
+    for cell in (momentum, adaptive):
+        (model,) = calls(cell, "FullyConnectedNet")
+        assert model[0] == [100] * 5 and model["weight_scale"] == 5e-2
+        (solver,) = calls(cell, "Solver")
+        assert solver["num_epochs"] == 5 and solver["batch_size"] == 100
+    assert calls(momentum, "Solver")[0]["optim_config"] == {"learning_rate": 5e-3}
+
+
+def test_best_model_cell_is_the_students_and_the_test_cell_prints_the_spec_labels():
+    cells = master_cells("FullyConnectedNets")
+    cell = cells["best-model-train"]
+    before, region = region_and_before(cell)
+    assert before == {"best_model": None}
+    assert "best_model = " in region
+    test = cells["test-model"].source
+    assert "'Validation set accuracy: '" in test and "'Test set accuracy: '" in test
+    assert "50%" in cells["best-model-md"].source
+
+
+def test_dropout_cells_use_the_spec_settings_and_state_the_numbers():
+    cells = master_cells("Dropout")
+    forward = cells["dropout-forward-check"]
+    assert first_statement(forward) == "np.random.seed(231)"
+    assert "x = np.random.randn(500, 500) + 10" in forward.source
+    assert "for p in [0.25, 0.4, 0.7]:" in forward.source
+    for label in ("Running tests with p = ", "Mean of input: ", "Mean of train-time output: ",
+                  "Mean of test-time output: ", "Fraction of train-time output set to zero: ",
+                  "Fraction of test-time output set to zero: "):
+        assert f"'{label}'" in forward.source
+    text = cells["dropout-forward-md"].source
+    assert "**10.000207878477502**" in text and "10.014, 9.978 and 9.988" in text
+
+    backward = cells["dropout-backward-check"]
+    assert assignments(backward)["dropout_param"] == [{"mode": "train", "p": 0.2, "seed": 123}]
+    assert "'dx relative error: '" in backward.source
+
+    net = cells["fc-dropout-gradcheck"]
+    assert "for dropout_keep_ratio in [1, 0.75, 0.5]:" in net.source
+    (model,) = calls(net, "FullyConnectedNet")
+    assert model["seed"] == 123 and model["weight_scale"] == 5e-2 and model["dtype"] == "np.float64"
+    text = cells["fc-dropout-md"].source
+    for loss in ("2.3004790897684924", "2.302371489704412", "2.3042759220785896"):
+        assert loss in text
+
+    train = cells["regularization-train"]
+    assert first_statement(train) == "np.random.seed(231)"
+    assert assignments(train)["num_train"] == [500] and assignments(train)["dropout_choices"] == [[1, 0.25]]
+    (model,) = calls(train, "FullyConnectedNet")
+    assert model[0] == [500]
+    (solver,) = calls(train, "Solver")
+    assert solver["num_epochs"] == 25 and solver["batch_size"] == 100 and solver["print_every"] == 100
+    assert solver["update_rule"] == "adam" and solver["optim_config"] == {"learning_rate": 5e-4}
+    assert "'%.2f dropout_keep_ratio'" in cells["regularization-plot"].source
+
+
+def test_conv_and_pool_forward_tests_expect_what_the_reference_computes():
+    from tests.assignments.assignment2.reference_helpers import ref
+
+    layers = ref("layers")
+    cells = master_cells("ConvolutionalNetworks")
+    x_shape, w_shape = (2, 3, 4, 4), (3, 3, 4, 4)
+    x = np.linspace(-0.1, 0.5, num=np.prod(x_shape)).reshape(x_shape)
+    w = np.linspace(-0.2, 0.3, num=np.prod(w_shape)).reshape(w_shape)
+    b = np.linspace(-0.1, 0.2, num=3)
+    conv = cells["conv-forward-check"]
+    assert assignments(conv)["conv_param"] == [{"stride": 2, "pad": 1}]
+    out = layers.conv_forward_naive(x, w, b, {"stride": 2, "pad": 1})[0]
+    assert np.abs(array_literal(conv, "correct_out") - out).max() <= 5.1e-9
+
+    pool = cells["pool-forward-check"]
+    x = np.linspace(-0.3, 0.4, num=np.prod(x_shape)).reshape(x_shape)
+    pool_param = {"pool_width": 2, "pool_height": 2, "stride": 2}
+    assert assignments(pool)["pool_param"] == [pool_param]
+    out = layers.max_pool_forward_naive(x, pool_param)[0]
+    assert np.abs(array_literal(pool, "correct_out") - out).max() <= 5.1e-9
+
+
+def test_convnet_cells_use_the_spec_settings():
+    cells = master_cells("ConvolutionalNetworks")
+    (grad_model,) = calls(cells["convnet-gradcheck"], "ThreeLayerConvNet")
+    assert (grad_model["num_filters"], grad_model["filter_size"], grad_model["hidden_dim"]) == (3, 3, 7)
+    assert grad_model["dtype"] == "np.float64" and "h=1e-6" in cells["convnet-gradcheck"].source
+    assert "'%s max relative error: %e'" in cells["convnet-gradcheck"].source
+
+    overfit = cells["convnet-overfit"]
+    assert assignments(overfit)["num_train"] == [100]
+    assert calls(overfit, "ThreeLayerConvNet") == [{"weight_scale": 1e-2}]
+    (solver,) = calls(overfit, "Solver")
+    assert (solver["num_epochs"], solver["batch_size"], solver["print_every"]) == (15, 50, 1)
+    assert solver["update_rule"] == "adam" and solver["optim_config"] == {"learning_rate": 1e-3}
+
+    train = cells["convnet-train"]
+    assert assignments(train)["num_train"] == [49000], "one epoch on the whole training set"
+    assert calls(train, "ThreeLayerConvNet") == [{"weight_scale": 0.001, "hidden_dim": 500, "reg": 0.001}]
+    (solver,) = calls(train, "Solver")
+    assert (solver["num_epochs"], solver["batch_size"], solver["print_every"]) == (1, 50, 20)
+    for label in ("Full data training accuracy: ", "Full data validation accuracy: "):
+        assert f"'{label}'" in train.source
+    assert "more than 40% accuracy on the training set" in cells["convnet-train-md"].source
+
+    gn = cells["spatial-gn-forward"]
+    assert [assignments(gn)[k] for k in ("N", "C", "H", "W", "G")] == [[2], [6], [4], [5], [2]]
+    assert "arxiv.org/abs/1803.08494" in cells["spatial-gn-md"].source, "cites Wu & He 2018"
+    assert "nothing to compile" in cells["fast-layers-md"].source, "no Cython build cell"
+
+
+def test_notebook_pictures_are_ours_small_and_shipped():
+    images = A2.solutions / "cs231n" / "notebook_images"
+    sizes = {}
+    for name in ("kitten.jpg", "puppy.jpg"):
+        data = (images / name).read_bytes()
+        assert data.startswith(b"\xff\xd8\xff"), f"{name} is a JPEG"
+        assert len(data) < 40_000, f"{name} is {len(data)} bytes"
+        from PIL import Image
+
+        with Image.open(images / name) as picture:
+            sizes[name] = picture.size
+    width, height = sizes["kitten.jpg"]
+    assert width > height, "the notebook crops the kitten to its middle square"
+    assert (ASSIGNMENT / "tools" / "draw_notebook_images.py").is_file()
+    assert "cs231n/notebook_images/*.jpg" in CONFIG.release.student_files
+
+    picture = (ASSIGNMENT / "normalization.png").read_bytes()
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and len(picture) < 60_000
+    assert CONFIG.release.extra_files.get("assignment/assignment2/normalization.png") == "normalization.png"
+    assert "](normalization.png)" in master_cells("ConvolutionalNetworks")["spatial-gn-md"].source
