@@ -605,3 +605,26 @@ def _notebook_texts(data: bytes) -> list[str]:
     except (ValueError, KeyError, TypeError):
         return []
     return ["".join(cell.get("source", "")) for cell in cells]
+
+
+def test_public_checks_of_a_notebook_the_release_leaves_out_stay_out(tmp_path):
+    """A public check file whose checks all belong (notebook=) to a notebook the release
+    does not include is not shipped: `gradekit check` would only fail it. Files with a
+    check of a released notebook, or of none, are shipped."""
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE, root)
+    public = root / "checks" / "public"
+    (public / "test_public_later.py").write_text(
+        'import pytest\n\n\n@pytest.mark.grade(number="7.1", points=2, notebook="Later")\n'
+        "def test_later():\n    assert True\n", encoding="utf-8")
+    (public / "test_public_mixed.py").write_text(
+        'import pytest\n\n\n@pytest.mark.grade(number="7.2", points=1, notebook="Later")\n'
+        "def test_later():\n    assert True\n\n\n"
+        '@pytest.mark.grade(number="7.3", points=1, notebook="Norms")\n'
+        "def test_now():\n    assert True\n", encoding="utf-8")
+    release = Release(load_assignment(root / "assignment" / "assignment.toml"),
+                      root / "gradescope")
+    shipped = {name.split("/", 1)[1] for name in release.student_base
+               if name.startswith("public_checks/")}
+    assert "test_public_later.py" not in shipped
+    assert {"test_public_mixed.py", "test_public_norms.py"} <= shipped
