@@ -394,7 +394,9 @@ def test_self_check_cells_follow_the_parts(any_nb):
     for cell in checks:
         (line,) = [l for l in cell.source.splitlines() if not l.startswith("#")]
         assert re.fullmatch(r'!"\{sys\.executable\}" -m gradekit check --section [a-z0-9-]+', line), line
-        assert cell.id == "self-check-" + line.rsplit(" ", 1)[-1]
+        section = line.rsplit(" ", 1)[-1]
+        assert cell.id == "self-check-" + section
+        assert section in {s.name for s in CONFIG.grading.sections}, f"cell {cell.id}: no section {section}"
 
 
 def test_grading_notebook_tables_name_cells_of_the_masters():
