@@ -299,8 +299,10 @@ def test_title_setup_and_data_cells_are_tagged(any_nb, master):
     first = any_nb.cells[0]
     assert first.cell_type == "markdown" and "pdf-title" in tags(first)
     assert first.source.startswith("# "), "the title cell opens with the notebook's title"
-    setup = any_nb.cells[index_of(any_nb, lambda c: c.cell_type == "code" and "def rel_error" in c.source)]
-    assert "pdf-ignore" in tags(setup) and setup.id == "setup"
+    setup = any_nb.cells[index_of(any_nb, lambda c: c.id == "setup")]
+    assert setup.cell_type == "code" and "pdf-ignore" in tags(setup)
+    numpy_helpers = [c for c in code_cells(any_nb) if "def rel_error" in c.source]
+    assert numpy_helpers in ([], [setup]), "rel_error is defined in the setup cell"
     load = [c for c in code_cells(any_nb) if "get_CIFAR10_data()" in c.source]
     for cell in load:
         assert "pdf-ignore" in tags(cell)
@@ -320,7 +322,6 @@ def plotting_cells(nb) -> dict:
 
 def test_plot_cells_are_tagged_pdf_ignore_input(any_nb):
     plots = plotting_cells(any_nb)
-    assert plots, "every notebook of the course has figures"
     for cell in code_cells(any_nb):
         assert ("pdf-ignore-input" in tags(cell)) == (cell.id in plots), \
             f"cell {cell.id}: pdf-ignore-input exactly on the cells that draw"
@@ -332,7 +333,9 @@ def quick_variable(setup_source: str) -> str:
 
 
 def test_setup_cell_defines_the_helpers(any_nb, capsys, monkeypatch):
-    setup = any_nb.cells[index_of(any_nb, lambda c: c.cell_type == "code" and "def rel_error" in c.source)]
+    setup = any_nb.cells[index_of(any_nb, lambda c: c.id == "setup")]
+    if "def rel_error" not in setup.source:
+        pytest.skip("not a numpy notebook (no rel_error, autoreload or quick())")
     for magic in ("%load_ext autoreload", "%autoreload 2", "%matplotlib inline"):
         assert magic in setup.source.splitlines(), f"setup cell lacks {magic}"
     variable = quick_variable(setup.source)
@@ -412,7 +415,8 @@ def test_grading_notebook_tables_name_cells_of_the_masters():
         for rerun in table.rerun:
             assert "quick(" not in ids[rerun.cell].source, f"{table.file}: re-run cell {rerun.cell} trains"
         answered = [part for part in table.parts if part.kind == "answered"]
-        assert bool(answered) == bool(inline_questions(nb)), f"{table.file}: answered part iff questions"
+        answers = [cell for cell in nb.cells if "solution" in tags(cell)]
+        assert bool(answered) == bool(answers), f"{table.file}: an answered part iff answer cells"
 
 
 # ----------------------------------------------------------------------------- BatchNormalization.ipynb
