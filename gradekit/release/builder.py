@@ -165,8 +165,25 @@ class Release:
         tree.update(self.extra_files)
         tree[STUDENT_CONFIG] = File(student_config(self.assignment).encode())
         public_checks = self.folder(self.grading.public_checks, "grading.public_checks")
-        tree.update(under(STUDENT_PUBLIC_CHECKS, public_checks))
+        tree.update(under(STUDENT_PUBLIC_CHECKS, self._released_checks(public_checks)))
         return tree
+
+    def _released_checks(self, public_checks: Tree) -> Tree:
+        """The public checks a student folder carries: a check file whose every check is
+        tied (``notebook=``) to a notebook this release leaves out is left out too, since
+        ``gradekit check`` would only fail it (the student has no such notebook yet)."""
+        from gradekit.grading.marks import MarkDefaults, scan_file
+
+        released = MarkDefaults(notebooks=frozenset(p.stem for p in self.config.notebooks))
+        kept: Tree = {}
+        for relative, file in public_checks.items():
+            path = self.grading.public_checks / relative
+            if "/" not in relative and relative.startswith("test_") and relative.endswith(".py"):
+                checks = scan_file(path, public=True, defaults=released)
+                if checks and all(check.elsewhere for check in checks):
+                    continue
+            kept[relative] = file
+        return kept
 
     @cached_property
     def extra_files(self) -> Tree:
