@@ -3,8 +3,9 @@
 The worker boots from this folder, never from the grader's own files: it holds the
 worker's side of the engine (``gradekit/__init__.py`` and the ``sandbox`` modules the
 worker imports) and the packages it preloads (numpy, with the shared libraries its wheel
-ships; and those an assignment adds, with the packages they require). Files are hard links where the file system allows, else copies; the folder is
-built once per content and reused, owned by the grader and readable by all.
+ships; and those an assignment adds, with the packages they require). Files are hard
+links where the file system allows, else copies; the folder is built once per content
+and reused, owned by the grader and readable by all.
 """
 
 from __future__ import annotations

@@ -78,4 +78,5 @@ class CIFAR10:
 
     def __repr__(self):
         split = "Train" if self.train else "Test"
-        return f"Dataset CIFAR10 (stand-in)\n    Number of datapoints: {len(self)}\n    Split: {split}"
+        return (f"Dataset CIFAR10 (stand-in)\n    Number of datapoints: {len(self)}\n"
+                f"    Split: {split}")

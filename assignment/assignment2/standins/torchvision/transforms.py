@@ -10,7 +10,7 @@ import random
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
 
 class Compose:
@@ -72,5 +72,4 @@ class RandomCrop:
         return image.crop((left, top, left + width, top + height))
 
 
-__all__ = ["Compose", "ToTensor", "Normalize", "RandomHorizontalFlip", "RandomCrop",
-           "Image"]
+__all__ = ["Compose", "ToTensor", "Normalize", "RandomHorizontalFlip", "RandomCrop"]
