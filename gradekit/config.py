@@ -118,6 +118,8 @@ def _regexes(patterns: tuple[str, ...]) -> str | None:
 
 
 _regexes.rule = "valid regular expressions"  # type: ignore[attr-defined]
+_module_names = _rule("top-level import names")(
+    lambda value: all(isinstance(v, str) and v.isidentifier() for v in value))
 
 
 # ---------------------------------------------------------------- the tables
@@ -151,6 +153,10 @@ class NotebookCheck:
     """Environment variables added to the kernel's environment."""
     timeout_per_cell: int = setting(600, check=_positive)
     """Seconds one cell may run."""
+    python_path: tuple[Path, ...] = setting(())
+    """Folders (relative to the root) put first on the kernel's ``PYTHONPATH``: stand-ins
+    for packages the notebooks import but the check must not use (a data set class that
+    downloads, say). They are never shipped to students."""
 
 
 @dataclass(frozen=True)
@@ -318,7 +324,12 @@ class Limits:
     shm_mb: int = setting(16, check=_positive)
     """Shared memory (``/dev/shm``) the worker may fill, where it is confined."""
     startup_timeout: float = setting(60.0, check=_positive)
-    """Seconds the worker may take to start and import numpy."""
+    """Seconds the worker may take to start and import numpy (and ``packages``)."""
+    packages: tuple[str, ...] = setting((), check=_module_names)
+    """Installed packages (import names, e.g. ``["torch"]``) the worker imports at start,
+    besides numpy; the runtime carries them and what their distributions require. One not
+    installed where the grader runs is left out, and checks that need it must say so
+    (an environment limit, not a wrong answer)."""
 
 
 @dataclass(frozen=True)
@@ -356,6 +367,10 @@ class GradingConfig:
     ``default`` for hidden checks, ``public`` for public ones."""
     sandbox: Limits = setting(factory=Limits)
     """What one worker may use (``[grading.sandbox]``)."""
+    extras: tuple[str, ...] = setting(())
+    """Extras of the engine's ``pyproject.toml`` that the autograder image installs beside
+    the engine (Gradescope's ``setup.sh``), e.g. the assignment's own extra holding the
+    packages ``[grading.sandbox] packages`` names."""
 
 
 @dataclass(frozen=True)
@@ -592,9 +607,18 @@ def _read_release(reader: _Reader, table: dict[str, Any], root: Path,
         dist_dir=root / values["dist_dir"],
         variants=tuple(variants),
         answer_placeholder=values["answer_placeholder"],
-        notebook_check=NotebookCheck(**reader.take(
-            NotebookCheck, values["notebook_check"], where.child("notebook_check"))),
+        notebook_check=_notebook_check(reader, values["notebook_check"],
+                                       where.child("notebook_check"), root),
     )
+
+
+def _notebook_check(reader: _Reader, table: dict[str, Any], where: _Where,
+                    root: Path) -> NotebookCheck:
+    values = reader.take(NotebookCheck, table, where)
+    for relative in values["python_path"]:
+        reader.must_exist(where, "python_path", root, relative, "folder")
+    return NotebookCheck(**{**values, "python_path": tuple(
+        root / relative for relative in values["python_path"])})
 
 
 def _must_match(reader: _Reader, where: _Where, folder: Path, pattern: str) -> None:
@@ -653,6 +677,7 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
         sections=tuple(sections),
         visibility=visibility,
         sandbox=Limits(**reader.take(Limits, values["sandbox"], where.child("sandbox"))),
+        extras=values["extras"],
     )
 
 

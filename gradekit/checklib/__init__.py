@@ -14,7 +14,9 @@ module here does one thing:
 - :mod:`.gradients`: numeric gradients;
 - :mod:`.source`: reading a student function's source with ``ast``;
 - :mod:`.speed`: "A is clearly faster than B", decided so noise cannot flip it;
-- :mod:`.numbers`: :func:`check_number`, a check's number read from its grade mark.
+- :mod:`.numbers`: :func:`check_number`, a check's number read from its grade mark;
+- :mod:`.cells`: student code in notebook cells: :func:`find_cell` (by id, else by
+  content), :class:`CellRunner` (a namespace in the worker).
 
 Nothing here knows an assignment. Import rule: the check library may import the grading
 flow's check-author API (``gradekit.grading``), the sandbox's controller side
@@ -23,6 +25,7 @@ flow imports it (it serves check files only). The student zip carries it, with g
 and sandbox, so the public checks run from a student's folder.
 """
 
+from gradekit.checklib.cells import CellQuery, CellRunner, find_cell, pick_cell
 from gradekit.checklib.callstudent import TIMEOUT, call, outputs, remote_constant, scalar
 from gradekit.checklib.compare import compare
 from gradekit.checklib.differences import largest_differences, show
@@ -47,5 +50,6 @@ __all__ = [
     "scaled_error", "check_number", "Parts", "fail", "Shapes", "array", "implemented",
     "keepdims_hint", "calls", "has_loops", "read_source", "same_code", "PairedTimes", "Race",
     "SpeedRule", "SpeedVerdict", "clearly_faster", "pair_order", "race_functions",
-    "split_pairs", "timed_call", "CheckFailed",
+    "split_pairs", "timed_call", "CheckFailed", "CellQuery", "CellRunner", "find_cell",
+    "pick_cell",
 ]

@@ -37,7 +37,7 @@ from gradekit.sandbox.handles import Handles
 from gradekit.sandbox.limits import Limits
 from gradekit.sandbox.link import WorkerLink
 from gradekit.sandbox.protocol import Remote
-from gradekit.sandbox.runtime import Runtime, build_runtime
+from gradekit.sandbox.runtime import Runtime, available, build_runtime
 from gradekit.sandbox.slots import Slot, acquire_slot, slot_parent
 
 __all__ = [
@@ -75,7 +75,7 @@ class Sandbox:
                  seed: int = 0) -> None:
         self.folder = Path(folder).resolve()
         self.limits = limits or Limits()
-        self.preload = preload
+        self.preload = tuple(dict.fromkeys(preload + available(self.limits.packages)))
         self.accounts = bool(user) and launch.is_root()
         self.mode = launch.confinement()
         if self.mode == "account" and not self.accounts:

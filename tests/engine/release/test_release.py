@@ -28,7 +28,7 @@ from gradekit.release.builder import (
     write_dist,
     write_template,
 )
-from gradekit.release.translate import comment_free_code, load_translations
+from gradekit.release.translate import comment_free_code, load_language, load_translations
 from gradekit.zips import File, Tree, read_tree, write_folder, write_zip
 from tests.support.paths import A2, ENGINE_FIXTURES, REPO
 
@@ -499,22 +499,25 @@ def test_real_zh_cn_code_differs_only_in_comments_and_figure_strings() -> None:
     release = real_release()
     variants = {v.name: v for v in release.config.variants}
     assert variants["zh-CN"].translations is not None
-    strings = load_translations(variants["zh-CN"].translations).strings
-    english, chinese = (
-        nbformat.reads(text, as_version=4).cells
-        for name, text in real_zip_texts(release, "BatchNormalization.ipynb").items()
-        if name in ("jupyter", "zh-CN")
-    )
-    changed = set()
-    for mine, theirs in zip(english, chinese, strict=True):
-        if mine.cell_type != "code" or comment_free_code(mine.source) == comment_free_code(
-            theirs.source
-        ):
-            continue
-        changed.add(mine.id)
-        assert mine.id in strings, f"cell {mine.id}: code changed without a [strings] entry"
-        assert _without_strings(mine.source) == _without_strings(theirs.source), mine.id
-    assert changed == set(strings), "every [strings] cell is translated"
+    language = load_language(variants["zh-CN"].translations)
+    assert set(language) == {path.stem for path in release.config.notebooks}
+    for notebook in release.config.notebooks:
+        strings = language[notebook.stem].strings
+        english, chinese = (
+            nbformat.reads(text, as_version=4).cells
+            for name, text in real_zip_texts(release, notebook.name).items()
+            if name in ("jupyter", "zh-CN")
+        )
+        changed = set()
+        for mine, theirs in zip(english, chinese, strict=True):
+            if mine.cell_type != "code" or comment_free_code(mine.source) == comment_free_code(
+                theirs.source
+            ):
+                continue
+            changed.add(mine.id)
+            assert mine.id in strings, f"{notebook.name} cell {mine.id}: code changed without a [strings] entry"
+            assert _without_strings(mine.source) == _without_strings(theirs.source), mine.id
+        assert changed == set(strings), f"{notebook.name}: every [strings] cell is translated"
 
 
 def _without_strings(source: str) -> str:
