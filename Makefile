@@ -26,7 +26,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.10 or newer is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebook,pdf,class,dask,assignment1,assignment3,dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebook,pdf,class,dask,assignment1,assignment2,assignment3,dev]'
 	@touch $(STAMP)
 
 test: $(STAMP) system-check

@@ -119,6 +119,8 @@ def _regexes(patterns: tuple[str, ...]) -> str | None:
 
 
 _regexes.rule = "valid regular expressions"  # type: ignore[attr-defined]
+_module_names = _rule("top-level import names")(
+    lambda value: all(isinstance(v, str) and v.isidentifier() for v in value))
 
 
 def time_zone(name: str) -> Any:
@@ -183,6 +185,10 @@ class NotebookCheck:
     """Environment variables added to the kernel's environment."""
     timeout_per_cell: int = setting(600, check=_positive)
     """Seconds one cell may run."""
+    python_path: tuple[Path, ...] = setting(())
+    """Folders (relative to the root) put first on the kernel's ``PYTHONPATH``: stand-ins
+    for packages the notebooks import but the check must not use (a data set class that
+    downloads, say). They are never shipped to students."""
 
 
 @dataclass(frozen=True)
@@ -382,16 +388,12 @@ class Limits:
     shm_mb: int = setting(16, check=_positive)
     """Shared memory (``/dev/shm``) the worker may fill, where it is confined."""
     startup_timeout: float = setting(60.0, check=_positive)
-    """Seconds the worker may take to start and import numpy."""
-    packages: tuple[str, ...] = setting(())
-    """Installed packages (top-level import names) the worker may import besides numpy,
-    e.g. ``["torch", "torchgen", "typing_extensions"]`` (list what they import too). They
-    are not imported until student code does. One the grader's Python lacks is left out:
-    the checks that need it then find it missing and must say so."""
-    preload: tuple[str, ...] = setting(())
-    """Of ``packages``, those the worker imports as it starts, before the student's folder
-    is on its path (while the controller starts too, and so that no student file can
-    stand in for them), e.g. ``["torch"]``."""
+    """Seconds the worker may take to start and import numpy (and ``packages``)."""
+    packages: tuple[str, ...] = setting((), check=_module_names)
+    """Installed packages (import names, e.g. ``["torch"]``) the worker imports at start,
+    besides numpy; the runtime carries them and what their distributions require. One not
+    installed where the grader runs is left out, and checks that need it must say so
+    (an environment limit, not a wrong answer)."""
 
 
 @dataclass(frozen=True)
@@ -435,6 +437,10 @@ class GradingConfig:
     public checks only, with a note saying when the next full grade is possible."""
     day_zone: str = setting("UTC", check=_zone)
     """The time zone whose calendar days ``daily_limit`` counts in (``America/Los_Angeles``)."""
+    extras: tuple[str, ...] = setting(())
+    """Extras of the engine's ``pyproject.toml`` that the autograder image installs beside
+    the engine (Gradescope's ``setup.sh``), e.g. the assignment's own extra holding the
+    packages ``[grading.sandbox] packages`` names."""
 
 
 @dataclass(frozen=True)
@@ -672,9 +678,18 @@ def _read_release(reader: _Reader, table: dict[str, Any], root: Path,
         dist_dir=root / values["dist_dir"],
         variants=tuple(variants),
         answer_placeholder=values["answer_placeholder"],
-        notebook_check=NotebookCheck(**reader.take(
-            NotebookCheck, values["notebook_check"], where.child("notebook_check"))),
+        notebook_check=_notebook_check(reader, values["notebook_check"],
+                                       where.child("notebook_check"), root),
     )
+
+
+def _notebook_check(reader: _Reader, table: dict[str, Any], where: _Where,
+                    root: Path) -> NotebookCheck:
+    values = reader.take(NotebookCheck, table, where)
+    for relative in values["python_path"]:
+        reader.must_exist(where, "python_path", root, relative, "folder")
+    return NotebookCheck(**{**values, "python_path": tuple(
+        root / relative for relative in values["python_path"])})
 
 
 def _must_match(reader: _Reader, where: _Where, folder: Path, pattern: str) -> None:
@@ -735,6 +750,7 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
         sandbox=Limits(**reader.take(Limits, values["sandbox"], where.child("sandbox"))),
         daily_limit=values["daily_limit"],
         day_zone=values["day_zone"],
+        extras=values["extras"],
     )
 
 

@@ -43,10 +43,10 @@ _LAYER_CHECK_FUNCTIONS = {
 LAYER_CHECKS = {layer: check_number(check) for layer, check in _LAYER_CHECK_FUNCTIONS.items()}
 
 
-def random_params(rng, normalization, last=False):
+def random_params(rng, normalization, last=False, hidden=H):
     """Parameters with non-trivial biases, gammas and betas (``last``: also for the last
-    layer, for a net that normalizes it)."""
-    dims = [D, *H, C]
+    layer, for a net that normalizes it) of a net with ``hidden`` layer sizes."""
+    dims = [D, *hidden, C]
     params = {}
     for k in range(1, len(dims)):
         params[f"W{k}"] = rng.standard_normal((dims[k - 1], dims[k])) / np.sqrt(dims[k - 1])
@@ -62,22 +62,24 @@ class Twins:
 
     ``last_normalized`` is True when the student's net has gamma/beta for its last layer
     (spec §7's bug): it then gets them too (ones and zeros), so that it runs, and its
-    results can be told apart by the prediction of that bug.
+    results can be told apart by the prediction of that bug. ``hidden``: the hidden layer
+    sizes (default: the notebook's).
     """
 
-    def __init__(self, student, reference, rng, **options):
+    def __init__(self, student, reference, rng, hidden=H, **options):
         fc = reference.module("cs231n.classifiers.fc_net")
-        self.student, self.options = student, options
+        self.student, self.options, self.hidden = student, options, list(hidden)
         self.normalization = options.get("normalization")
         self.layers = reference.module("cs231n.layers")
-        self.theirs = model(student, H, input_dim=D, num_classes=C, dtype="float64",
+        self.theirs = model(student, hidden, input_dim=D, num_classes=C, dtype="float64",
                             **options)
         built = student.getattr(self.theirs, "params")
-        L = len(H) + 1
+        L = len(hidden) + 1
         self.last_normalized = bool(self.normalization) and isinstance(built, dict) and \
             {f"gamma{L}", f"beta{L}"} <= set(built)
-        self.params = random_params(rng, self.normalization)
-        self.ours = fc.FullyConnectedNet(H, input_dim=D, num_classes=C, dtype=np.float64,
+        self.params = random_params(rng, self.normalization, hidden=hidden)
+        self.ours = fc.FullyConnectedNet(list(hidden), input_dim=D, num_classes=C,
+                                         dtype=np.float64,
                                          **options)
         self.ours.params = copy.deepcopy(self.params)
         given = dict(self.params)
@@ -102,8 +104,8 @@ class Twins:
             fresh = copy.deepcopy(bn_params)
             return fresh + [copy.deepcopy(self.EXTRA_BN)] if last else fresh
         if self.normalization == "batchnorm":
-            return [{"mode": mode} for _ in range(len(H) + last)]
-        return [{} for _ in range(len(H) + last)]
+            return [{"mode": mode} for _ in range(len(self.hidden) + last)]
+        return [{} for _ in range(len(self.hidden) + last)]
 
     # -- predictions
     def reference_with(self, X, y=None, bn_params=None, **bug):

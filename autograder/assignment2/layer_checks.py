@@ -17,11 +17,14 @@ SHAPES_WEIGHT = 0.1
 
 def check_layer(student, ref_layers, rng, parts, forward_name, backward_name, args,
                 grad_labels, *, weights=(0.45, 0.45), out_hints=(), grad_hints=None,
-                shape_hints=None, tol=1e-8):
+                shape_hints=None, grad_shape_hints=None, shapes_weight=None, tol=1e-8,
+                label=""):
     """Compare out, then every gradient, then the gradients' shapes.
 
-    ``weights`` are the forward's and the backward's shares; the shapes part gets the
-    rest. ``grad_hints(dout)``, when given, returns a dict of bug hints per gradient label.
+    ``weights`` are the forward's and the backward's shares; the shapes part gets
+    ``shapes_weight`` (default: the rest of 1). ``grad_hints(dout)``, when given, returns
+    a dict of bug hints per gradient label; ``grad_shape_hints`` maps a gradient label to
+    ``{wrong shape: hint}``. ``label`` names the case in the parts' labels.
     """
     ref_out, ref_cache = getattr(ref_layers, forward_name)(*copy.deepcopy(args))
     dout = rng.standard_normal(ref_out.shape)
@@ -35,7 +38,7 @@ def check_layer(student, ref_layers, rng, parts, forward_name, backward_name, ar
     def forward_part():
         out, result["cache"], _ = forward(student, forward_name, *copy.deepcopy(args),
                                           shape=ref_out.shape, shape_hints=shape_hints)
-        compare(f"{forward_name} out", out, ref_out, tol, hypotheses=out_hints)
+        compare(f"{forward_name} out{case}", out, ref_out, tol, hypotheses=out_hints)
 
     def backward_part():
         if "cache" not in result:
@@ -44,11 +47,14 @@ def check_layer(student, ref_layers, rng, parts, forward_name, backward_name, ar
                         backward_name, grad_labels)
         result["grads"] = True
         for label, value, want in zip(grad_labels, grads, expected):
-            compare(f"{backward_name} {label}",
-                    shapes.take(value, f"{backward_name} {label}", want.shape), want, tol,
-                    hypotheses=hints.get(label, ()))
+            name = f"{backward_name} {label}{case}"
+            compare(name, shapes.take(value, name, want.shape,
+                                      shape_hints=(grad_shape_hints or {}).get(label)),
+                    want, tol, hypotheses=hints.get(label, ()))
 
-    parts.run(weights[0], forward_name, forward_part)
-    parts.run(weights[1], backward_name, backward_part)
-    parts.shapes(1 - sum(weights), f"{backward_name} shapes", shapes,
+    case = f" ({label})" if label else ""
+    parts.run(weights[0], forward_name + case, forward_part)
+    parts.run(weights[1], backward_name + case, backward_part)
+    parts.shapes(1 - sum(weights) if shapes_weight is None else shapes_weight,
+                 f"{backward_name} shapes{case}", shapes,
                  needs="grads" in result, why=f"{backward_name} returned no gradients")

@@ -17,6 +17,8 @@ module here does one thing:
 - :mod:`.numbers`: :func:`check_number`, a check's number read from its grade mark;
 - :mod:`.inworker`: a check's helper functions defined in the worker (:func:`worker_code`),
   and :func:`require_module` for packages the grader's environment may lack.
+- :mod:`.cells`: student code in notebook cells: :func:`find_cell` (by id, else by
+  content), :class:`CellRunner` (a namespace in the worker).
 
 Nothing here knows an assignment. Import rule: the check library may import the grading
 flow's check-author API (``gradekit.grading``), the sandbox's controller side
@@ -25,6 +27,7 @@ flow imports it (it serves check files only). The student zip carries it, with g
 and sandbox, so the public checks run from a student's folder.
 """
 
+from gradekit.checklib.cells import CellQuery, CellRunner, find_cell, pick_cell
 from gradekit.checklib.callstudent import TIMEOUT, call, outputs, remote_constant, scalar
 from gradekit.checklib.compare import compare
 from gradekit.checklib.differences import largest_differences, show
@@ -52,5 +55,5 @@ __all__ = [
     "keepdims_hint", "calls", "has_loops", "read_source", "same_code", "PairedTimes", "Race",
     "SpeedRule", "SpeedVerdict", "clearly_faster", "pair_order", "race_functions",
     "split_pairs", "timed_call", "CheckFailed", "ENVIRONMENT_LIMIT", "WorkerCode",
-    "require_module", "worker_code",
+    "require_module", "worker_code", "CellQuery", "CellRunner", "find_cell", "pick_cell",
 ]

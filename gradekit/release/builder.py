@@ -27,8 +27,8 @@ from typing import Callable, Iterable
 
 from nbformat import NotebookNode
 
-from gradekit.config import (Assignment, GradingConfig, NotebookGrading, ReleaseConfig,
-                             StoredOutput, Variant)
+from gradekit.config import (Assignment, GradingConfig, NotebookCheck, NotebookGrading,
+                             ReleaseConfig, StoredOutput, Variant)
 from gradekit.config import read_toml
 from gradekit.errors import UserError
 from gradekit.markers import END, START
@@ -169,8 +169,25 @@ class Release:
         tree.update(self.extra_files)
         tree[STUDENT_CONFIG] = File(student_config(self.assignment).encode())
         public_checks = self.folder(self.grading.public_checks, "grading.public_checks")
-        tree.update(under(STUDENT_PUBLIC_CHECKS, public_checks))
+        tree.update(under(STUDENT_PUBLIC_CHECKS, self._released_checks(public_checks)))
         return tree
+
+    def _released_checks(self, public_checks: Tree) -> Tree:
+        """The public checks a student folder carries: a check file whose every check is
+        tied (``notebook=``) to a notebook this release leaves out is left out too, since
+        ``gradekit check`` would only fail it (the student has no such notebook yet)."""
+        from gradekit.grading.marks import MarkDefaults, scan_file
+
+        released = MarkDefaults(notebooks=frozenset(p.stem for p in self.config.notebooks))
+        kept: Tree = {}
+        for relative, file in public_checks.items():
+            path = self.grading.public_checks / relative
+            if "/" not in relative and relative.startswith("test_") and relative.endswith(".py"):
+                checks = scan_file(path, public=True, defaults=released)
+                if checks and all(check.elsewhere for check in checks):
+                    continue
+            kept[relative] = file
+        return kept
 
     @cached_property
     def extra_files(self) -> Tree:
@@ -289,7 +306,8 @@ class Release:
         return given if given.is_file() else Path(__file__).resolve().parent / "gradescope" / name
 
     def _gradescope_script(self, name: str) -> File:
-        return gradescope_script(self.gradescope_dir / name, self.shown(self.assignment.path))
+        return gradescope_script(self.gradescope_dir / name, self.shown(self.assignment.path),
+                                 self.grading.extras)
 
     def _support(self) -> Tree:
         support = self.grading.support_root
@@ -300,17 +318,24 @@ class Release:
 
 CONFIG_LINE = 'CONFIG="assignment/assignment.toml"'
 """The line of ``run_autograder`` that names the assignment it grades (baked by release)."""
+EXTRAS_LINE = 'EXTRAS=""'
+"""The line of ``setup.sh`` that names the engine extras the image installs (``[grading]
+extras``, baked by release)."""
 
 
-def gradescope_script(path: Path, config: str) -> File:
+def gradescope_script(path: Path, config: str, extras: tuple[str, ...] = ()) -> File:
     """Gradescope's script at ``path``; the engine's ``run_autograder`` is made to grade
-    ``config`` (the assignment.toml's path inside the zip) by its :data:`CONFIG_LINE`."""
+    ``config`` (the assignment.toml's path inside the zip) by its :data:`CONFIG_LINE`, and
+    its ``setup.sh`` to install ``extras`` by its :data:`EXTRAS_LINE`."""
     if not path.is_file():
         raise UserError(f"{path}: missing; autograder.zip needs Gradescope's {path.name}")
     data = path.read_bytes()
     if path.name == "run_autograder" and CONFIG_LINE.encode() in data:
         line = f"CONFIG={shlex.quote(config)}".encode()
         data = data.replace(CONFIG_LINE.encode(), line, 1)
+    if path.name == "setup.sh" and extras and EXTRAS_LINE.encode() in data:
+        line = f"EXTRAS={shlex.quote(','.join(extras))}".encode()
+        data = data.replace(EXTRAS_LINE.encode(), line, 1)
     return File(data, executable=True)
 
 
@@ -387,6 +412,10 @@ def student_config(assignment: Assignment) -> str:
            if grading.hand_in_also else "")
         + "".join(f"\n[grading.sections.{_toml(s.name)}]\ntitle = {_toml(s.title)}\n"
                   f"checks = [{', '.join(map(_toml, s.checks))}]\n" for s in grading.sections)
+        # The public checks' worker needs the same packages (it is confined where it can be).
+        + (f"\n[grading.sandbox]\npackages = "
+           f"[{', '.join(map(_toml, grading.sandbox.packages))}]\n"
+           if grading.sandbox.packages else "")
         + "".join(_previewed_notebook(notebook) for notebook in grading.notebooks)
     )
 
@@ -569,6 +598,17 @@ EXECUTED_ZIP = "{name}-solutions-executed.zip"
 written by ``gradekit release --check-notebooks`` beside the other zips."""
 
 
+def notebook_check_env(check: NotebookCheck) -> dict[str, str]:
+    """The variables ``--check-notebooks`` adds to the kernel's environment: ``env``, and
+    ``python_path`` (absolute) first on ``PYTHONPATH``."""
+    env = dict(check.env)
+    if check.python_path:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [*(str(path.resolve()) for path in check.python_path),
+             *filter(None, [env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))])])
+    return env
+
+
 def check_notebooks(assignment: Assignment,
                     graded: Callable[[Release, Path, NotebookNode], None] | None = None,
                     dist_dir: Path | None = None) -> float:
@@ -583,7 +623,7 @@ def check_notebooks(assignment: Assignment,
         raise UserError(f"{assignment.path}: missing table [release]")
     config = assignment.release
     release = Release(assignment)
-    env = dict(config.notebook_check.env)
+    env = notebook_check_env(config.notebook_check)
     total = 0.0
     executed_tree: Tree = {}
     with tempfile.TemporaryDirectory(prefix="gradekit-notebook-check-") as stage:

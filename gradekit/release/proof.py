@@ -11,7 +11,8 @@ check) on the first of these that does not hold:
    parts; a check number typed as a literal in a check's message (``"check 2.3"``)
    stops the release (see :data:`LITERALS_FAIL`);
 3. the reference scores full marks on every check: the planned ``autograder.zip`` is
-   written to a private temporary folder and the reference package is graded in hidden
+   written to a private temporary folder and the reference package (with the master
+   notebooks students hand in, whose student cells hold reference code) is graded in hidden
    mode exactly as its ``run_autograder`` would (the config path baked into that script,
    the checks, reference and support files only as the zip holds them), so a path the
    grade needs but the zip lacks fails here;
@@ -48,7 +49,7 @@ from gradekit.markers import strip_magics
 from gradekit.release.builder import Planned, Release, variant_transforms
 from gradekit.release.notebooks import (CleanMetadata, RemoveTaggedCells, make_student_notebook,
                                         notebook_bytes)
-from gradekit.zips import Tree, write_folder
+from gradekit.zips import Tree, read_file, write_folder
 
 if TYPE_CHECKING:
     from gradekit.grading.results import GradeResult
@@ -116,12 +117,20 @@ def prove(release: Release, planned: list[Planned]) -> Proof:
         assignment = unpack_autograder(grader, Path(private) / "source")
         graded = _without_notebook_parts(assignment)
         reference = Path(private) / "reference"
-        write_folder(release.package, reference)
+        write_folder(release.package | solved_notebooks(release), reference)
         _prove_reference(reference, assignment, graded, proof)
         template = Path(private) / "template"
         write_folder(release.template_tree, template)
         _prove_template(template, assignment, graded, proof)
     return proof
+
+
+def solved_notebooks(release: Release) -> Tree:
+    """The master notebooks students hand in (named in ``[grading] submit``), as they are:
+    their student cells hold the reference code, which checks of notebook cells grade."""
+    submit = set(release.grading.submit)
+    return {path.name: read_file(path) for path in release.config.notebooks
+            if path.name in submit}
 
 
 # ---------------------------------------------------------------- 1: everything parses

@@ -38,7 +38,7 @@ from gradekit.sandbox.handles import Handles
 from gradekit.sandbox.limits import Limits
 from gradekit.sandbox.link import WorkerLink
 from gradekit.sandbox.protocol import Remote
-from gradekit.sandbox.runtime import Runtime, build_runtime, installed
+from gradekit.sandbox.runtime import Runtime, available, build_runtime
 from gradekit.sandbox.slots import Slot, acquire_slot, slot_parent
 
 __all__ = [
@@ -85,8 +85,7 @@ class Sandbox:
                                                               cgroup.memory_room_mb())
         self.limits = dataclasses.replace(wanted, memory_mb=memory_mb)
         """The limits workers get: memory fitted inside the grader's control group."""
-        self.preload = preload + tuple(
-            name for name in installed(self.limits.preload) if name not in preload)
+        self.preload = tuple(dict.fromkeys(preload + available(self.limits.packages)))
         self.accounts = bool(user) and launch.is_root()
         self.mode, self.mode_reason = launch.confinement_and_reason()
         if self.mode == "account" and not self.accounts:
@@ -254,8 +253,7 @@ class Sandbox:
             self.slot.hand_over()
             if self.mode != "none" or self.slot.account is not None:
                 # Another identity may not reach the grader's own files: give it a copy.
-                self._runtime = build_runtime(slot_parent(), self.preload,
-                                              self.limits.packages)
+                self._runtime = build_runtime(slot_parent(), self.preload)
         except BaseException:
             self.close()
             raise

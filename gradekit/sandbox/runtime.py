@@ -3,16 +3,19 @@
 The worker boots from this folder, never from the grader's own files: it holds the
 worker's side of the engine (``gradekit/__init__.py`` and the ``sandbox`` modules the
 worker imports) and the packages it preloads (numpy, with the shared libraries its wheel
-ships). Files are hard links where the file system allows, else copies; the folder is
-built once per content and reused, owned by the grader and readable by all.
+ships; and those an assignment adds, with the packages they require). Files are hard
+links where the file system allows, else copies; the folder is built once per content
+and reused, owned by the grader and readable by all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.metadata
 import importlib.util
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parent.parent
-LAYOUT = 2
+LAYOUT = 3
 """Bumped when what a runtime folder holds changes (a new folder is then built)."""
 WORKER_MODULES = ("__init__.py", "sandbox/__init__.py", "sandbox/protocol.py",
                   "sandbox/worker.py", "sandbox/allocator.py",
@@ -43,34 +46,70 @@ class Runtime:
 
 
 def package_folders(names: tuple[str, ...]) -> list[Path]:
-    """The installed folders of packages ``names`` and their bundled-library folders (a
-    single-file module: its file)."""
-    folders: list[Path] = []
-    for name in names:
-        module = importlib.import_module(name)
-        path = Path(module.__file__ or "").resolve()
-        if path.name != "__init__.py":
-            folders.append(path)
+    """Where packages ``names`` (import names) are installed, with every package their
+    distributions require (recursively, leaving out optional extras) and the folders of
+    bundled libraries (``numpy.libs``): folders, or files for single-module packages.
+    Found without importing anything; a required package that is not installed is left out.
+    """
+    paths: list[Path] = []
+    for name in _with_requirements(names):
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
             continue
-        folder = path.parent
-        folders.append(folder)
-        libs = folder.parent / f"{folder.name}.libs"
+        origin = Path(spec.origin).resolve()
+        path = origin.parent if spec.submodule_search_locations else origin
+        if path in paths:
+            continue
+        paths.append(path)
+        libs = path.parent / f"{name}.libs"
         if libs.is_dir():
-            folders.append(libs)
-    return folders
+            paths.append(libs)
+    return paths
 
 
-def installed(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Those of ``names`` this Python can import (found without importing them)."""
+def available(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``names`` (import names) installed here."""
     return tuple(name for name in names if importlib.util.find_spec(name) is not None)
 
 
-def build_runtime(parent: Path, preload: tuple[str, ...],
-                  packages: tuple[str, ...] = ()) -> Runtime:
-    """The runtime folder for ``preload`` and ``packages`` (also available, not imported)
-    under ``parent``, built when missing; packages this Python lacks are left out."""
-    names = tuple(dict.fromkeys(preload + installed(packages)))
-    folders = package_folders(names)
+def _normal(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def _with_requirements(names: tuple[str, ...]) -> list[str]:
+    """``names`` and the top-level import names of what their distributions require."""
+    by_module = importlib.metadata.packages_distributions()
+    modules_of: dict[str, list[str]] = {}
+    for module, distributions in by_module.items():
+        for distribution in distributions:
+            modules_of.setdefault(_normal(distribution), []).append(module)
+    found = list(dict.fromkeys(names))
+    queue = [_normal(d) for name in names for d in by_module.get(name, ())]
+    seen: set[str] = set()
+    while queue:
+        distribution = queue.pop()
+        if distribution in seen:
+            continue
+        seen.add(distribution)
+        for module in sorted(modules_of.get(distribution, ())):
+            if module not in found and module.isidentifier():
+                found.append(module)
+        try:
+            requires = importlib.metadata.requires(distribution) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for requirement in requires:
+            if "extra" in requirement.partition(";")[2]:
+                continue
+            match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+            if match:
+                queue.append(_normal(match.group(1)))
+    return found
+
+
+def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
+    """The runtime folder for ``preload`` under ``parent``, built when missing."""
+    folders = package_folders(preload)
     key = hashlib.sha256(f"layout {LAYOUT}\0".encode())
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
@@ -86,13 +125,13 @@ def build_runtime(parent: Path, preload: tuple[str, ...],
             target = building / "engine" / "gradekit" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ENGINE / relative, target)
+        (building / "lib").mkdir(parents=True, exist_ok=True)
         for folder in folders:
-            if folder.is_file():
-                (building / "lib").mkdir(parents=True, exist_ok=True)
+            if folder.is_dir():
+                shutil.copytree(folder, building / "lib" / folder.name,
+                                copy_function=_link_or_copy, ignore=_left_out)
+            else:
                 _link_or_copy(str(folder), str(building / "lib" / folder.name))
-                continue
-            shutil.copytree(folder, building / "lib" / folder.name, copy_function=_link_or_copy,
-                            ignore=_left_out)
         (building / "complete").write_text("")
         _open_to_all(building)
         try:

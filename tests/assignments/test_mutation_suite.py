@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.mutation import apply, assignments_with, catalogue, grade_summary
+from tests.support.mutation import (apply, assignments_with, catalogue, grade_summary,
+                                    reference_folder)
 from tests.support.paths import course
 
 pytestmark = [pytest.mark.confined, pytest.mark.slow]
@@ -48,8 +49,8 @@ def skeleton(assignment: str, destination: Path) -> Path:
 def grade_everything(assignment: str) -> dict:
     """name -> grade summary (or the exception that stopped the mutant being built)."""
     mutants = catalogue(assignment)
-    solutions = course(assignment).solutions
     work = Path(tempfile.mkdtemp(prefix="gradekit-mutants-"))
+    solutions = reference_folder(assignment, work / "reference")
     jobs, summaries = {}, {}
     for seed in REFERENCE_SEEDS:
         jobs[f"reference {seed}"] = (str(solutions), seed)

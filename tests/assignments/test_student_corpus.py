@@ -39,17 +39,37 @@ class Bug:
 
 @dataclass(frozen=True)
 class Rules:
-    """An assignment's ``corpus/rules.toml``."""
+    """An assignment's ``corpus/rules.toml``.
+
+    ``scope`` (optional): the checks an entry is judged on, ``[scope] default`` for every
+    entry plus its row in ``[scope.entries]``; an item ending in "." is a prefix ("2."
+    takes 2.1, 2.2, ...), any other a check number. Checks outside an entry's scope grade
+    functions it never wrote (stubs as released, files it did not hand in): they count
+    neither for nor against it. Without ``[scope]`` every check is in scope.
+    """
 
     set_aside: frozenset[str]
     partial: dict[str, tuple[frozenset[str], str]]
     bugs: dict[str, Bug]
+    scope: tuple[str, ...] | None = None
+    scope_entries: dict[str, tuple[str, ...]] | None = None
+
+    def in_scope(self, entry: str, number: str) -> bool:
+        if self.scope is None:
+            return True
+        items = self.scope + (self.scope_entries or {}).get(entry, ())
+        return any(number.startswith(item) if item.endswith(".") else number == item
+                   for item in items)
 
 
 @cache
 def rules(assignment: str) -> Rules:
     data = tomllib.loads((course(assignment).corpus / "rules.toml").read_text(encoding="utf-8"))
+    scope = data.get("scope")
     return Rules(
+        scope=None if scope is None else tuple(scope["default"]),
+        scope_entries=None if scope is None else {
+            name: tuple(items) for name, items in scope.get("entries", {}).items()},
         set_aside=frozenset(data.get("set_aside", [])),
         partial={name: (frozenset(row["fail"]), row["says"])
                  for name, row in data.get("partial", {}).items()},
@@ -114,10 +134,14 @@ def graded():
 
 
 # ------------------------------------------------------------------ verdicts
-def losers(summary) -> set[str]:
-    """The checks with points that lost some."""
-    return {n for n, (got, most, _, _) in summary["checks"].items()
+def losers(summary, assignment: str | None = None, entry: str = "") -> set[str]:
+    """The checks with points that lost some (with ``assignment``: those in the entry's
+    scope only)."""
+    lost = {n for n, (got, most, _, _) in summary["checks"].items()
             if most > 0 and got < most - 1e-9}
+    if assignment is None:
+        return lost
+    return {n for n in lost if rules(assignment).in_scope(entry, n)}
 
 
 def correct_problems(assignment: str, name: str, summary) -> list[str]:
@@ -125,7 +149,7 @@ def correct_problems(assignment: str, name: str, summary) -> list[str]:
     if summary["error"]:
         return [f"grade error: {summary['error']}"]
     expected, says = rules(assignment).partial.get(name, (frozenset(), ""))
-    lost = losers(summary) - rules(assignment).set_aside
+    lost = losers(summary, assignment, name) - rules(assignment).set_aside
     problems = [f"{n} lost points: {summary['checks'][n][3][:600]}"
                 for n in sorted(lost - expected)]
     for number in sorted(expected):
@@ -140,8 +164,12 @@ def bug_problems(assignment: str, bug: str, summary) -> list[str]:
     if summary["error"]:
         return [f"grade error: {summary['error']}"]
     row = rules(assignment).bugs[bug]
-    lost = losers(summary) - (rules(assignment).set_aside - row.lose - row.may_lose)
-    problems = [f"{n} should lose points" for n in sorted(row.lose - lost)]
+    entry = bug_entries(assignment)[bug]
+    lost = losers(summary, assignment, entry) - (
+        rules(assignment).set_aside - row.lose - row.may_lose)
+    # A check of a notebook the release leaves out is worth nothing: it cannot lose.
+    scored = {n for n, (_, most, _, _) in summary["checks"].items() if most > 0}
+    problems = [f"{n} should lose points" for n in sorted((row.lose & scored) - lost)]
     problems += [f"{n} should keep full marks: {summary['checks'][n][3][:600]}"
                  for n in sorted(lost - row.lose - row.may_lose)]
     messages = "\n".join(summary["checks"][n][3] for n in sorted(row.lose))
@@ -176,3 +204,9 @@ def test_every_entry_is_judged_by_the_rules(assignment):
     assert not unknown, f"bug ids without a row in corpus/rules.toml: {sorted(unknown)}"
     partial = set(rules(assignment).partial) - set(correct_entries(assignment))
     assert not partial, f"[partial] names entries that are not correct ones: {sorted(partial)}"
+    scoped = set(rules(assignment).scope_entries or {}) - set(entries(assignment))
+    assert not scoped, f"[scope.entries] names no entry: {sorted(scoped)}"
+    for bug, row in rules(assignment).bugs.items():
+        name = bug_entries(assignment).get(bug)
+        outside = {n for n in row.lose if name and not rules(assignment).in_scope(name, n)}
+        assert not outside, f"{bug}: lose names checks outside its entry's scope: {outside}"

@@ -15,7 +15,7 @@ import shutil
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 from tests.support.paths import REPO, course
 
@@ -86,6 +86,34 @@ def assignments_with(relative: str) -> list[str]:
     return sorted(path.relative_to(root).parts[0] for path in root.glob(f"*/{relative}"))
 
 
-def catalogue(assignment: str) -> ModuleType:
-    """``tests/assignments/<assignment>/mutants.py``."""
-    return importlib.import_module(f"tests.assignments.{assignment}.mutants")
+def catalogue(assignment: str) -> SimpleNamespace:
+    """``tests/assignments/<assignment>/mutants.py``, with the ``MUTANTS`` and ``VARIANTS``
+    of every ``mutants_*.py`` beside it added (a part of the assignment whose checks have
+    another author keeps its own catalogue) and their ``POINTS`` added to ``CODE_POINTS``."""
+    main = importlib.import_module(f"tests.assignments.{assignment}.mutants")
+    found = SimpleNamespace(MUTANTS=list(main.MUTANTS),
+                            VARIANTS=list(getattr(main, "VARIANTS", [])),
+                            CODE_POINTS=main.CODE_POINTS)
+    for path in sorted(course(assignment).tests.glob("mutants_*.py")):
+        part: ModuleType = importlib.import_module(
+            f"tests.assignments.{assignment}.{path.stem}")
+        found.MUTANTS += part.MUTANTS
+        found.VARIANTS += getattr(part, "VARIANTS", [])
+        found.CODE_POINTS += part.POINTS
+    return found
+
+
+def reference_folder(assignment: str, destination: Path) -> Path:
+    """The reference as a student who solved everything hands it in: the solution package
+    and the master notebooks named in ``[grading] submit`` (their student cells hold the
+    reference code that checks of notebook cells grade)."""
+    from gradekit.config import load_assignment
+
+    paths = course(assignment)
+    shutil.copytree(paths.solutions, destination, ignore=shutil.ignore_patterns("__pycache__"))
+    config = load_assignment(paths.toml)
+    submit = set(config.grading.submit) if config.grading else set()
+    for notebook in config.release.notebooks if config.release else ():
+        if notebook.name in submit:
+            shutil.copyfile(notebook, destination / notebook.name)
+    return destination

@@ -3,8 +3,10 @@
 # /autograder/source (the unzipped autograder.zip) while it builds the image.
 #
 # - installs python3, bubblewrap (namespaces for the worker, where the container allows
-#   them) and the engine (core dependencies only, pinned in pyproject.toml) into
-#   /opt/gradekit/venv, which every user can read and run;
+#   them) and the engine (core dependencies pinned in pyproject.toml, plus the extras the
+#   assignment's [grading] extras names, baked into EXTRAS below by gradekit release) into
+#   /opt/gradekit/venv, which every user can read and run; GRADEKIT_PIP_ARGS adds pip
+#   options (e.g. "--extra-index-url https://download.pytorch.org/whl/cpu" for CPU torch);
 # - creates the unprivileged account of the first sandbox slot (more are made as needed);
 # - locks /autograder/source (checks, reference) and /autograder/results away from it.
 set -euo pipefail
@@ -14,6 +16,8 @@ AUTOGRADER="$(dirname "$SOURCE")"
 VENV="${GRADEKIT_VENV:-/opt/gradekit/venv}"
 SANDBOX_USER="${GRADEKIT_SANDBOX_USERS:-gradekit-sandbox-1}"
 SANDBOX_USER="${SANDBOX_USER%%,*}"
+# The engine extras this assignment's checks need (comma-separated; gradekit release writes it).
+EXTRAS=""
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -25,7 +29,11 @@ apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null \
 
 # The system interpreter apt installed: one every user can run (not a per-user install).
 /usr/bin/python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --no-cache-dir --disable-pip-version-check "$SOURCE"
+TARGET="$SOURCE"
+if [ -n "$EXTRAS" ]; then TARGET="$SOURCE[$EXTRAS]"; fi
+# shellcheck disable=SC2086 # GRADEKIT_PIP_ARGS is a list of options
+"$VENV/bin/python" -m pip install --quiet --no-cache-dir --disable-pip-version-check \
+    ${GRADEKIT_PIP_ARGS:-} "$TARGET"
 chmod -R a+rX "$VENV"
 
 if ! id -u "$SANDBOX_USER" >/dev/null 2>&1; then

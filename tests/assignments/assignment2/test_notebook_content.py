@@ -1,9 +1,13 @@
 """Static checks of the assignment's notebook content (nothing is executed).
 
-Covers assignment/BatchNormalization.ipynb against ASSIGNMENT_SPEC.md section 3 and
-contract 2 of docs/ARCHITECTURE.md, the zh-CN translation, the Colab first cell, the
-computation-graph picture and the hints students read in the docstrings and TODO banners
-of solutions/cs231n/layers.py. Executing the notebook is `make notebook-check`'s job.
+Every master notebook of the config's [release] notebooks against contract 2 of
+docs/ARCHITECTURE.md (format, ids, tags, inline questions and model answers, student
+regions, quick mode) with its zh-CN translation (one <notebook>.toml each in the
+variant's folder) and the cells [[grading.notebooks]] names; then, one notebook at a
+time, what COURSE_SPEC.md A2.3 (and ASSIGNMENT_SPEC.md section 3 for
+BatchNormalization.ipynb) fixes: settings, expected values, pictures. Also the Colab
+first cell and the hints students read in the docstrings and TODO banners of
+solutions/cs231n/layers.py. Executing the notebooks is `make notebook-check`'s job.
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ except ImportError:  # Python 3.10
     import tomli as tomllib
 
 ASSIGNMENT = A2.folder
+CONFIG = load_assignment(A2.toml)
+MASTERS = list(CONFIG.release.notebooks)
 NOTEBOOK = ASSIGNMENT / "BatchNormalization.ipynb"
-ZH_CN = ASSIGNMENT / "i18n" / "zh-CN.toml"
+ZH_CN_DIR = ASSIGNMENT / "i18n" / "zh-CN"
+ZH_CN = ZH_CN_DIR / "BatchNormalization.toml"
 LAYERS = A2.solutions / "cs231n" / "layers.py"
 COLAB = ASSIGNMENT / "colab_setup.py"
 GRAPH = ASSIGNMENT / "batchnorm_graph.png"
@@ -52,6 +59,28 @@ def cells(nb):
 @pytest.fixture(scope="module")
 def zh():
     with open(ZH_CN, "rb") as f:
+        return tomllib.load(f)
+
+
+@pytest.fixture(scope="module", params=MASTERS, ids=lambda path: path.stem)
+def master(request) -> Path:
+    """Each master notebook of [release] notebooks, in turn."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def any_nb(master):
+    return nbformat.read(master, as_version=nbformat.NO_CONVERT)
+
+
+@pytest.fixture(scope="module")
+def any_zh_path(master) -> Path:
+    return ZH_CN_DIR / f"{master.stem}.toml"
+
+
+@pytest.fixture(scope="module")
+def any_zh(any_zh_path):
+    with open(any_zh_path, "rb") as f:
         return tomllib.load(f)
 
 
@@ -211,38 +240,48 @@ def index_of(nb, predicate) -> int:
     return matches[0]
 
 
-# ----------------------------------------------------------------------------- structure
-def test_notebook_validates_as_nbformat_4_5(nb):
-    nbformat.validate(nb)
-    assert (nb.nbformat, nb.nbformat_minor) >= (4, 5)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+# ----------------------------------------------------------------------------- every notebook
+def test_zh_cn_variant_translates_from_the_folder():
+    (variant,) = [v for v in CONFIG.release.variants if v.name == "zh-CN"]
+    assert Path(variant.translations).resolve() == ZH_CN_DIR.resolve()
+    files = {path.stem for path in ZH_CN_DIR.glob("*.toml")}
+    assert files == {path.stem for path in MASTERS}, "one <notebook>.toml per master notebook"
 
 
-def test_every_cell_has_a_unique_short_id(nb):
-    ids = [cell.get("id") for cell in nb.cells]
+def test_notebook_validates_as_nbformat_4_5(any_nb):
+    nbformat.validate(any_nb)
+    assert (any_nb.nbformat, any_nb.nbformat_minor) >= (4, 5)
+    assert any_nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_cell_has_a_unique_short_id(any_nb):
+    ids = [cell.get("id") for cell in any_nb.cells]
     assert all(ids), "a cell has no id"
     assert len(ids) == len(set(ids)), "duplicate cell ids"
     for cell_id in ids:
         assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", cell_id), f"id {cell_id!r} is not short and stable"
 
 
-def test_committed_notebook_has_no_outputs(nb):
-    for cell in code_cells(nb):
+def test_committed_notebook_has_no_outputs(any_nb):
+    for cell in code_cells(any_nb):
         assert cell.outputs == [], f"cell {cell.id} has outputs"
         assert cell.execution_count is None, f"cell {cell.id} has an execution count"
 
 
-def test_code_cells_parse_and_need_no_student_code(nb):
-    for cell in code_cells(nb):
+def test_code_cells_parse_and_student_code_sits_in_regions(any_nb, master):
+    from gradekit.markers import find_regions
+
+    for cell in code_cells(any_nb):
         parse(cell)
-        assert "START OF YOUR CODE" not in cell.source, f"cell {cell.id}: students write no notebook code"
-        assert "TODO" not in cell.source, f"cell {cell.id} has a TODO"
         assert "solution" not in tags(cell), f"code cell {cell.id} tagged solution"
+        regions = find_regions(cell.source, master.name, cell.id)
+        if "TODO" in cell.source:
+            assert regions, f"cell {cell.id} has a TODO but no region for the student's code"
 
 
-def test_no_trailing_comments_in_code_cells(nb):
+def test_no_trailing_comments_in_code_cells(any_nb):
     # Translations replace whole comment lines; a comment after code cannot be translated.
-    for cell in code_cells(nb):
+    for cell in code_cells(any_nb):
         source = python_source(cell.source)
         for tok in tokenize.generate_tokens(StringIO(source).readline):
             if tok.type == tokenize.COMMENT:
@@ -250,12 +289,137 @@ def test_no_trailing_comments_in_code_cells(nb):
                 assert line.strip().startswith("#"), f"cell {cell.id}: trailing comment {line!r}"
 
 
-def test_only_known_tags_are_used(nb):
-    for cell in nb.cells:
+def test_only_known_tags_are_used(any_nb):
+    for cell in any_nb.cells:
         unknown = tags(cell) - KNOWN_TAGS
         assert not unknown, f"cell {cell.id}: unknown tags {unknown}"
 
 
+def test_title_setup_and_data_cells_are_tagged(any_nb, master):
+    first = any_nb.cells[0]
+    assert first.cell_type == "markdown" and "pdf-title" in tags(first)
+    assert first.source.startswith("# "), "the title cell opens with the notebook's title"
+    setup = any_nb.cells[index_of(any_nb, lambda c: c.id == "setup")]
+    assert setup.cell_type == "code" and "pdf-ignore" in tags(setup)
+    numpy_helpers = [c for c in code_cells(any_nb) if "def rel_error" in c.source]
+    assert numpy_helpers in ([], [setup]), "rel_error is defined in the setup cell"
+    load = [c for c in code_cells(any_nb) if "get_CIFAR10_data()" in c.source]
+    for cell in load:
+        assert "pdf-ignore" in tags(cell)
+        assert any_nb.cells.index(setup) < any_nb.cells.index(cell)
+
+
+def plotting_cells(nb) -> dict:
+    """Code cells that draw: they show a figure, or call a helper defined in such a cell."""
+    drawing = {c.id: c for c in code_cells(nb) if "plt.show()" in c.source}
+    helpers = {n.name for c in drawing.values() for n in parse(c).body if isinstance(n, ast.FunctionDef)}
+    for cell in code_cells(nb):
+        called = {ast.unparse(n.func) for n in ast.walk(parse(cell)) if isinstance(n, ast.Call)}
+        if called & helpers:
+            drawing[cell.id] = cell
+    return drawing
+
+
+def test_plot_cells_are_tagged_pdf_ignore_input(any_nb):
+    plots = plotting_cells(any_nb)
+    for cell in code_cells(any_nb):
+        assert ("pdf-ignore-input" in tags(cell)) == (cell.id in plots), \
+            f"cell {cell.id}: pdf-ignore-input exactly on the cells that draw"
+
+
+def quick_variable(setup_source: str) -> str:
+    (name,) = re.findall(r"os\.environ\.get\('(\w+)'", setup_source)
+    return name
+
+
+def test_setup_cell_defines_the_helpers(any_nb, capsys, monkeypatch):
+    setup = any_nb.cells[index_of(any_nb, lambda c: c.id == "setup")]
+    if "def rel_error" not in setup.source:
+        pytest.skip("not a numpy notebook (no rel_error, autoreload or quick())")
+    for magic in ("%load_ext autoreload", "%autoreload 2", "%matplotlib inline"):
+        assert magic in setup.source.splitlines(), f"setup cell lacks {magic}"
+    variable = quick_variable(setup.source)
+    assert CONFIG.release.notebook_check.env.get(variable) == "1", \
+        f"make notebook-check sets {variable}=1 ([release.notebook_check] env)"
+
+    tree = parse(setup)
+    quick_flag = [n for n in tree.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "QUICK"]
+    defs = quick_flag + [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    program = compile(ast.Module(body=defs, type_ignores=[]), "setup", "exec")
+
+    def run_setup():
+        namespace = {"np": np, "os": __import__("os")}
+        exec(program, namespace)
+        return namespace
+
+    monkeypatch.setenv(variable, "1")
+    assert run_setup()["quick"](10, 2) == 2, f"{variable}=1 selects the small setting"
+    monkeypatch.delenv(variable)
+    namespace = run_setup()
+    assert namespace["quick"](10, 2) == 10, f"without {variable} the assignment's settings are used"
+    rel_error = namespace["rel_error"]
+    x, y = np.array([1.0, -2.0, 0.0]), np.array([1.0, -2.2, 0.0])
+    assert rel_error(x, y) == pytest.approx(0.2 / 4.2)
+    assert rel_error(np.array([1e-9]), np.array([0.0])) == pytest.approx(1e-9 / 1e-8)
+    if "print_mean_std" in namespace:
+        namespace["print_mean_std"](np.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
+        printed = capsys.readouterr().out
+        assert "means:" in printed and "[2. 4.]" in printed
+        assert "stds:" in printed and "[1. 2.]" in printed
+
+
+def test_quick_mode_only_shrinks_experiments(any_nb):
+    for cell in code_cells(any_nb):
+        for node in ast.walk(parse(cell)):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "quick":
+                full, small = (evaluate(a, {}) for a in node.args)
+                assert 0 < small < full, f"cell {cell.id}: quick({full}, {small})"
+
+
+def test_inline_questions_have_model_answers(any_nb):
+    questions = inline_questions(any_nb)
+    assert sorted(questions) == list(range(1, len(questions) + 1))
+    assert [questions[n] for n in sorted(questions)] == sorted(questions.values())
+    for number, index in questions.items():
+        question, answer = any_nb.cells[index], any_nb.cells[index + 1]
+        assert tags(question) == {"pdf-inline"}, f"question {number}: tags {tags(question)}"
+        assert answer.cell_type == "markdown", f"question {number}: no markdown answer cell"
+        assert tags(answer) == {"pdf-inline", "solution"}, f"answer {number}: tags {tags(answer)}"
+        assert answer.source.startswith("**Model answer:**") and len(answer.source) > 300
+    for i, cell in enumerate(any_nb.cells):
+        if "solution" in tags(cell):
+            assert i > 0 and "pdf-inline" in tags(any_nb.cells[i - 1]), f"solution cell {cell.id} follows no question"
+
+
+def test_self_check_cells_follow_the_parts(any_nb):
+    checks = [c for c in code_cells(any_nb) if "gradekit check" in c.source]
+    assert checks, "each part ends with its self-check cell"
+    for cell in checks:
+        (line,) = [l for l in cell.source.splitlines() if not l.startswith("#")]
+        assert re.fullmatch(r'!"\{sys\.executable\}" -m gradekit check --section [a-z0-9-]+', line), line
+        section = line.rsplit(" ", 1)[-1]
+        assert cell.id == "self-check-" + section
+        assert section in {s.name for s in CONFIG.grading.sections}, f"cell {cell.id}: no section {section}"
+
+
+def test_grading_notebook_tables_name_cells_of_the_masters():
+    masters = {path.name: nbformat.read(path, as_version=nbformat.NO_CONVERT) for path in MASTERS}
+    for table in CONFIG.grading.notebooks:
+        nb = masters[table.file]
+        ids = {cell.id: cell for cell in nb.cells}
+        for cell_id in [*table.setup, *(rerun.cell for rerun in table.rerun), *table.figures]:
+            assert cell_id in ids and ids[cell_id].cell_type == "code", f"{table.file}: no code cell {cell_id}"
+        plots = plotting_cells(nb)
+        for cell_id in table.figures:
+            assert cell_id in plots, f"{table.file}: figure cell {cell_id} draws nothing"
+        for rerun in table.rerun:
+            assert "quick(" not in ids[rerun.cell].source, f"{table.file}: re-run cell {rerun.cell} trains"
+        answered = [part for part in table.parts if part.kind == "answered"]
+        answers = [cell for cell in nb.cells if "solution" in tags(cell)]
+        assert bool(answered) == bool(answers), f"{table.file}: an answered part iff answer cells"
+
+
+# ----------------------------------------------------------------------------- BatchNormalization.ipynb
 def test_spec_tags_sit_on_the_right_cells(nb):
     first = nb.cells[0]
     assert first.cell_type == "markdown" and "pdf-title" in tags(first)
@@ -275,46 +439,6 @@ def test_spec_tags_sit_on_the_right_cells(nb):
     for cell in code_cells(nb):
         if "pdf-ignore-input" in tags(cell):
             assert cell in plots, f"cell {cell.id} is tagged pdf-ignore-input but does not plot"
-
-
-def test_setup_cell_defines_the_helpers(nb, capsys, monkeypatch):
-    setup = nb.cells[index_of(nb, lambda c: c.cell_type == "code" and "def rel_error" in c.source)]
-    for magic in ("%load_ext autoreload", "%autoreload 2", "%matplotlib inline"):
-        assert magic in setup.source.splitlines(), f"setup cell lacks {magic}"
-    assert "BN_NOTEBOOK_QUICK" in setup.source, "quick mode is read from BN_NOTEBOOK_QUICK"
-
-    tree = parse(setup)
-    quick_flag = [n for n in tree.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "QUICK"]
-    defs = quick_flag + [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-    program = compile(ast.Module(body=defs, type_ignores=[]), "setup", "exec")
-
-    def run_setup():
-        namespace = {"np": np, "os": __import__("os")}
-        exec(program, namespace)
-        return namespace
-
-    monkeypatch.setenv("BN_NOTEBOOK_QUICK", "1")
-    assert run_setup()["quick"](10, 2) == 2, "BN_NOTEBOOK_QUICK=1 selects the small setting"
-    monkeypatch.delenv("BN_NOTEBOOK_QUICK")
-    namespace = run_setup()
-    rel_error, print_mean_std, quick = (namespace[n] for n in ("rel_error", "print_mean_std", "quick"))
-
-    x, y = np.array([1.0, -2.0, 0.0]), np.array([1.0, -2.2, 0.0])
-    assert rel_error(x, y) == pytest.approx(0.2 / 4.2)
-    assert rel_error(np.array([1e-9]), np.array([0.0])) == pytest.approx(1e-9 / 1e-8)
-    print_mean_std(np.array([[1.0, 2.0], [3.0, 6.0]]), axis=0)
-    printed = capsys.readouterr().out
-    assert "means:" in printed and "[2. 4.]" in printed
-    assert "stds:" in printed and "[1. 2.]" in printed
-    assert quick(10, 2) == 10, "without BN_NOTEBOOK_QUICK the assignment's settings are used"
-
-
-def test_quick_mode_only_shrinks_experiments(nb):
-    for cell in code_cells(nb):
-        for node in ast.walk(parse(cell)):
-            if isinstance(node, ast.Call) and ast.unparse(node.func) == "quick":
-                full, small = (evaluate(a, {}) for a in node.args)
-                assert 0 < small < full, f"cell {cell.id}: quick({full}, {small})"
 
 
 # ----------------------------------------------------------------------------- inline questions
@@ -480,49 +604,58 @@ def test_derivation_prompt_and_graph_picture(nb):
 
 
 # ----------------------------------------------------------------------------- zh-CN
-def test_zh_cn_has_only_contract_keys(zh):
-    assert set(zh) <= {"answer_placeholder", "cells", "comments", "strings"}
-    placeholder = zh["answer_placeholder"]
+def test_zh_cn_has_only_contract_keys(any_zh):
+    assert set(any_zh) <= {"answer_placeholder", "cells", "comments", "strings"}
+    placeholder = any_zh["answer_placeholder"]
     assert CJK.search(placeholder) and not re.search(r"[A-Za-z]", placeholder), \
         f"the answer placeholder is not all Chinese: {placeholder!r}"
-    for cell_id, entry in zh["cells"].items():
+    for cell_id, entry in any_zh["cells"].items():
         assert set(entry) == {"source"}, f"cells.{cell_id}: keys {set(entry)}"
 
 
-def test_zh_cn_header_names_only_files_that_exist():
+def test_zh_cn_files_share_the_answer_placeholder():
+    placeholders = set()
+    for path in ZH_CN_DIR.glob("*.toml"):
+        with open(path, "rb") as f:
+            placeholders.add(tomllib.load(f).get("answer_placeholder"))
+    assert len(placeholders) == 1, f"one answer placeholder for the language: {placeholders}"
+
+
+def test_zh_cn_header_names_only_files_that_exist(any_zh_path, master):
     header = []
-    for line in ZH_CN.read_text(encoding="utf-8").splitlines():
+    for line in any_zh_path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
         header.append(line)
     named = re.findall(r"[\w./-]+\.(?:py|md|toml|ipynb)\b", "\n".join(header))
-    assert named, "the header says which notebook this translates"
+    assert master.relative_to(REPO).as_posix() in named, "the header says which notebook this translates"
     for name in named:
-        assert (REPO / name).is_file(), f"the header of zh-CN.toml names {name}, which does not exist"
+        assert (REPO / name).is_file(), f"the header of {any_zh_path.name} names {name}, which does not exist"
 
 
-def test_zh_cn_inline_questions_use_one_term(nb, zh):
-    for number, index in inline_questions(nb).items():
-        chinese = zh["cells"][nb.cells[index].id]["source"]
+def test_zh_cn_inline_questions_use_one_term(any_nb, any_zh, any_zh_path):
+    for number, index in inline_questions(any_nb).items():
+        chinese = any_zh["cells"][any_nb.cells[index].id]["source"]
         assert chinese.splitlines()[0] == f"## 随堂问题 {number}", chinese.splitlines()[0]
-    assert "课堂问题" not in ZH_CN.read_text(encoding="utf-8")
+    assert "课堂问题" not in any_zh_path.read_text(encoding="utf-8")
 
 
 def figure_texts(cell) -> list[str]:
     """The string literals of a plotting cell that end up as text in a figure: titles,
     labels, legends (a capital letter or a space; not keys like 'loss_history' or '-o')."""
+    tree = parse(cell)
+    keys = {id(n.slice) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
     found = []
-    for node in ast.walk(parse(cell)):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in keys:
             if re.search(r"[A-Z ]", node.value):
                 found.append(node.value)
     return found
 
 
-def test_zh_cn_translates_the_figure_text_of_the_plotting_cells(nb, zh):
-    strings = zh.get("strings", {})
-    plots = {cell.id: cell for cell in code_cells(nb) if "pdf-ignore-input" in tags(cell)}
-    assert len(plots) == 4
+def test_zh_cn_translates_the_figure_text_of_the_plotting_cells(any_nb, any_zh):
+    strings = any_zh.get("strings", {})
+    plots = {cell.id: cell for cell in code_cells(any_nb) if "pdf-ignore-input" in tags(cell)}
     # Only plotting cells: code whose output the checks read keeps its English strings.
     assert set(strings) <= set(plots), f"strings for non-plotting cells: {set(strings) - set(plots)}"
     for cell_id, cell in plots.items():
@@ -536,19 +669,19 @@ def test_zh_cn_translates_the_figure_text_of_the_plotting_cells(nb, zh):
                 f"strings.{cell_id}: {english!r} -> {chinese!r} changes a format field"
 
 
-def test_zh_cn_translates_every_markdown_cell(nb, zh):
-    markdown_ids = {cell.id for cell in markdown_cells(nb)}
-    translated = set(zh["cells"])
+def test_zh_cn_translates_every_markdown_cell(any_nb, any_zh):
+    markdown_ids = {cell.id for cell in markdown_cells(any_nb)}
+    translated = set(any_zh["cells"])
     assert not markdown_ids - translated, f"untranslated cells: {sorted(markdown_ids - translated)}"
     assert not translated - markdown_ids, f"stale translations: {sorted(translated - markdown_ids)}"
 
 
-def test_zh_cn_keeps_math_code_and_structure(nb, zh):
+def test_zh_cn_keeps_math_code_and_structure(any_nb, any_zh):
     def spans(text, pattern):
         return sorted(re.findall(pattern, text))
 
-    for cell in markdown_cells(nb):
-        english, chinese = cell.source, zh["cells"][cell.id]["source"]
+    for cell in markdown_cells(any_nb):
+        english, chinese = cell.source, any_zh["cells"][cell.id]["source"]
         assert CJK.search(chinese), f"cells.{cell.id} is not in Chinese"
         assert spans(english, r"`[^`]+`") == spans(chinese, r"`[^`]+`"), f"cells.{cell.id}: code spans differ"
         assert spans(english, r"\$\$.+?\$\$|\$[^$]+\$") == spans(chinese, r"\$\$.+?\$\$|\$[^$]+\$"), \
@@ -567,12 +700,15 @@ def test_zh_cn_model_answers_keep_the_keys(nb, zh):
     assert re.search(r"情况 2", a4) and re.search(r"情况 1 不是问题", a4)
 
 
-def test_zh_cn_translates_every_comment_line(nb, zh):
-    used = {line for cell in code_cells(nb) for line in comment_lines(cell.source)}
-    translated = set(zh["comments"])
+def test_zh_cn_translates_every_comment_line(any_nb, any_zh):
+    from gradekit.markers import is_marker
+
+    used = {line for cell in code_cells(any_nb) for line in comment_lines(cell.source)
+            if not is_marker(line)}
+    translated = set(any_zh["comments"])
     assert not used - translated, f"untranslated comments: {sorted(used - translated)}"
     assert not translated - used, f"stale comment translations: {sorted(translated - used)}"
-    for english, chinese in zh["comments"].items():
+    for english, chinese in any_zh["comments"].items():
         assert chinese.startswith("# ") and CJK.search(chinese), f"comment {english!r} -> {chinese!r}"
 
 
@@ -671,3 +807,232 @@ def test_layernorm_backward_hint_names_the_transpose_and_dout_times_gamma():
     text = student_function_text("layernorm_backward")
     assert "dout * gamma" in text and "dxhat.T" in text and "xhat.T" in text
     assert "(D, N)" in text and "transpose the result back" in text
+
+
+# ----------------------------------------------------------------------------- FullyConnectedNets, Dropout, ConvolutionalNetworks
+def master_cells(stem: str) -> dict:
+    notebook = nbformat.read(ASSIGNMENT / f"{stem}.ipynb", as_version=nbformat.NO_CONVERT)
+    return {cell.id: cell for cell in notebook.cells}
+
+
+def array_literal(cell, name: str) -> np.ndarray:
+    (value,) = assignments(cell)[name]
+    return np.asarray(value)
+
+
+def region_and_before(cell) -> tuple[dict, str]:
+    """What the cell assigns before its student region, and the region's text."""
+    from gradekit.markers import find_regions
+
+    lines = cell.source.splitlines()
+    (region,) = find_regions(cell.source, "notebook", cell.id)
+    start = next(i for i, line in enumerate(lines) if "START OF YOUR CODE" in line)
+    before = {name: values[-1] for name, values in assignments("\n".join(lines[:start])).items()}
+    return before, "\n".join(lines[start + 1:next(i for i, line in enumerate(lines) if "END OF YOUR CODE" in line)])
+
+
+def test_fc_net_gradient_check_uses_the_spec_net_and_states_the_losses():
+    cells = master_cells("FullyConnectedNets")
+    cell = cells["fc-net-gradcheck"]
+    assert first_statement(cell) == "np.random.seed(231)"
+    values = assignments(cell)
+    assert [values[k] for k in ("N", "D", "H1", "H2", "C")] == [[2], [15], [20], [30], [10]]
+    assert "for reg in [0, 3.14]:" in cell.source
+    (model,) = calls(cell, "FullyConnectedNet")
+    assert model["weight_scale"] == 5e-2 and model["dtype"] == "np.float64" and model[0] == [20, 30]
+    for label in ("'Running check with reg = '", "'Initial loss: '", "'%s relative error: %.2e'"):
+        assert label in cell.source
+    text = cells["fc-net-md"].source
+    assert "**2.3004790897684924**" in text and "**7.052114776533016**" in text
+
+
+@pytest.mark.parametrize("cell_id, arrays", [
+    ("sgd-momentum-check", {"expected_next_w": (0.1406, 1.4096), "expected_velocity": (0.5406, 0.8096)}),
+    ("rmsprop-check", {"expected_next_w": (-0.39223849, 0.59576619), "expected_cache": (0.5976, 0.8926)}),
+    ("adam-check", {"expected_next_w": (-0.40094747, 0.59801459), "expected_v": (0.69966, 0.49966),
+                    "expected_m": (0.48, 0.85)}),
+])
+def test_update_rule_tests_expect_the_spec_values(cell_id, arrays):
+    cell = master_cells("FullyConnectedNets")[cell_id]
+    for name, (first, last) in arrays.items():
+        expected = array_literal(cell, name)
+        assert expected.shape == (4, 5)
+        assert expected[0, 0] == pytest.approx(first, abs=5e-9) and expected[-1, -1] == pytest.approx(last, abs=5e-9)
+
+
+def test_update_rule_tests_agree_with_the_reference():
+    from tests.assignments.assignment2.reference_helpers import ref
+
+    optim = ref("optim")
+    cells = master_cells("FullyConnectedNets")
+    N, D = 4, 5
+    w = np.linspace(-0.4, 0.6, num=N * D).reshape(N, D)
+    dw = np.linspace(-0.6, 0.4, num=N * D).reshape(N, D)
+    grid = lambda a, b: np.linspace(a, b, num=N * D).reshape(N, D)  # noqa: E731
+    runs = {
+        "sgd-momentum-check": (optim.sgd_momentum, {"learning_rate": 1e-3, "velocity": grid(0.6, 0.9)},
+                               {"expected_next_w": None, "expected_velocity": "velocity"}),
+        "rmsprop-check": (optim.rmsprop, {"learning_rate": 1e-2, "cache": grid(0.6, 0.9)},
+                          {"expected_next_w": None, "expected_cache": "cache"}),
+        "adam-check": (optim.adam, {"learning_rate": 1e-2, "m": grid(0.6, 0.9), "v": grid(0.7, 0.5), "t": 5},
+                       {"expected_next_w": None, "expected_v": "v", "expected_m": "m"}),
+    }
+    for cell_id, (rule, config, expected) in runs.items():
+        (literal,) = [n.value for n in parse(cells[cell_id]).body
+                      if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "config"]
+        assert [k.value for k in literal.keys] == list(config), cell_id
+        assert ast.unparse(literal.values[0]) == repr(config["learning_rate"]), cell_id
+        next_w, config = rule(w, dw, dict(config))
+        for name, key in expected.items():
+            value = next_w if key is None else config[key]
+            assert np.abs(array_literal(cells[cell_id], name) - value).max() <= 5.1e-9, (cell_id, name)
+
+
+def test_overfitting_cells_leave_the_two_settings_to_students():
+    cells = master_cells("FullyConnectedNets")
+    for cell_id, hidden, starting in (("overfit-three", [100, 100], (1e-2, 1e-4)),
+                                      ("overfit-five", [100] * 4, (1e-5, 2e-3))):
+        cell = cells[cell_id]
+        before, region = region_and_before(cell)
+        assert (before["weight_scale"], before["learning_rate"]) == starting, "the kit's starting values"
+        assert set(assignments(region)) == {"weight_scale", "learning_rate"}
+        (model,) = calls(cell, "FullyConnectedNet")
+        assert model[0] == hidden and "weight_scale=weight_scale" in cell.source
+        (solver,) = calls(cell, "Solver")
+        assert solver["num_epochs"] == 20 and solver["batch_size"] == 25 and solver["update_rule"] == "sgd"
+        assert "optim_config={'learning_rate': learning_rate}" in cell.source
+    assert assignments(cells["overfit-three"])["num_train"] == [50]
+
+
+def test_update_rule_experiments_use_the_spec_settings():
+    cells = master_cells("FullyConnectedNets")
+    momentum, adaptive = cells["sgd-vs-momentum-train"], cells["adam-rmsprop-train"]
+    assert assignments(momentum)["num_train"] == [4000]
+    assert "for update_rule in ['sgd', 'sgd_momentum']:" in momentum.source
+    assert assignments(adaptive)["learning_rates"] == [{"adam": 1e-3, "rmsprop": 1e-4}]
+    for cell in (momentum, adaptive):
+        (model,) = calls(cell, "FullyConnectedNet")
+        assert model[0] == [100] * 5 and model["weight_scale"] == 5e-2
+        (solver,) = calls(cell, "Solver")
+        assert solver["num_epochs"] == 5 and solver["batch_size"] == 100
+    assert calls(momentum, "Solver")[0]["optim_config"] == {"learning_rate": 5e-3}
+
+
+def test_best_model_cell_is_the_students_and_the_test_cell_prints_the_spec_labels():
+    cells = master_cells("FullyConnectedNets")
+    cell = cells["best-model-train"]
+    before, region = region_and_before(cell)
+    assert before == {"best_model": None}
+    assert "best_model = " in region
+    test = cells["test-model"].source
+    assert "'Validation set accuracy: '" in test and "'Test set accuracy: '" in test
+    assert "50%" in cells["best-model-md"].source
+
+
+def test_dropout_cells_use_the_spec_settings_and_state_the_numbers():
+    cells = master_cells("Dropout")
+    forward = cells["dropout-forward-check"]
+    assert first_statement(forward) == "np.random.seed(231)"
+    assert "x = np.random.randn(500, 500) + 10" in forward.source
+    assert "for p in [0.25, 0.4, 0.7]:" in forward.source
+    for label in ("Running tests with p = ", "Mean of input: ", "Mean of train-time output: ",
+                  "Mean of test-time output: ", "Fraction of train-time output set to zero: ",
+                  "Fraction of test-time output set to zero: "):
+        assert f"'{label}'" in forward.source
+    text = cells["dropout-forward-md"].source
+    assert "**10.000207878477502**" in text and "10.014, 9.978 and 9.988" in text
+
+    backward = cells["dropout-backward-check"]
+    assert assignments(backward)["dropout_param"] == [{"mode": "train", "p": 0.2, "seed": 123}]
+    assert "'dx relative error: '" in backward.source
+
+    net = cells["fc-dropout-gradcheck"]
+    assert "for dropout_keep_ratio in [1, 0.75, 0.5]:" in net.source
+    (model,) = calls(net, "FullyConnectedNet")
+    assert model["seed"] == 123 and model["weight_scale"] == 5e-2 and model["dtype"] == "np.float64"
+    text = cells["fc-dropout-md"].source
+    for loss in ("2.3004790897684924", "2.302371489704412", "2.3042759220785896"):
+        assert loss in text
+
+    train = cells["regularization-train"]
+    assert first_statement(train) == "np.random.seed(231)"
+    assert assignments(train)["num_train"] == [500] and assignments(train)["dropout_choices"] == [[1, 0.25]]
+    (model,) = calls(train, "FullyConnectedNet")
+    assert model[0] == [500]
+    (solver,) = calls(train, "Solver")
+    assert solver["num_epochs"] == 25 and solver["batch_size"] == 100 and solver["print_every"] == 100
+    assert solver["update_rule"] == "adam" and solver["optim_config"] == {"learning_rate": 5e-4}
+    assert "'%.2f dropout_keep_ratio'" in cells["regularization-plot"].source
+
+
+def test_conv_and_pool_forward_tests_expect_what_the_reference_computes():
+    from tests.assignments.assignment2.reference_helpers import ref
+
+    layers = ref("layers")
+    cells = master_cells("ConvolutionalNetworks")
+    x_shape, w_shape = (2, 3, 4, 4), (3, 3, 4, 4)
+    x = np.linspace(-0.1, 0.5, num=np.prod(x_shape)).reshape(x_shape)
+    w = np.linspace(-0.2, 0.3, num=np.prod(w_shape)).reshape(w_shape)
+    b = np.linspace(-0.1, 0.2, num=3)
+    conv = cells["conv-forward-check"]
+    assert assignments(conv)["conv_param"] == [{"stride": 2, "pad": 1}]
+    out = layers.conv_forward_naive(x, w, b, {"stride": 2, "pad": 1})[0]
+    assert np.abs(array_literal(conv, "correct_out") - out).max() <= 5.1e-9
+
+    pool = cells["pool-forward-check"]
+    x = np.linspace(-0.3, 0.4, num=np.prod(x_shape)).reshape(x_shape)
+    pool_param = {"pool_width": 2, "pool_height": 2, "stride": 2}
+    assert assignments(pool)["pool_param"] == [pool_param]
+    out = layers.max_pool_forward_naive(x, pool_param)[0]
+    assert np.abs(array_literal(pool, "correct_out") - out).max() <= 5.1e-9
+
+
+def test_convnet_cells_use_the_spec_settings():
+    cells = master_cells("ConvolutionalNetworks")
+    (grad_model,) = calls(cells["convnet-gradcheck"], "ThreeLayerConvNet")
+    assert (grad_model["num_filters"], grad_model["filter_size"], grad_model["hidden_dim"]) == (3, 3, 7)
+    assert grad_model["dtype"] == "np.float64" and "h=1e-6" in cells["convnet-gradcheck"].source
+    assert "'%s max relative error: %e'" in cells["convnet-gradcheck"].source
+
+    overfit = cells["convnet-overfit"]
+    assert assignments(overfit)["num_train"] == [100]
+    assert calls(overfit, "ThreeLayerConvNet") == [{"weight_scale": 1e-2}]
+    (solver,) = calls(overfit, "Solver")
+    assert (solver["num_epochs"], solver["batch_size"], solver["print_every"]) == (15, 50, 1)
+    assert solver["update_rule"] == "adam" and solver["optim_config"] == {"learning_rate": 1e-3}
+
+    train = cells["convnet-train"]
+    assert assignments(train)["num_train"] == [49000], "one epoch on the whole training set"
+    assert calls(train, "ThreeLayerConvNet") == [{"weight_scale": 0.001, "hidden_dim": 500, "reg": 0.001}]
+    (solver,) = calls(train, "Solver")
+    assert (solver["num_epochs"], solver["batch_size"], solver["print_every"]) == (1, 50, 20)
+    for label in ("Full data training accuracy: ", "Full data validation accuracy: "):
+        assert f"'{label}'" in train.source
+    assert "more than 40% accuracy on the training set" in cells["convnet-train-md"].source
+
+    gn = cells["spatial-gn-forward"]
+    assert [assignments(gn)[k] for k in ("N", "C", "H", "W", "G")] == [[2], [6], [4], [5], [2]]
+    assert "arxiv.org/abs/1803.08494" in cells["spatial-gn-md"].source, "cites Wu & He 2018"
+    assert "nothing to compile" in cells["fast-layers-md"].source, "no Cython build cell"
+
+
+def test_notebook_pictures_are_ours_small_and_shipped():
+    images = A2.solutions / "cs231n" / "notebook_images"
+    sizes = {}
+    for name in ("kitten.jpg", "puppy.jpg"):
+        data = (images / name).read_bytes()
+        assert data.startswith(b"\xff\xd8\xff"), f"{name} is a JPEG"
+        assert len(data) < 40_000, f"{name} is {len(data)} bytes"
+        from PIL import Image
+
+        with Image.open(images / name) as picture:
+            sizes[name] = picture.size
+    width, height = sizes["kitten.jpg"]
+    assert width > height, "the notebook crops the kitten to its middle square"
+    assert (ASSIGNMENT / "tools" / "draw_notebook_images.py").is_file()
+    assert "cs231n/notebook_images/*.jpg" in CONFIG.release.student_files
+
+    picture = (ASSIGNMENT / "normalization.png").read_bytes()
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and len(picture) < 60_000
+    assert CONFIG.release.extra_files.get("assignment/assignment2/normalization.png") == "normalization.png"
+    assert "](normalization.png)" in master_cells("ConvolutionalNetworks")["spatial-gn-md"].source

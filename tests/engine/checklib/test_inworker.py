@@ -61,10 +61,11 @@ def test_packages_are_given_to_a_confined_worker_only_when_listed(folders):
             assert worker_code(sandbox, helper).call("has", "iniconfig") is expected
 
 
-def test_preloaded_packages_are_imported_before_any_call(folders):
+def test_listed_packages_are_imported_before_any_call(folders):
+    """Imported as the worker starts, before the student's folder is on its path, so no
+    student file can stand in for them."""
     code, helper = folders
-    limits = Limits(timeout=20.0, packages=("iniconfig",), preload=("iniconfig",))
-    with Sandbox(code, limits=limits) as sandbox:
-        assert worker_code(sandbox, helper).call("loaded", "iniconfig") is True
     with Sandbox(code, limits=Limits(timeout=20.0, packages=("iniconfig",))) as sandbox:
+        assert worker_code(sandbox, helper).call("loaded", "iniconfig") is True
+    with Sandbox(code, limits=Limits(timeout=20.0)) as sandbox:
         assert worker_code(sandbox, helper).call("loaded", "iniconfig") is False

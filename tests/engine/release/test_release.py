@@ -29,7 +29,7 @@ from gradekit.release.builder import (
     write_dist,
     write_template,
 )
-from gradekit.release.translate import comment_free_code, load_translations
+from gradekit.release.translate import comment_free_code, load_language, load_translations
 from gradekit.student import figure_fonts
 from gradekit.zips import File, Tree, read_tree, write_folder, write_zip
 from tests.support.paths import A2, ENGINE_FIXTURES, REPO
@@ -506,24 +506,27 @@ def test_real_zh_cn_code_differs_only_in_comments_and_figure_strings() -> None:
     release = real_release()
     variants = {v.name: v for v in release.config.variants}
     assert variants["zh-CN"].translations is not None
-    strings = load_translations(variants["zh-CN"].translations).strings
-    english, chinese = (
-        nbformat.reads(text, as_version=4).cells
-        for name, text in real_zip_texts(release, "BatchNormalization.ipynb").items()
-        if name in ("jupyter", "zh-CN")
-    )
-    assert chinese[0].source == figure_fonts.CALL  # the zh-CN copy's own first cell
-    chinese = chinese[1:]
-    changed = set()
-    for mine, theirs in zip(english, chinese, strict=True):
-        if mine.cell_type != "code" or comment_free_code(mine.source) == comment_free_code(
-            theirs.source
-        ):
-            continue
-        changed.add(mine.id)
-        assert mine.id in strings, f"cell {mine.id}: code changed without a [strings] entry"
-        assert _without_strings(mine.source) == _without_strings(theirs.source), mine.id
-    assert changed == set(strings), "every [strings] cell is translated"
+    language = load_language(variants["zh-CN"].translations)
+    assert set(language) == {path.stem for path in release.config.notebooks}
+    for notebook in release.config.notebooks:
+        strings = language[notebook.stem].strings
+        english, chinese = (
+            nbformat.reads(text, as_version=4).cells
+            for name, text in real_zip_texts(release, notebook.name).items()
+            if name in ("jupyter", "zh-CN")
+        )
+        assert chinese[0].source == figure_fonts.CALL  # the zh-CN copy's own first cell
+        chinese = chinese[1:]
+        changed = set()
+        for mine, theirs in zip(english, chinese, strict=True):
+            if mine.cell_type != "code" or comment_free_code(mine.source) == comment_free_code(
+                theirs.source
+            ):
+                continue
+            changed.add(mine.id)
+            assert mine.id in strings, f"{notebook.name} cell {mine.id}: code changed without a [strings] entry"
+            assert _without_strings(mine.source) == _without_strings(theirs.source), mine.id
+        assert changed == set(strings), f"{notebook.name}: every [strings] cell is translated"
 
 
 def _without_strings(source: str) -> str:
@@ -614,3 +617,26 @@ def _notebook_texts(data: bytes) -> list[str]:
     except (ValueError, KeyError, TypeError):
         return []
     return ["".join(cell.get("source", "")) for cell in cells]
+
+
+def test_public_checks_of_a_notebook_the_release_leaves_out_stay_out(tmp_path):
+    """A public check file whose checks all belong (notebook=) to a notebook the release
+    does not include is not shipped: `gradekit check` would only fail it. Files with a
+    check of a released notebook, or of none, are shipped."""
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE, root)
+    public = root / "checks" / "public"
+    (public / "test_public_later.py").write_text(
+        'import pytest\n\n\n@pytest.mark.grade(number="7.1", points=2, notebook="Later")\n'
+        "def test_later():\n    assert True\n", encoding="utf-8")
+    (public / "test_public_mixed.py").write_text(
+        'import pytest\n\n\n@pytest.mark.grade(number="7.2", points=1, notebook="Later")\n'
+        "def test_later():\n    assert True\n\n\n"
+        '@pytest.mark.grade(number="7.3", points=1, notebook="Norms")\n'
+        "def test_now():\n    assert True\n", encoding="utf-8")
+    release = Release(load_assignment(root / "assignment" / "assignment.toml"),
+                      root / "gradescope")
+    shipped = {name.split("/", 1)[1] for name in release.student_base
+               if name.startswith("public_checks/")}
+    assert "test_public_later.py" not in shipped
+    assert {"test_public_mixed.py", "test_public_norms.py"} <= shipped

@@ -1,0 +1,58 @@
+"""Packages an assignment adds to the worker (``[grading.sandbox] packages``).
+
+The runtime carries each named package with what its distribution requires (found from
+the installed metadata, nothing imported), and the worker imports them before the
+student's folder is on its path. A package this machine lacks is left out, so a check
+can report an environment limit instead of the worker failing to start.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from gradekit.release.builder import gradescope_script
+from gradekit.sandbox.controller import Limits, Sandbox
+from gradekit.sandbox.runtime import available, package_folders
+
+SCRIPTS = Path(__file__).resolve().parents[3] / "gradekit" / "release" / "gradescope"
+needs_jinja2 = pytest.mark.skipif(importlib.util.find_spec("jinja2") is None,
+                                  reason="jinja2 is not installed")
+
+
+@needs_jinja2
+def test_a_package_comes_with_what_it_requires():
+    names = [path.name for path in package_folders(("jinja2",))]
+    assert names[0] == "jinja2"
+    assert "markupsafe" in names  # jinja2's distribution requires MarkupSafe
+
+
+def test_numpy_brings_its_bundled_libraries_and_nothing_is_imported():
+    folders = package_folders(("numpy",))
+    assert folders[0].name == "numpy"
+    assert all(path.exists() for path in folders)
+
+
+def test_only_installed_packages_are_available():
+    assert available(("numpy", "no_such_package_here_1234")) == ("numpy",)
+
+
+@needs_jinja2
+def test_the_worker_imports_the_assignment_packages(tmp_path):
+    with Sandbox(tmp_path, limits=Limits(packages=("jinja2", "no_such_package_here_1234"))) \
+            as sandbox:
+        assert sandbox.preload == ("numpy", "jinja2")
+        result = sandbox.call("builtins.exec", "import sys\nprint('jinja2' in sys.modules, "
+                              "'markupsafe' in sys.modules)", {})
+    assert result.stdout.split() == ["True", "True"]
+
+
+def test_setup_sh_installs_the_assignment_extras():
+    plain = gradescope_script(SCRIPTS / "setup.sh", "a/assignment.toml").data.decode()
+    baked = gradescope_script(SCRIPTS / "setup.sh", "a/assignment.toml",
+                              ("assignment2", "pdf")).data.decode()
+    assert 'EXTRAS=""' in plain
+    assert "EXTRAS=assignment2,pdf" in baked and 'EXTRAS=""' not in baked
+    assert 'TARGET="$SOURCE[$EXTRAS]"' in baked
