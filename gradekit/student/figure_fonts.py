@@ -13,11 +13,14 @@ from __future__ import annotations
 from gradekit.extras import CJK_FONT_PACKAGE, PDF_INSTALL_COMMAND
 
 CALL = "from gradekit.student.figure_fonts import use_cjk_font; use_cjk_font()"
+LATIN = "DejaVu Sans"
+"""matplotlib's own default family, kept first for Latin text and numbers."""
 """The code of the cell a ``cjk_figures`` variant starts with."""
 
 
 def use_cjk_font(quiet: bool = False) -> str | None:
-    """Put a CJK font first in matplotlib's sans-serif list; return its family, or None
+    """Make matplotlib fall back to a CJK font for the glyphs its default font lacks;
+    return the CJK family, or None
     (with one line saying how to get one) when this machine has none."""
     import matplotlib
     from matplotlib import font_manager
@@ -30,8 +33,10 @@ def use_cjk_font(quiet: bool = False) -> str | None:
                   "and restart the kernel.")
         return None
     rc = matplotlib.rcParams
-    rc["font.sans-serif"] = [family, *[f for f in rc["font.sans-serif"] if f != family]]
-    rc["font.family"] = "sans-serif"
+    # Named families in font.family fall back glyph by glyph (matplotlib 3.6+): Latin text
+    # keeps the default look, Chinese comes from the CJK font. A notebook's later change
+    # of the sans-serif list does not undo it.
+    rc["font.family"] = [LATIN, family]
     rc["axes.unicode_minus"] = False  # the CJK fonts' minus sign is not the math one
     return family
 

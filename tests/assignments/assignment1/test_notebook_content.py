@@ -359,7 +359,7 @@ def test_part_numbers_follow_the_plan():
 # ----------------------------------------------------------------------------- zh-CN
 def test_zh_cn_has_only_contract_keys_and_the_course_placeholder(zh):
     assert set(zh) <= {"answer_placeholder", "cells", "comments", "strings"}
-    with open(A2.folder / "i18n" / "zh-CN.toml", "rb") as f:
+    with open(A2.folder / "i18n" / "zh-CN" / "BatchNormalization.toml", "rb") as f:
         assert zh["answer_placeholder"] == tomllib.load(f)["answer_placeholder"]
     for cell_id, entry in zh["cells"].items():
         assert set(entry) == {"source"}, f"cells.{cell_id}: keys {set(entry)}"

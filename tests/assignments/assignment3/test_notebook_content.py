@@ -40,7 +40,7 @@ NOTEBOOKS = list(ASSIGNMENT.release.notebooks)
 STEMS = [path.stem for path in NOTEBOOKS]
 GRADING = {table.file: table for table in ASSIGNMENT.grading.notebooks}
 ZH_CN = [v for v in ASSIGNMENT.release.variants if v.name == "zh-CN"][0]
-A2_ZH_CN = REPO / "assignment" / "assignment2" / "i18n" / "zh-CN.toml"
+A2_ZH_CN = REPO / "assignment" / "assignment2" / "i18n" / "zh-CN" / "BatchNormalization.toml"
 COLAB = A3.folder / "colab_setup.py"
 
 SPEC_TAGS = {"pdf-title", "pdf-ignore", "pdf-ignore-input", "pdf-inline"}

@@ -53,3 +53,30 @@ def test_the_zh_cn_notebooks_start_with_the_font_cell() -> None:
         notebook = nbformat.reads(tree["BatchNormalization.ipynb"].data.decode(), as_version=4)
         first = notebook.cells[0]
         assert (first.source == figure_fonts.CALL) == (variant == "zh-CN"), variant
+
+
+def _font_statements() -> dict[str, str]:
+    """Each master notebook's statement setting matplotlib's sans-serif list, if any."""
+    import json
+    import re
+
+    from tests.support.paths import REPO
+
+    found = {}
+    for path in sorted((REPO / "assignment").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            source = "".join(cell["source"])
+            match = re.search(r"plt\.rcParams\['font\.sans-serif'\] *\+?= *\[[^\]]*\][^\n]*",
+                              source)
+            if cell["cell_type"] == "code" and match:
+                found[path.name] = match.group(0)
+    return found
+
+
+def test_no_notebook_setup_throws_the_cjk_font_away() -> None:
+    """A setup cell that sets the font list after the font cell must keep what is there:
+    a Chinese title drawn after both has every glyph."""
+    statements = _font_statements()
+    assert statements, "the course's notebooks set a font list"
+    for name, statement in statements.items():
+        assert missing_glyph_warnings(f"{figure_fonts.CALL}\n{statement}") == 0, name
