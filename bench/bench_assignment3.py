@@ -1,7 +1,7 @@
 """How long a grade of a complete assignment-3 hand-in takes, and its peak memory.
 
-bench_grade.py with assignment 3's reference (``solutions/assignment3``, every function
-of both notebooks; the notebooks join once they are released) and its goals: median
+bench_grade.py with a complete hand-in of assignment 3 (the reference's files and both
+notebooks: executed ones when `make notebook-check` has run) and its goals: median
 <= 5 s on 2 cores, peak controller + worker <= 768 MB (the worker imports PyTorch; so
 does the controller, for the Transformer's reference). Exit status 1 if missed.
 

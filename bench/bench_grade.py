@@ -46,6 +46,28 @@ def grade_once(submission: Path, assignment: Path, seed: int,
     return wall, cpu, memory.get("controller", 0.0) + memory.get("worker", 0.0), document
 
 
+def complete_hand_in(name: str, folder: Path) -> str:
+    """Write into ``folder`` a complete hand-in of assignment ``name``: the reference's
+    files and the notebooks, executed ones when ``make notebook-check`` left them in
+    ``dist/NAME/NAME-solutions-executed.zip``, else the master notebooks (no outputs: their
+    notebook parts are judged, not earned). Returns which notebooks it took."""
+    import shutil
+    import zipfile
+
+    shutil.copytree(ROOT / "solutions" / name, folder, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "datasets"))
+    executed = ROOT / "dist" / name / f"{name}-solutions-executed.zip"
+    if executed.is_file():
+        with zipfile.ZipFile(executed) as archive:
+            for member in archive.namelist():
+                if member.endswith(".ipynb"):
+                    (folder / Path(member).name).write_bytes(archive.read(member))
+        return f"the executed notebooks of {executed.relative_to(ROOT)}"
+    for notebook in sorted((ROOT / "assignment" / name).glob("*.ipynb")):
+        shutil.copy(notebook, folder / notebook.name)
+    return "the master notebooks, not executed (make notebook-check writes executed ones)"
+
+
 def round_trip_us(calls: int = 500) -> float:
     """Median round trip of a call with small arrays (in this process)."""
     import shutil
@@ -80,13 +102,24 @@ def main(argv: list[str] | None = None, *, name: str = "assignment2", runs: int 
     """The bench for the course's assignment ``name`` (its reference, its config) with
     its goals; the command line can name another submission or config."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("submission", nargs="?", type=Path, default=ROOT / "solutions" / name)
+    parser.add_argument("submission", nargs="?", type=Path, default=None,
+                        help="default: a complete hand-in (the reference and the notebooks)")
     parser.add_argument("--assignment", type=Path,
                         default=ROOT / "assignment" / name / "assignment.toml")
     parser.add_argument("-n", "--runs", type=int, default=runs)
     parser.add_argument("--public-only", action="store_true")
     args = parser.parse_args(argv)
+    import tempfile
 
+    with tempfile.TemporaryDirectory(prefix="gradekit-bench-hand-in-") as stage:
+        if args.submission is None:
+            args.submission = Path(stage) / name
+            print(f"a complete hand-in of {name}: the reference's files and "
+                  f"{complete_hand_in(name, args.submission)}")
+        return _bench(args, goal_seconds, goal_mb)
+
+
+def _bench(args: argparse.Namespace, goal_seconds: float, goal_mb: float) -> int:
     walls, cpus, peaks = [], [], []
     for run in range(args.runs):
         wall, cpu, peak, document = grade_once(args.submission, args.assignment, run,
