@@ -7,8 +7,8 @@ import pytest
 
 from checklib import FC_FILES, LAYERS_PY, call, forward, model
 from dropout_checks import check_kept_fraction, check_kept_values, check_test_mode
-from gradekit.checklib import (Parts, array, compare, directional_errors, fail,
-                               numeric_gradient, outputs, relative_error, scalar)
+from gradekit.checklib import (Parts, array, directional_errors, fail, numeric_gradient,
+                               relative_error)
 from test_public_fc_net import _loss
 
 N, D, H1, H2, C = 2, 15, 20, 30, 10
