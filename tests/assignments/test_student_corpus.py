@@ -35,6 +35,10 @@ class Bug:
     lose: frozenset[str]
     may_lose: frozenset[str]
     says: str
+    open: str = ""
+    """A known unfair verdict of the checks on this entry, in words: its test is an
+    expected failure, shown as such, until the checks are fixed (then it fails, so the
+    row loses its ``open``)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ def rules(assignment: str) -> Rules:
         set_aside=frozenset(data.get("set_aside", [])),
         partial={name: (frozenset(row["fail"]), row["says"])
                  for name, row in data.get("partial", {}).items()},
-        bugs={bug: Bug(frozenset(row["lose"]), frozenset(row.get("may_lose", [])), row["says"])
+        bugs={bug: Bug(frozenset(row["lose"]), frozenset(row.get("may_lose", [])), row["says"],
+                       row.get("open", ""))
               for bug, row in data.get("bugs", {}).items()})
 
 
@@ -195,6 +200,10 @@ def test_bug_entry_loses_points_where_it_should(graded, assignment, bug):
     if name is None:
         pytest.skip(f"no corpus entry with bug = {bug!r} yet")
     problems = bug_problems(assignment, bug, graded(assignment)[(name, bug_seed(bug))])
+    known = rules(assignment).bugs[bug].open
+    if known:
+        assert problems, f"{name}: the checks now judge it as its row says; drop its `open`"
+        pytest.xfail(f"open defect of the checks: {known}")
     assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
