@@ -250,4 +250,9 @@ def groupnorm(x, gamma, beta, groups, eps=EPS):
          gamma * by_groups(x, c // groups).reshape(x.shape) + beta),
         ("statistics per channel (instance norm) instead of per group",
          gamma * by_groups(x, c).reshape(x.shape) + beta),
+        ("statistics per group over the batch too (one mean and variance per group for "
+         "the whole batch) instead of per (sample, group)",
+         gamma * normalize(x.reshape(n, groups, -1).transpose(1, 0, 2).reshape(groups, -1),
+                           axis=1, eps=eps).reshape(groups, n, -1).transpose(1, 0, 2)
+         .reshape(x.shape) + beta),
     ]

@@ -54,6 +54,7 @@ def test_conv_naive(student, ref_layers, rng, credit):
     for label, xs, ws, conv_param, shape_hints in cases:
         x, w, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
         dx_hints = {(xs[0], xs[1], 0, 0): UNPAD}
+        before = len(parts.failures)
         check_layer(student, ref_layers, rng, parts, "conv_forward_naive",
                     "conv_backward_naive", (x, w, b, conv_param), ("dx", "dw", "db"),
                     weights=(0.16, 0.16), shapes_weight=0.02, label=label,
@@ -64,7 +65,46 @@ def test_conv_naive(student, ref_layers, rng, credit):
                                     ref_layers, x, w, b, c))],
                     grad_shape_hints={"dx": dx_hints,
                                       "db": {(1, ws[0]): "db kept as (1, F)"}})
+        raised = f"conv_forward_naive ({label}): "
+        for index in range(before, len(parts.failures)):
+            if parts.failures[index].startswith(raised) and " raised " in parts.failures[index]:
+                hint = _conv_raise_hint(student, ref_layers, x, w, b, conv_param)
+                if hint:
+                    parts.failures[index] += f"\nThis looks like: {hint}."
     parts.finish()
+
+
+def _conv_raise_hint(student, ref_layers, x, w, b, conv_param):
+    """Why the student's conv_forward_naive raised on (x, w, b, conv_param), if a probe
+    tells: it runs and is right with stride 1 (the output size ignores the stride), or it
+    computes what padding every axis of x gives (np.pad(x, pad))."""
+    stride, pad = conv_param["stride"], conv_param["pad"]
+    probes = []
+    if stride > 1:
+        one = {"stride": 1, "pad": pad}
+        probes.append(("the output size ignores the stride (1 + H + 2 * pad - HH, right only "
+                       "for stride 1)", (x, w, b, one),
+                       lambda: ref_layers.conv_forward_naive(x, w, b, one)[0]))
+    if pad > 0:
+        # Filters with 2 * pad more channels fit an x padded on every axis: the student's
+        # sample n is then sample n of np.pad(x, pad), convolved without padding.
+        wide = np.pad(w, ((0, 0), (pad, pad), (0, 0), (0, 0)))
+        probes.append(("x padded on every axis (np.pad(x, pad) pads the batch and channel "
+                       "axes too; pad only H and W)", (x, wide, b, conv_param),
+                       lambda: ref_layers.conv_forward_naive(
+                           np.pad(x, pad)[:x.shape[0]], wide, b,
+                           {"stride": stride, "pad": 0})[0]))
+    for hint, args, predicted in probes:
+        try:
+            out = np.asarray(outputs(call(student, "cs231n.layers.conv_forward_naive",
+                                          *copy.deepcopy(args)).value,
+                                     "conv_forward_naive", ("out", "cache"))[0], float)
+            want = predicted()
+        except Exception:  # noqa: BLE001 - a probe that fails tells nothing
+            continue
+        if out.shape == want.shape and np.allclose(out, want, rtol=1e-6, atol=1e-9):
+            return hint
+    return None
 
 
 def _pool_overwrite(x, dout, ph, pw, stride):

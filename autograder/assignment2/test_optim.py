@@ -37,13 +37,17 @@ def _step(student, ref_optim, rule, w, dw, config, hints=()):
     return got_config
 
 
-def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, dw, c: ()):
+def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, dw, c: (),
+                defaults=None):
+    """``defaults``: the config the rule starts from without one (the spec's defaults), for
+    the hints of the step from the defaults (none without it)."""
     ref_optim = reference.module("cs231n.optim")
     w, dw = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
     parts = Parts(credit)
     parts.run(0.6, "a given config", lambda: _step(
         student, ref_optim, rule, w, dw, config, hints(w, dw, config)))
-    parts.run(0.4, "defaults", lambda: _step(student, ref_optim, rule, w, dw, None))
+    parts.run(0.4, "defaults", lambda: _step(
+        student, ref_optim, rule, w, dw, None, hints(w, dw, defaults) if defaults else ()))
     parts.finish()
 
 
@@ -116,7 +120,11 @@ def test_adam(student, reference, rng, credit):
     _check_rule(student, reference, rng, credit, "adam",
                 {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8,
                  "m": 0.1 * rng.standard_normal((5, 4)), "v": rng.uniform(0, 0.1, (5, 4)),
-                 "t": 3}, hints=_adam_hints)
+                 "t": 3}, hints=_adam_hints,
+                # From zero moments v_hat is dw**2: eps inside the square root shows there.
+                defaults={"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999,
+                          "epsilon": 1e-8, "m": np.zeros((5, 4)), "v": np.zeros((5, 4)),
+                          "t": 0})
 
 
 SOLVER_FILES = [OPTIM_PY, "cs231n/solver.py", *FC_FILES]
