@@ -8,6 +8,8 @@ The generic parts (partial credit, comparisons, shapes, calls) come from
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from gradekit import checklib
@@ -37,10 +39,47 @@ def ln_param(**given):
     return {"eps": EPS, **given}
 
 
+IMPORT_TIMEOUT = 30.0
+"""Seconds the first import of a module of the hand-in may take in a worker: layers that
+import scipy.signal spend a second or more on it, which a call's own timeout must not pay."""
+
+_IMPORTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _module_of(target: str) -> str:
+    """The module of a dotted ``target``: cs231n.layers.relu_forward -> cs231n.layers,
+    cs231n.classifiers.cnn.ThreeLayerConvNet -> cs231n.classifiers.cnn."""
+    parts = target.split(".")
+    for index, part in enumerate(parts):
+        if part[:1].isupper():
+            return ".".join(parts[:index])
+    return ".".join(parts[:-1])
+
+
+def _import_first(student, target) -> None:
+    """Import the module of ``target`` in the worker, once per worker, with
+    :data:`IMPORT_TIMEOUT`; a module that fails to import is left to the call to report."""
+    if not isinstance(target, str) or not target.startswith("cs231n."):
+        return
+    module = _module_of(target)
+    done = _IMPORTED.setdefault(student, {})
+    key = (student.generation, module)
+    if key in done:
+        return
+    done[key] = None
+    try:  # the handle is held for good, as gradekit.checklib.remote_constant does
+        done[key] = student.call("importlib.import_module", module, keep=True,
+                                 timeout=IMPORT_TIMEOUT).value
+    except Exception:  # noqa: BLE001 - the call itself says why the module fails
+        pass
+
+
 def call(student, target, *args, timeout=TIMEOUT, **kwargs):
-    """:func:`gradekit.checklib.call`, where a bare name means a function of cs231n.layers."""
+    """:func:`gradekit.checklib.call`, where a bare name means a function of cs231n.layers.
+    The target's module is imported first, with a timeout of its own."""
     if isinstance(target, str) and "." not in target:
         target = LAYERS + target
+    _import_first(student, target)
     return checklib.call(student, target, *args, timeout=timeout, **kwargs)
 
 
