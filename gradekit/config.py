@@ -47,6 +47,11 @@ VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 DEFAULT_ANSWER_PLACEHOLDER = "**Your Answer:** *[FILL THIS IN]*"
 NOTEBOOK_PART_KINDS = ("complete", "answered", "untampered", "consistent", "figures",
                        "outputs")
+RELEASED_NOTEBOOKS = ".gradekit/released"
+"""Where a student folder keeps a pristine copy of each released notebook (written by the
+release, read by ``gradekit collect`` to say what the notebook parts would charge)."""
+PREVIEWED_KINDS = ("complete", "answered", "untampered", "figures", "outputs")
+"""The notebook parts ``gradekit collect`` can judge on a student's machine (no re-run)."""
 COURSE_FOLDER = "assignment"
 """The folder of a course (or a one-assignment repository) that holds the configs."""
 

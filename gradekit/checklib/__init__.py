@@ -15,7 +15,7 @@ module here does one thing:
 - :mod:`.source`: reading a student function's source with ``ast``;
 - :mod:`.speed`: "A is clearly faster than B", decided so noise cannot flip it;
 - :mod:`.numbers`: :func:`check_number`, a check's number read from its grade mark;
-- :mod:`.inworker`: a check's helper functions defined in the worker (:func:`worker_code`),
+- :mod:`.sandboxed`: a check's helper functions defined in the worker (:func:`worker_code`),
   and :func:`require_module` for packages the grader's environment may lack.
 - :mod:`.cells`: student code in notebook cells: :func:`find_cell` (by id, else by
   content), :class:`CellRunner` (a namespace in the worker).
@@ -36,7 +36,7 @@ from gradekit.checklib.hints import (ChargedElsewhere, Elsewhere, charged_elsewh
                                      verdict)
 from gradekit.checklib.measures import (ERROR_NAMES, FLOOR_RATIO, max_abs_error,
                                         relative_error, scale_of, scaled_error)
-from gradekit.checklib.inworker import (ENVIRONMENT_LIMIT, WorkerCode, require_module,
+from gradekit.checklib.sandboxed import (ENVIRONMENT_LIMIT, WorkerCode, require_module,
                                         worker_code)
 from gradekit.checklib.numbers import check_number
 from gradekit.checklib.parts import Parts, fail

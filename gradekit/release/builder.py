@@ -27,8 +27,9 @@ from typing import Callable, Iterable
 
 from nbformat import NotebookNode
 
-from gradekit.config import (Assignment, GradingConfig, NotebookCheck, NotebookGrading,
-                             ReleaseConfig, StoredOutput, Variant)
+from gradekit.config import (PREVIEWED_KINDS, RELEASED_NOTEBOOKS, Assignment, GradingConfig,
+                             NotebookCheck, NotebookGrading, ReleaseConfig, StoredOutput,
+                             Variant)
 from gradekit.config import read_toml
 from gradekit.errors import UserError
 from gradekit.markers import END, START
@@ -37,6 +38,7 @@ from gradekit.release.notebooks import (
     CleanMetadata,
     ClearOutputs,
     EmbedImages,
+    CJK_FONT_CELL,
     InsertFirstCell,
     LockGivenCells,
     RemoveTaggedCells,
@@ -48,8 +50,6 @@ from gradekit.release.notebooks import (
     notebook_bytes,
     read_notebook,
 )
-from gradekit.student import figure_fonts
-from gradekit.student.notebook_preview import PREVIEWED_KINDS, RELEASED_DIR
 from gradekit.release.translate import TranslateCells, load_language
 from gradekit.extras import PDF_INSTALL_COMMAND
 from gradekit.zips import File, Tree, differences, is_junk, read_file, read_tree, under
@@ -225,7 +225,7 @@ class Release:
             student = make_student_notebook(master, Path(self.shown(path)), transforms)
             tree[path.name] = File(notebook_bytes(student))
             # gradekit collect compares the student's notebook with this pristine copy.
-            tree[f"{RELEASED_DIR}/{path.name}"] = tree[path.name]
+            tree[f"{RELEASED_NOTEBOOKS}/{path.name}"] = tree[path.name]
         return tree
 
     @cached_property
@@ -344,7 +344,7 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
     first: list[Transform] = []
     cell_id = f"{variant.name.replace('.', '-')}-first-cell"
     if variant.cjk_figures:  # inserted first, so a host's setup cell comes before it
-        first.append(InsertFirstCell(figure_fonts.CALL, f"{cell_id}-fonts"))
+        first.append(InsertFirstCell(CJK_FONT_CELL, f"{cell_id}-fonts"))
     if variant.first_cell is not None:
         if not variant.first_cell.is_file():
             raise UserError(f"{variant.first_cell}: first cell of variant {variant.name} missing")
@@ -433,7 +433,7 @@ def _previewed_notebook(notebook: NotebookGrading) -> str:
                    f"points = {p.points:g} }},\n" for p in parts)
     rules = "".join(_stored_output(rule) for rule in notebook.outputs)
     return (f"\n[[grading.notebooks]]\nfile = {_toml(notebook.file)}\n"
-            f"released = {_toml(f'{RELEASED_DIR}/{notebook.file}')}\n"
+            f"released = {_toml(f'{RELEASED_NOTEBOOKS}/{notebook.file}')}\n"
             f"max_mb = {notebook.max_mb}\nanswer_tag = {_toml(notebook.answer_tag)}\n"
             f"placeholders = {listing(notebook.placeholders)}\n"
             f"figures = {listing(notebook.figures)}\nparts = [\n{rows}]\n"
@@ -564,7 +564,7 @@ def _size(tree: Tree) -> int:
 
 
 def _contents(tree: Tree) -> str:
-    notebooks = sum(path.endswith(".ipynb") and RELEASED_DIR not in path for path in tree)
+    notebooks = sum(path.endswith(".ipynb") and RELEASED_NOTEBOOKS not in path for path in tree)
     return f"{len(tree)} files, {notebooks} notebook{'s' if notebooks != 1 else ''}"
 
 

@@ -70,6 +70,11 @@ def tags(cell: NotebookNode) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+CJK_FONT_CELL = "from gradekit.student.figure_fonts import use_cjk_font; use_cjk_font()"
+"""The code of the cell a ``cjk_figures`` variant starts with (the student folder carries
+the engine's student part, :mod:`gradekit.student.figure_fonts`)."""
+
+
 class InsertFirstCell:
     """Insert a code cell with ``source`` before all others, with a fixed ``cell_id``."""
 

@@ -80,10 +80,7 @@ class Sandbox:
                  deadline: float | None = None, budget: float | None = None,
                  seed: int = 0) -> None:
         self.folder = Path(folder).resolve()
-        wanted = limits or Limits()
-        memory_mb, self.memory_note = cgroup.fitted_memory_mb(wanted.memory_mb,
-                                                              cgroup.memory_room_mb())
-        self.limits = dataclasses.replace(wanted, memory_mb=memory_mb)
+        self.limits, self.memory_note = _fitted(limits or Limits())
         """The limits workers get: memory fitted inside the grader's control group."""
         self.preload = tuple(dict.fromkeys(preload + available(self.limits.packages)))
         self.accounts = bool(user) and launch.is_root()
@@ -134,25 +131,9 @@ class Sandbox:
                 self.start_failures.append(str(error))
 
     def wait_ready(self) -> None:
-        """Block until the worker is ready. A worker that cannot start (nothing of the
-        student's has run yet: the grader's machine is at fault) is started again, up to
-        :data:`START_ATTEMPTS` times in all; then :class:`SandboxError` is raised."""
-        for attempt in range(1, START_ATTEMPTS + 1):
-            try:
-                if self.slot is None:
-                    self._take_slot()
-                if self._link is None:
-                    self._spawn()
-                assert self._link is not None
-                if not self._link.ready:
-                    self._link.await_ready()
-                return
-            except SandboxError as error:
-                self._kill()
-                if attempt == START_ATTEMPTS or self.slot is None:
-                    raise
-                self.start_failures.append(str(error))
-                time.sleep(START_RETRY_PAUSE)
+        """Block until the worker is ready; a worker that cannot start is started again
+        (:func:`_started_again`), then :class:`SandboxError` is raised."""
+        _started_again(self)
 
     def close(self) -> None:
         """Stop the worker, clean the slot and let it go."""
@@ -244,16 +225,9 @@ class Sandbox:
 
     # ------------------------------------------------------------------ the slot
     def _take_slot(self) -> None:
-        if not self.folder.is_dir() or not os.access(self.folder, os.R_OK | os.X_OK):
-            raise SandboxError(f"the sandbox cannot start: {self.folder} is not a readable "
-                               "folder")
-        self.slot = acquire_slot(self.accounts)
+        self.slot = acquire_slot(self.accounts) if _readable(self.folder) else None
         try:
-            _copy_regular_files(self.folder, self.slot.code)
-            self.slot.hand_over()
-            if self.mode != "none" or self.slot.account is not None:
-                # Another identity may not reach the grader's own files: give it a copy.
-                self._runtime = build_runtime(slot_parent(), self.preload)
+            self._runtime = _prepare(self.slot, self.folder, self.mode, self.preload)
         except BaseException:
             self.close()
             raise
@@ -339,6 +313,53 @@ class Sandbox:
     def _kill(self) -> None:
         if self._link is not None:
             self._link.kill()
+
+
+def _started_again(box: Sandbox) -> None:
+    """Start ``box``'s worker and wait for it; a start that fails (nothing of the student's
+    has run yet: the grading machine is at fault) is tried again, :data:`START_ATTEMPTS`
+    times in all, each failure kept in ``box.start_failures`` for staff."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            if box.slot is None:
+                box._take_slot()
+            if box._link is None:
+                box._spawn()
+            assert box._link is not None
+            if not box._link.ready:
+                box._link.await_ready()
+            return
+        except SandboxError as error:
+            box._kill()
+            if attempt == START_ATTEMPTS or box.slot is None:
+                raise
+            box.start_failures.append(str(error))
+            time.sleep(START_RETRY_PAUSE)
+
+
+def _fitted(limits: Limits) -> tuple[Limits, str]:
+    """``limits`` with the memory fitted inside the grader's control group, and why."""
+    memory_mb, note = cgroup.fitted_memory_mb(limits.memory_mb, cgroup.memory_room_mb())
+    return dataclasses.replace(limits, memory_mb=memory_mb), note
+
+
+def _readable(folder: Path) -> bool:
+    """True for a folder the grader can read; else :class:`SandboxError`."""
+    if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
+        raise SandboxError(f"the sandbox cannot start: {folder} is not a readable folder")
+    return True
+
+
+def _prepare(slot: Slot | None, folder: Path, mode: str,
+             preload: tuple[str, ...]) -> Runtime | None:
+    """Copy the student's files into ``slot`` and hand it to its account; the runtime the
+    worker boots from when another identity runs it (it may not reach the grader's files)."""
+    assert slot is not None
+    _copy_regular_files(folder, slot.code)
+    slot.hand_over()
+    if mode != "none" or slot.account is not None:
+        return build_runtime(slot_parent(), preload)
+    return None
 
 
 def _copy_regular_files(source: Path, target: Path) -> None:

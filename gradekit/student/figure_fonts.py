@@ -5,14 +5,14 @@ boxes, in the notebook and in the answers PDF. The ``pdf`` extra already install
 Sans CJK (:data:`gradekit.extras.CJK_FONT_PACKAGE`) for the PDF; :func:`use_cjk_font`
 hands the same font (or a well-known system one, in the order :mod:`.pdf_fonts` looks) to
 matplotlib. A translated release (``cjk_figures = true`` on its variant) calls it from a
-cell of its own before the notebook's first cell.
+cell of its own before the notebook's first cell
+(:data:`gradekit.release.notebooks.CJK_FONT_CELL`).
 """
 
 from __future__ import annotations
 
 from gradekit.extras import CJK_FONT_PACKAGE, PDF_INSTALL_COMMAND
 
-CALL = "from gradekit.student.figure_fonts import use_cjk_font; use_cjk_font()"
 LATIN = "DejaVu Sans"
 """matplotlib's own default family, kept first for Latin text and numbers."""
 """The code of the cell a ``cjk_figures`` variant starts with."""

@@ -1,8 +1,8 @@
 """What the grader's notebook parts would charge, said to the student before they hand in.
 
 The release puts a pristine copy of each notebook in the student folder
-(``.gradekit/released/<notebook>``) and the notebook parts that need no re-run
-(``complete``, ``answered``, ``untampered``, ``figures``, ``outputs``) in the folder's config. This module
+(:data:`gradekit.config.RELEASED_NOTEBOOKS`) and the notebook parts that need no re-run
+(:data:`gradekit.config.PREVIEWED_KINDS`) in the folder's config. This module
 compares the student's notebook with that copy the way the grader does
 (:mod:`gradekit.grading.notebook.findings`), standard library only, and turns every part
 that would not earn its points into lines for ``gradekit collect``. The ``consistent`` part
@@ -18,9 +18,6 @@ from gradekit.grading.notebook import findings as find
 from gradekit.grading.notebook.matching import match_cells
 from gradekit.grading.notebook.reading import NotebookUnreadable, read_notebook_file
 
-RELEASED_DIR = ".gradekit/released"
-"""Where the student folder keeps the released notebooks (relative to the folder)."""
-PREVIEWED_KINDS = ("complete", "answered", "untampered", "figures", "outputs")
 SHOWN = 4
 """Findings named per part; the rest are counted."""
 _ANSWER_CHARS = 20_000
@@ -30,6 +27,13 @@ _STORED_CHARS = 256 << 10
 def preview(config: NotebookGrading, notebook: Path) -> list[str]:
     """One line per part of ``config`` that ``notebook`` would lose points on, each with its
     findings; empty when every previewed part would be earned (or cannot be previewed)."""
+    try:
+        return _preview(config, notebook)
+    except Exception:  # noqa: BLE001 - a preview must never cost the student the zip
+        return []
+
+
+def _preview(config: NotebookGrading, notebook: Path) -> list[str]:
     try:
         released = read_notebook_file(config.released, 256)
         submitted = read_notebook_file(notebook, config.max_mb)

@@ -244,7 +244,7 @@ def test_the_real_assignment2_config_loads_with_every_path():
     assert assignment.name == "assignment2"
     assert [v.name for v in assignment.release.variants] == ["jupyter", "colab", "zh-CN"]
     assert assignment.release.variants[1].embed_images
-    assert assignment.grading.sandbox == Limits(packages=("torch",))  # the PyTorch notebook
+    assert assignment.grading.sandbox == Limits(packages=("torch", "scipy"))  # the PyTorch notebook
     assert assignment.grading.extras == ("assignment2",)
     assert assignment.grading.checks == REPO / "autograder" / "assignment2"
 

@@ -30,7 +30,7 @@ from gradekit.release.builder import (
     write_template,
 )
 from gradekit.release.translate import comment_free_code, load_language, load_translations
-from gradekit.student import figure_fonts
+from gradekit.release.notebooks import CJK_FONT_CELL
 from gradekit.zips import File, Tree, read_tree, write_folder, write_zip
 from tests.support.paths import A2, ENGINE_FIXTURES, REPO
 
@@ -515,7 +515,7 @@ def test_real_zh_cn_code_differs_only_in_comments_and_figure_strings() -> None:
             for name, text in real_zip_texts(release, notebook.name).items()
             if name in ("jupyter", "zh-CN")
         )
-        assert chinese[0].source == figure_fonts.CALL  # the zh-CN copy's own first cell
+        assert chinese[0].source == CJK_FONT_CELL  # the zh-CN copy's own first cell
         chinese = chinese[1:]
         changed = set()
         for mine, theirs in zip(english, chinese, strict=True):

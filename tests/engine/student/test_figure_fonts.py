@@ -11,7 +11,7 @@ import pytest
 
 from gradekit.release.builder import Release
 from gradekit.config import load_assignment
-from gradekit.student import figure_fonts
+from gradekit.release.notebooks import CJK_FONT_CELL
 from tests.support.paths import A2
 
 pytest.importorskip("noto_cjk_sans_otc", reason="the pdf extra brings the CJK font")
@@ -41,7 +41,7 @@ def missing_glyph_warnings(setup: str) -> int:
 
 def test_the_cjk_font_draws_every_character_a_default_font_cannot() -> None:
     assert missing_glyph_warnings("") > 0, "the default font has no Chinese: the control"
-    assert missing_glyph_warnings(figure_fonts.CALL) == 0
+    assert missing_glyph_warnings(CJK_FONT_CELL) == 0
 
 
 def test_the_zh_cn_notebooks_start_with_the_font_cell() -> None:
@@ -52,7 +52,7 @@ def test_the_zh_cn_notebooks_start_with_the_font_cell() -> None:
         tree = release.student_tree(variants[variant])
         notebook = nbformat.reads(tree["BatchNormalization.ipynb"].data.decode(), as_version=4)
         first = notebook.cells[0]
-        assert (first.source == figure_fonts.CALL) == (variant == "zh-CN"), variant
+        assert (first.source == CJK_FONT_CELL) == (variant == "zh-CN"), variant
 
 
 def _font_statements() -> dict[str, str]:
@@ -79,4 +79,4 @@ def test_no_notebook_setup_throws_the_cjk_font_away() -> None:
     statements = _font_statements()
     assert statements, "the course's notebooks set a font list"
     for name, statement in statements.items():
-        assert missing_glyph_warnings(f"{figure_fonts.CALL}\n{statement}") == 0, name
+        assert missing_glyph_warnings(f"{CJK_FONT_CELL}\n{statement}") == 0, name
