@@ -18,7 +18,7 @@ CHECKS = {"1.2", "5.1", "5.2", "6.2", "7.2"}
 
 def test_a_worker_without_torch_reports_an_environment_limit():
     config = load_assignment(course("assignment3").toml)
-    sandbox = dataclasses.replace(config.grading.sandbox, packages=(), preload=())
+    sandbox = dataclasses.replace(config.grading.sandbox, packages=())
     config = dataclasses.replace(
         config, grading=dataclasses.replace(config.grading, sandbox=sandbox))
     result = grade_submission(Path(course("assignment3").solutions), config, seed=1,
