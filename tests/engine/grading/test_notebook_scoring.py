@@ -629,7 +629,10 @@ def test_hostile_notebook_through_grade_submission(tmp_path):
     assert len(notebook_tests) == 5
     assert all(t["score"] == 0 and "nested too deeply" in t["output"]
                for t in notebook_tests)
-    assert document["score"] == 90  # the code checks (90 points) are unaffected
+    code = [t for t in document["tests"] if t not in notebook_tests]
+    unaffected = [t for t in code if t["status"] == "passed" or "ipynb" in t["output"]]
+    assert unaffected == code  # the code checks pass (those of other notebooks need them)
+    assert document["score"] == sum(t["max_score"] for t in code if t["status"] == "passed")
 
 
 @pytest.fixture(scope="module")
@@ -672,7 +675,7 @@ def test_notebook_run_by_jupyter_gets_full_notebook_marks(jupyter_executed, tmp_
     tests = {t["number"]: t for t in document["tests"]}
     for kind, number in PARTS.items():
         assert tests[number]["status"] == "passed", (kind, tests[number]["output"])
-    assert result["max_score"] == 100
+    assert result["max_score"] == sum(t["max_score"] for t in document["tests"])
     staff = document["extra_data"]["notebooks"]["BatchNormalization.ipynb"]
     assert staff["answers"] == ANSWERS and staff["findings"] == []
     assert [f["cell_id"] for f in staff["figures"]] == list(CONFIG.figures)
