@@ -64,7 +64,8 @@ def solved(course, tmp_path_factory) -> Path:
 
 
 def test_release_builds_both_assignments_from_folders_alone(course):
-    assert {p.name for p in (course / "dist").iterdir()} == {"assignment2", "vectors"}
+    assert {p.name for p in (course / "dist").iterdir()} == {
+        "assignment1", "assignment2", "assignment3", "vectors"}
     built = {p.name for p in (course / "dist" / "vectors").iterdir()}
     assert {"vectors-jupyter.zip", "vectors-solutions.zip", "autograder.zip"} <= built
     stripped = (course / "student_template" / "vectors" / "vecmath" / "ops.py").read_text()
@@ -73,14 +74,14 @@ def test_release_builds_both_assignments_from_folders_alone(course):
         names = set(archive.namelist())
         script = archive.read("run_autograder").decode()
     assert "CONFIG=assignment/vectors/assignment.toml" in script
-    assert not any(name.startswith(("autograder/assignment2", "solutions/assignment2"))
+    assert not any(name.startswith(("autograder/assignment", "solutions/assignment"))
                    for name in names), "another assignment's checks went into the zip"
 
 
 def test_commands_never_guess_between_assignments(course):
     done = gradekit("grade", str(course / "solutions" / "vectors"), cwd=course)
     assert done.returncode != 0
-    assert "2 assignments (assignment2, vectors)" in done.stderr
+    assert "4 assignments (assignment1, assignment2, assignment3, vectors)" in done.stderr
     assert "Traceback" not in done.stderr
     done = gradekit("grade", ".", "--assignment", "nosuch", cwd=course)
     assert "nosuch: no such assignment" in done.stderr and "vectors" in done.stderr
