@@ -765,6 +765,12 @@ def _unique(reader: _Reader, where: _Where, key: str, what: str, values: list[st
         raise reader.fail(where, key, f"{what} {repeated[0]!r} is declared twice")
 
 
+def translation_files(path: Path) -> list[Path]:
+    """A variant's translation files: ``path`` itself, or each ``<notebook>.toml`` of the
+    folder it names."""
+    return sorted(path.glob("*.toml")) if path.is_dir() else [path]
+
+
 def release_placeholders(release: ReleaseConfig | None) -> tuple[str, ...]:
     """Every answer placeholder the release writes into a student notebook: ``[release]
     answer_placeholder``, each variant's translations' own, then the engine's default.
@@ -777,9 +783,7 @@ def release_placeholders(release: ReleaseConfig | None) -> tuple[str, ...]:
     for variant in release.variants if release else ():
         if variant.translations is None:
             continue
-        files = sorted(variant.translations.glob("*.toml")) \
-            if variant.translations.is_dir() else [variant.translations]
-        for file in files:
+        for file in translation_files(variant.translations):
             try:
                 placeholder = read_toml(file, "translation file").get("answer_placeholder")
             except UserError:

@@ -30,7 +30,7 @@ from nbformat import NotebookNode
 from gradekit.config import (PREVIEWED_KINDS, RELEASED_NOTEBOOKS, Assignment, GradingConfig,
                              NotebookCheck, NotebookGrading, ReleaseConfig, StoredOutput,
                              Variant)
-from gradekit.config import read_toml
+from gradekit.config import read_toml, translation_files
 from gradekit.errors import UserError
 from gradekit.markers import END, START
 from gradekit.release.markers import strip_python
@@ -285,7 +285,7 @@ class Release:
             path = variant.translations
             if path is None:
                 continue
-            for file in sorted(path.glob("*.toml")) if path.is_dir() else [path]:
+            for file in translation_files(path):
                 tree[self.shown(file)] = read_file(file)
         return tree
 

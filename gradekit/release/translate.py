@@ -36,7 +36,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from gradekit.config import read_toml
+from gradekit.config import read_toml, translation_files
 from gradekit.errors import UserError
 from gradekit.markers import is_marker
 from gradekit.release.notebooks import SOLUTION_TAG, tags
@@ -83,7 +83,7 @@ def load_language(path: Path) -> dict[str, Translations]:
     folder is empty or its files disagree on ``answer_placeholder``."""
     if not path.is_dir():
         return {"": load_translations(path)}
-    found = {file.stem: load_translations(file) for file in sorted(path.glob("*.toml"))}
+    found = {file.stem: load_translations(file) for file in translation_files(path)}
     if not found:
         raise UserError(f"{path}: a translations folder needs one <notebook>.toml per notebook")
     placeholders = {item.answer_placeholder: item.path for item in found.values()}
