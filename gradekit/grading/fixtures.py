@@ -41,12 +41,14 @@ class Reference:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self._on_path = False
+        self._known: set[str] = set()
 
     def module(self, name: str) -> Any:
         """Import ``name`` (``"pkg.mod"``) from the reference root."""
         if not self._on_path:
             sys.path.insert(0, str(self.root))
             self._on_path = True
+            self._known = set(sys.modules)
         module = importlib.import_module(name)
         origin = Path(getattr(module, "__file__", "") or "").resolve()
         if self.root not in origin.parents:
@@ -54,12 +56,14 @@ class Reference:
         return module
 
     def close(self) -> None:
-        """Forget the reference modules (so another grade can load another root)."""
-        if self._on_path:
-            sys.path.remove(str(self.root))
-            self._on_path = False
+        """Forget the reference modules this object imported (so another grade can load
+        another root); modules of the same files imported before, under other names, stay."""
+        if not self._on_path:
+            return
+        sys.path.remove(str(self.root))
+        self._on_path = False
         prefix = os.path.join(str(self.root), "")
         for key, module in list(sys.modules.items()):
             path = getattr(module, "__file__", None)
-            if isinstance(path, str) and path.startswith(prefix):
+            if key not in self._known and isinstance(path, str) and path.startswith(prefix):
                 del sys.modules[key]

@@ -487,7 +487,7 @@ def test_a_small_class_of_the_real_assignment(tmp_path):
     assert results(out, "reference")["score"] == 360 and results(out, "skeleton")["score"] == 0
     lost = {t["number"] for t in results(out, "ddof1")["tests"] if t["score"] < t["max_score"]}
     assert mutant.fails <= lost
-    assert "Batch Normalization" in (out / "report.html").read_text()
+    assert "Assignment 2: Fully connected nets, batch normalization" in (out / "report.html").read_text()
 
 
 # ---------------------------------------------------------------- pieces
