@@ -28,11 +28,13 @@ without a clock is decided without one, and never from names:
 - a staged backward that raises or gives wrong values is no yardstick: the alt is then
   judged by the two rules above alone, and the staged backward's bug is charged in its
   own check only;
-- otherwise the timing fails an alt that is not faster than the staged backward: a first
-  batch of pairs passes at ``PASS_AT`` or above and fails at ``FAIL_AT`` or below; in
-  between more pairs are run and the median of all of them must reach ``DECIDE_AT``
-  (just under 1: measurably slower fails). The inputs come from the check's seeded
-  ``rng``, so only timing noise can change a verdict on a regrade with the same seed.
+- otherwise the timing fails an alt that is clearly slower than the staged backward (a
+  closed form redone in loops: 0.3x): a first batch of pairs passes at ``PASS_AT`` or
+  above and fails at ``FAIL_AT`` or below; in between more pairs are run and the median
+  of all of them must reach ``DECIDE_AT``. With copies and the chain rule decided without
+  a clock, the thresholds sit well below every student closed form measured (1.02x at
+  the least, under load), so timing noise does not change a verdict; the inputs come
+  from the check's seeded ``rng``.
 
 What is timed, and why nothing else can help. Student code may do anything inside its
 process (replace ``functools.partial``, patch numpy or the engine's own decoder, run a
@@ -81,10 +83,10 @@ MORE_REPEATS = 24     # added when the first batch is undecided (60 pairs in all
 # Own staged time / alt time, fixed costs included. Per check under two CPU hogs (bench/
 # bench_alt_speed.py, 100 checks each): twelve student closed forms 1.05-2.06 (medians
 # 1.08 for b08 to 1.91 for b01), copies and calls of the staged backward 0.89-1.12, the
-# chain rule restated 0.73-1.16 (decided from its data flow, not timed).
-PASS_AT = 1.05        # the first batch passes at or above this
-FAIL_AT = 0.85        # ... and fails at or below this
-DECIDE_AT = 0.97      # all pairs, when the first batch is undecided
+# chain rule restated 0.73-1.16 (both decided without a clock), a closed form in loops 0.32.
+PASS_AT = 0.95        # the first batch passes at or above this
+FAIL_AT = 0.7         # ... and fails at or below this
+DECIDE_AT = 0.85      # all pairs, when the first batch is undecided
 RULE = SpeedRule(pass_at=PASS_AT, fail_at=FAIL_AT, decide_at=DECIDE_AT, first=FIRST_REPEATS,
                  more=MORE_REPEATS, warm_up=1)
 TIMEOUT = 3.0
@@ -160,7 +162,7 @@ class Speedup:
                     f"its only sums over the batch are dbeta and dgamma; reuse them.")
         rule = (f"{DECIDE_AT}x or more over all runs" if self.extended
                 else f"{PASS_AT}x or more")
-        return (f"batchnorm_backward_alt is not faster than your batchnorm_backward: "
+        return (f"batchnorm_backward_alt is slower than your batchnorm_backward: "
                 f"{self.summary()}; expected {rule} against your own staged backward. "
                 f"The closed form needs fewer passes over the (N, D) arrays: its only sums "
                 f"over the batch are dbeta and dgamma; reuse them, and avoid loops.")
