@@ -11,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help test release notebook-check template bench clean system-check docs
+.PHONY: help test release notebook-check template bench clean system-check docs container-check
 
 help:
 	@echo "make release         build every assignment's student zips, autograder zip and solutions"
@@ -21,6 +21,9 @@ help:
 	@echo "make template        regenerate student_template/NAME/ from solutions/ and assignment/"
 	@echo "make docs            regenerate docs/CONFIGURATION.md from gradekit/config.py"
 	@echo "make bench           run the benchmarks in bench/"
+	@echo "make container-check build assignment1's autograder image with podman and grade the"
+	@echo "                     reference, the skeleton and a hostile hand-in in it as Gradescope"
+	@echo "                     runs it (root, 768 MB, half a CPU, no network)"
 	@echo "make clean           remove .venv, dist/ and caches"
 
 $(STAMP): pyproject.toml
@@ -49,6 +52,15 @@ template: $(STAMP)
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The autograder image in a real container (scripts/container_check.py). Installs podman,
+# runc and mmdebstrap when root; says so in one line and succeeds where podman cannot run.
+CONTAINER_ASSIGNMENT ?= assignment1
+container-check: $(STAMP)
+	bash scripts/install-system-packages.sh --containers
+	@test -f dist/$(CONTAINER_ASSIGNMENT)/autograder.zip || \
+	    $(PY) -m gradekit release $(CONTAINER_ASSIGNMENT) --no-proof
+	$(PY) scripts/container_check.py --assignment $(CONTAINER_ASSIGNMENT)
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info

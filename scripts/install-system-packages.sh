@@ -2,14 +2,24 @@
 # Debian packages the project's features and tests need beyond Python:
 # - bubblewrap: confines the grader's worker (namespaces: its own pid, mount, IPC and
 #   network view); without it, hidden grading runs only as root with sandbox accounts;
-# - chromium and a font: the report test opens report.html in a headless browser.
+# - chromium and a font: the report test opens report.html in a headless browser;
+# - with --containers only: podman, runc (crun refuses cgroup v1 hybrid hosts) and
+#   mmdebstrap, for `make container-check`.
 # Run as root (CI is); installs only what is missing, and nothing when not root.
 set -euo pipefail
 missing=()
-command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+options=(--no-install-recommends)
+if [ "${1:-}" = "--containers" ]; then
+    options=()  # podman's networking (netavark) and storage helpers are recommends
+    command -v podman >/dev/null 2>&1 || missing+=(podman)
+    command -v runc >/dev/null 2>&1 || missing+=(runc)
+    command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
+else
+    command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "system packages already installed: $(bwrap --version), $(chromium --version 2>/dev/null)"
+    echo "system packages already installed${1:+ ($1)}"
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -19,5 +29,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get install -y -qq "${options[@]}" "${missing[@]}" >/dev/null \
+    || { echo "install-system-packages.sh: could not install ${missing[*]}; the features" \
+              "that need them say so" >&2; exit 0; }
 echo "installed ${missing[*]}"
