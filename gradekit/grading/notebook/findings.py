@@ -7,6 +7,7 @@ findings behind it. A finding with ``staff_only`` is recorded for staff and cost
 
 from __future__ import annotations
 
+import ast
 import base64
 import binascii
 import hashlib
@@ -17,9 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from gradekit.config import StoredOutput
+from gradekit.markers import strip_magics
 
 from gradekit.grading.notebook.matching import (Matching, digest, longest_increasing,
                                                 normal_markdown)
+from gradekit.grading.notebook import pictures as pictures_module
 from gradekit.grading.notebook.reading import Cell, Notebook, error_outputs, safe_text, stdout_text
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
@@ -77,6 +80,12 @@ def complete(released: Notebook, submitted: Notebook, matching: Matching) -> Out
             findings.append(Finding("complete", cell.id or "", "unrun",
                                     f"{mine.label} was not run"))
             continue
+        if not mine.outputs and prints_when_run(cell.source):
+            findings.append(Finding("complete", cell.id or "", "no-output",
+                                    f"{mine.label} has an execution count but none of the "
+                                    "output it prints when run: run it and save the notebook "
+                                    "with its outputs"))
+            continue
         errors = error_outputs(mine)
         if errors:
             findings.append(Finding("complete", cell.id or "", "error",
@@ -95,6 +104,18 @@ def complete(released: Notebook, submitted: Notebook, matching: Matching) -> Out
                f"{good} of the {len(code)} code cells of the release ran in order without "
                "errors.")
     return Outcome("complete", _ratio(good, len(code)), summary, findings)
+
+
+def prints_when_run(source: str) -> bool:
+    """Whether a released code cell always prints when it runs: a ``print(...)`` call as a
+    statement of its own at the top level (an error stores an output too)."""
+    try:
+        tree = ast.parse(strip_magics(source))
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    return any(isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+               and isinstance(node.value.func, ast.Name) and node.value.func.id == "print"
+               for node in tree.body)
 
 
 _MARKUP = re.compile(r"[*_#>`~]")
@@ -215,10 +236,16 @@ def figures(released: Notebook, submitted: Notebook, matching: Matching,
                                     f"{cell.label} of the release is missing from your notebook"))
             continue
         pictures = _pictures(submitted.cells[s])
+        plots = [p for p in pictures if p["problem"] is None]
         if not pictures:
             findings.append(Finding("figures", ident, "missing-figure",
                                     f"{submitted.cells[s].label} has no plot stored: run it and "
                                     "save the notebook with its outputs"))
+        elif not plots:
+            findings.append(Finding("figures", ident, "placeholder-figure",
+                                    f"{submitted.cells[s].label} stores a picture that "
+                                    f"{pictures[0]['problem']}, not the plot the cell draws: "
+                                    "run it and save the notebook with its outputs"))
         for picture in pictures[:4]:
             found.append({"cell_id": ident, **picture})
     good = len(cell_ids) - len(findings)
@@ -248,7 +275,8 @@ def _pictures(cell: Cell) -> list[dict[str, Any]]:
             if content:
                 key = "png_sha256" if mime == "image/png" else "sha256"
                 pictures.append({"mime": mime, key: hashlib.sha256(content).hexdigest(),
-                                 "bytes": len(content)})
+                                 "bytes": len(content),
+                                 "problem": pictures_module.problem(mime, content)})
             break
     return pictures
 

@@ -9,15 +9,18 @@ with the real assignment, one of them a notebook run by Jupyter (nbclient).
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -56,14 +59,22 @@ pytestmark = pytest.mark.skipif(not (A2.solutions / "cs231n" / "layers.py").is_f
 # package at argv[2] on sys.path, give every other code cell a stand-in output (a
 # picture for the figure cells), number the cells in order, and write the notebook.
 FAKE_RUN = r"""
-import base64, contextlib, io, json, os, re, sys
+import base64, contextlib, io, json, os, re, struct, sys, zlib
 os.environ["MPLBACKEND"] = "Agg"
 source_path, package_root, out_path, run_ids, figure_ids = sys.argv[1:6]
 run_ids, figure_ids = json.loads(run_ids), json.loads(figure_ids)
 sys.path.insert(0, package_root)
 notebook = json.load(open(source_path, encoding="utf-8"))
 namespace = {"__name__": "__main__"}
-picture = base64.b64encode(b"\x89PNG\r\n\x1a\n" + os.urandom(64)).decode()
+def png(width, height, rows):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+# A stand-in plot: 160x120 pixels of many shades (what a saved figure looks like to the grader).
+shades = b"".join(b"\x00" + bytes((x * 7 + y * 3) % 256 for x in range(160 * 3)) for y in range(120))
+picture = base64.b64encode(png(160, 120, shades)).decode()
 count = 0
 for cell in notebook["cells"]:
     if cell["cell_type"] != "code":
@@ -84,6 +95,15 @@ for cell in notebook["cells"]:
         cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "done\n"}]
 json.dump(notebook, open(out_path, "w", encoding="utf-8"), indent=1, ensure_ascii=False)
 """
+
+
+def png(width: int, height: int, rows: bytes) -> bytes:
+    """An RGB PNG of ``width`` x ``height`` pixels from filtered ``rows`` (uncompressed)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
 
 
 def open_folder(prefix: str) -> Path:
@@ -180,7 +200,8 @@ def test_reference_notebook_scores_every_part(executed, sandbox, tmp_path):
     assert sum(c.max_score for c in report.checks) == 10
     assert report.extra["answers"] == ANSWERS
     assert [f["cell_id"] for f in report.extra["figures"]] == list(CONFIG.figures)
-    assert all(len(f["png_sha256"]) == 64 and f["bytes"] == 72 for f in report.extra["figures"])
+    assert all(len(f["png_sha256"]) == 64 and f["problem"] is None
+               for f in report.extra["figures"])
     assert report.extra["matched"] == {"id": len(executed["cells"])}
     assert report.extra["findings"] == []
     for check in report.checks:
@@ -260,6 +281,42 @@ def test_cells_run_out_of_order(executed, sandbox, tmp_path):
     complete = part(checks, "complete")
     assert not complete.passed
     assert complete.output.count("out of order") == 1 and "execution count 99" in complete.output
+
+
+def test_typed_execution_counts_without_outputs_are_not_a_run(executed, sandbox, tmp_path):
+    """Counts typed into a notebook never run: a cell that prints whenever it runs has
+    no output, so it was not run. Cells that print nothing when run are not judged so."""
+    notebook = copy.deepcopy(executed)
+    typed = [c for c in notebook["cells"] if c["cell_type"] == "code" and
+             "print(" in text_of(c) and not text_of(c).lstrip().startswith(("def ", "for "))]
+    assert typed
+    for cell in typed:
+        cell["outputs"] = []
+    _, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    complete = part(checks, "complete")
+    assert not complete.passed
+    assert "has an execution count but none of the output it prints" in complete.output
+
+
+def stored_picture(notebook, data: bytes) -> None:
+    for ident in CONFIG.figures:
+        code_cell(notebook, ident)["outputs"] = [
+            {"output_type": "display_data", "metadata": {},
+             "data": {"image/png": base64.b64encode(data).decode(), "text/plain": "<Figure>"}}]
+
+
+@pytest.mark.parametrize("name, picture, said", [
+    ("tiny", lambda: png(8, 8, b"".join(b"\x00" + os.urandom(24) for _ in range(8))),
+     "is 8x8 pixels, too small for a plot"),
+    ("blank", lambda: png(400, 300, (b"\x00" + b"\xff" * 1200) * 300), "is blank (one colour)"),
+    ("random bytes", lambda: b"\x89PNG\r\n\x1a\n" + os.urandom(64), "is not a PNG picture")])
+def test_placeholder_pictures_are_not_plots(executed, sandbox, tmp_path, name, picture, said):
+    notebook = copy.deepcopy(executed)
+    stored_picture(notebook, picture())
+    report, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    figures = part(checks, "figures")
+    assert figures.score == 0 and said in figures.output and "not the plot" in figures.output
+    assert all(f["problem"] for f in report.extra["figures"])
 
 
 def test_unrun_notebook_scores_only_what_is_given(sandbox, tmp_path):
