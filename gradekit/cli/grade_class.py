@@ -36,6 +36,9 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                         help="run only the public checks (no reference needed)")
     parser.add_argument("--retry-errors", action="store_true",
                         help="grade again the submissions whose grade failed as a whole")
+    parser.add_argument("--archive", type=Path, default=None, metavar="DIR",
+                        help="earlier terms' hand-ins or public solutions, one folder each: "
+                             "the similarity compares every submission with them")
     parser.add_argument("--no-report", action="store_true",
                         help="grade only; leave the CSVs and report.html to `gradekit report`")
     parser.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     options = Options(jobs=args.jobs, seed=args.seed, public_only=args.public_only,
                       retry_errors=args.retry_errors, executor=args.executor,
                       scheduler=args.scheduler, worker_assignment=args.worker_assignment,
-                      build_reports=not args.no_report)
+                      build_reports=not args.no_report, archive=args.archive)
     show = ClassProgress(sys.stdout, live=sys.stdout.isatty())
     try:
         summary = grade_class(args.submissions, args.out, assignment, options, on_progress=show)
