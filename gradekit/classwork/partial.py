@@ -53,7 +53,7 @@ class Function:
     lines: tuple[int, int]
     tokens: int
     exact: int                   # hash of the whole token sequence
-    runs: frozenset[int]         # hashes of its ``shingle``-token runs
+    runs: frozenset[int]         # hashes of its ``shingle``-token runs (this process's)
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,16 @@ def _hash(text: str) -> int:
 
 
 def functions_of(code: dict[str, str], skeleton_lines: set[str],
-                 settings: FunctionSettings = FunctionSettings()) -> list[Function]:
+                 settings: FunctionSettings = FunctionSettings(),
+                 tokens: dict[str, list[list[tuple[str, int]]]] | None = None
+                 ) -> list[Function]:
     """The functions of a submission's files (``{file: text}``) that hold at least
-    ``min_tokens`` tokens of student-written code; a file that does not parse has none."""
-    from gradekit.classwork.similarity import normalized_tokens, student_lines
+    ``min_tokens`` tokens of student-written code; a file that does not parse has none.
+    ``tokens``: the files' :func:`~gradekit.classwork.similarity.written_tokens`, when
+    already made."""
+    from gradekit.classwork.similarity import written_tokens
+
+    tokens = written_tokens(code, skeleton_lines) if tokens is None else tokens
 
     found = []
     for name in sorted(code):
@@ -82,17 +88,20 @@ def functions_of(code: dict[str, str], skeleton_lines: set[str],
             tree = ast.parse(_without_magics(text))
         except (SyntaxError, ValueError):
             continue
-        written = dict(student_lines(text, skeleton_lines))
+        by_line: dict[int, list[str]] = defaultdict(list)
+        for block in tokens.get(name, []):
+            for token, line in block:
+                by_line[line].append(token)
         for node in _outer_functions(tree):
             span = (node.lineno, node.end_lineno or node.lineno)
-            lines = [(n, written[n]) for n in range(span[0], span[1] + 1) if n in written]
-            tokens = [token for token, _ in normalized_tokens(lines)]
-            if len(tokens) < settings.min_tokens:
+            body = [token for line in range(span[0], span[1] + 1)
+                    for token in by_line.get(line, ())]
+            if len(body) < settings.min_tokens:
                 continue
-            runs = frozenset(_hash("\x1f".join(tokens[i:i + settings.shingle]))
-                             for i in range(len(tokens) - settings.shingle + 1))
-            found.append(Function(name, node.name, span, len(tokens),
-                                  _hash("\x1f".join(tokens)), runs))
+            runs = frozenset(hash(tuple(body[i:i + settings.shingle]))
+                             for i in range(len(body) - settings.shingle + 1))
+            found.append(Function(name, node.name, span, len(body),
+                                  _hash("\x1f".join(body)), runs))
     return found
 
 

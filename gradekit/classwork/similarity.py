@@ -283,14 +283,25 @@ def winnow(hashes: list[tuple[int, int, int]], window: int) -> list[tuple[int, i
     return [chosen[index] for index in sorted(chosen)]
 
 
+def written_tokens(code: dict[str, str],
+                   skeleton_lines: set[str]) -> dict[str, list[list[tuple[str, int]]]]:
+    """``{file: [tokens of each run of consecutive student-written lines]}``."""
+    return {name: [normalized_tokens(block)
+                   for block in _blocks(student_lines(code[name], skeleton_lines))]
+            for name in sorted(code)}
+
+
 def fingerprints(code: dict[str, str], skeleton_lines: set[str],
-                 settings: Settings) -> list[Fingerprint]:
-    """A submission's winnowed fingerprints over its student-written code."""
+                 settings: Settings,
+                 tokens: dict[str, list[list[tuple[str, int]]]] | None = None
+                 ) -> list[Fingerprint]:
+    """A submission's winnowed fingerprints over its student-written code (``tokens``:
+    its :func:`written_tokens`, when already made)."""
+    tokens = written_tokens(code, skeleton_lines) if tokens is None else tokens
     found = []
-    for name in sorted(code):
-        for block in _blocks(student_lines(code[name], skeleton_lines)):
-            tokens = normalized_tokens(block)
-            for value, first, last in winnow(kgram_hashes(tokens, settings.k), settings.window):
+    for name in sorted(tokens):
+        for block in tokens[name]:
+            for value, first, last in winnow(kgram_hashes(block, settings.k), settings.window):
                 found.append(Fingerprint(value, name, first, last))
     return found
 
@@ -337,7 +348,8 @@ def compare(code: dict[str, dict[str, str]], skeleton: dict[str, str],
     archived = {ARCHIVE_PREFIX + name: files for name, files in (archive or {}).items()}
     everything = {**code, **archived}
     skeleton_lines, skeleton_hashes = skeleton_index(skeleton, settings)
-    prints = {key: [f for f in fingerprints(files, skeleton_lines, settings)
+    tokens = {key: written_tokens(files, skeleton_lines) for key, files in everything.items()}
+    prints = {key: [f for f in fingerprints(files, skeleton_lines, settings, tokens[key])
                     if f.hash not in skeleton_hashes] for key, files in everything.items()}
     members = sorted(set(code) | set(results))
     keys = members + sorted(archived)
@@ -350,7 +362,7 @@ def compare(code: dict[str, dict[str, str]], skeleton: dict[str, str],
     shared_wrong = _shared_items(wrong)
     shared_answers = _shared_items(answers)
     fs = settings.functions
-    functions = {key: functions_of(files, skeleton_lines, fs)
+    functions = {key: functions_of(files, skeleton_lines, fs, tokens[key])
                  for key, files in everything.items()}
     function_limit = max(fs.common_min, settings.common_share * len(members))
     matched = match_functions(functions, function_limit, fs, among=set(members))

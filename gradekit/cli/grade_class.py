@@ -17,7 +17,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         description="Grade every submission of SUBMISSIONS (a folder of zips, folders, "
         "notebooks or .py files, or Gradescope's Export Submissions as a folder or zip) "
         "with the checks of `gradekit grade`, into OUT/<key>/ (results.json, feedback.txt, "
-        "submission/), then write grades.csv, canvas.csv, checks.csv, similarity.csv and "
+        "submission/), then write grades.csv, canvas.csv, checks.csv, similarity.csv/.json and "
         "report.html into OUT. OUT/manifest.json records what was graded: a rerun resumes "
         "an interrupted run and grades only submissions (or checks) that changed.")
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS",

@@ -46,7 +46,8 @@ def test_planted_copies_rank_at_the_top_and_independent_entries_raise_no_flag(na
     assert partial.functions_a >= 8 and partial.functions_b >= 8
     for level in ("whole", "renamed"):
         assert pairs[ranks[level] - 1].flagged(SETTINGS)
-    independent = [p for p in pairs if not _touches_copy(p) and not _is_planted(p, planted.planted)]
+    independent = [p for p in pairs
+                   if not _touches_copy(p) and not _is_planted(p, planted.planted)]
     assert independent
     assert max(p.score for p in independent) < SETTINGS.flag, independent[0]
     assert max(p.score for p in independent) < partial.score
@@ -73,7 +74,8 @@ def test_short_and_class_common_functions_are_not_evidence():
     code = independent_entries("assignment1")
     short = "\n\ndef _clip(v):\n    return v if v > 0 else 0\n"
     canonical = ("\n\ndef _normalise_rows(m):\n    total = m.sum(axis=1, keepdims=True)\n"
-                 "    total[total == 0] = 1\n    out = m / total\n    for i in range(out.shape[0]):\n"
+                 "    total[total == 0] = 1\n    out = m / total\n"
+                 "    for i in range(out.shape[0]):\n"
                  "        if not (out[i] >= 0).all():\n            raise ValueError(i)\n"
                  "    return out, total.ravel(), out.argmax(axis=1)\n")
     everyone = {key: {**files, "extra.py": short + canonical} for key, files in code.items()}
