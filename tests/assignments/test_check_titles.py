@@ -21,7 +21,7 @@ from tests.support.paths import REPO, course
 
 ASSIGNMENTS = sorted(p.name for p in (REPO / "autograder").iterdir()
                      if p.is_dir() and (REPO / "assignment" / p.name).is_dir())
-CELL_NUMBER = re.compile(r"\bcells?\s*#?\s*\d+", re.IGNORECASE)
+CELL_NUMBER = re.compile(r"\bcells?\s*\(?#?\s*\d+", re.IGNORECASE)
 UNDER = re.compile(r'under "([^"]+)"')
 
 
@@ -47,7 +47,7 @@ def headings(name: str) -> set[str]:
 def test_the_scan_sees_a_cell_number():
     """The pattern the tests below rely on catches the wordings seen before."""
     for text in ("Batchnorm train forward, notebook cell 4", "cells 8-9", "(cell 10)",
-                 "Cell 7 in the grade"):
+                 "cells (8-9)", "Cell 7 in the grade"):
         assert CELL_NUMBER.search(text), text
     for text in ('under "Batch normalization: forward pass"', "the cell's own numbers",
                  "cell_reference", "a (4, 5) cell"):

@@ -1,5 +1,6 @@
-"""Public checks: the SVM notebook's naive-against-vectorized cells (8-9) and a short SGD
-run of LinearSVM (under "Stochastic gradient descent"), on small random inputs."""
+"""Public checks: the SVM notebook's naive-against-vectorized cells (under "A vectorized
+loss and gradient") and a short SGD run of LinearSVM (under "Stochastic gradient
+descent"), on small random inputs."""
 
 import numpy as np
 import pytest
