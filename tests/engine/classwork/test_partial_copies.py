@@ -180,3 +180,35 @@ def test_report_command_takes_an_archive(tmp_path):
     assert f"archive: {source}" in (out / "report.html").read_text(encoding="utf-8")
     header = (out / "similarity.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "partial_score" in header and "archive" in header
+
+
+def test_grade_class_passes_its_archive_to_the_reports(tmp_path, monkeypatch):
+    """``grade-class --archive DIR`` reaches :func:`build_reports` (the grading itself is
+    covered by test_grade_class.py)."""
+    from types import SimpleNamespace
+
+    from gradekit.classwork import build, gradeclass
+    from gradekit.config import load_assignment
+    from tests.support.paths import TOY
+
+    seen = {}
+
+    def fake_grade_class(submissions, out, assignment, options, on_progress=None):
+        seen["options"] = options
+        return gradeclass.Summary(gradeclass.Progress())
+
+    monkeypatch.setattr(gradeclass, "grade_class", fake_grade_class)
+    toml = TOY / "assignment" / "assignment.toml"
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    assert main(["grade-class", str(tmp_path), str(tmp_path / "out"), "--assignment",
+                 str(toml), "--archive", str(archive)]) == 0
+    assert seen["options"].archive == archive
+
+    def fake_build(out_dir, roster, skeleton, title, **kwargs):
+        seen["build"] = kwargs
+        return build.BuildSummary()
+
+    monkeypatch.setattr(build, "build_reports", fake_build)
+    gradeclass._reports(tmp_path, SimpleNamespace(roster=None), load_assignment(toml), archive)
+    assert seen["build"]["archive_dir"] == archive
