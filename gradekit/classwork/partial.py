@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from itertools import combinations
 
 
-
 @dataclass(frozen=True)
 class FunctionSettings:
     """Tuning of the per-function comparison."""

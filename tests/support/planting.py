@@ -18,10 +18,9 @@ import ast
 import random
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from gradekit.classwork.similarity import read_code
-from tests.support.paths import REPO, course
+from tests.support.paths import course
 
 REUSED = {
     # written from another entry's code: not independent of it
@@ -158,6 +157,3 @@ def rank_of(pairs: list, a: str, b: str) -> int:
             return rank
     return 0
 
-
-__all__ = ["LEVELS", "PlantedClass", "REPO", "independent_entries", "planted_class",
-           "rank_of", "rename_locals", "replace_functions"]
