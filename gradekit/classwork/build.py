@@ -2,8 +2,9 @@
 
 Reads ``OUT/<key>/results.json`` and, when the class runner kept them,
 ``OUT/<key>/submission/`` (the submitted files, for the similarity); writes
-``grades.csv``, ``canvas.csv``, ``checks.csv``, ``similarity.csv`` and ``report.html``
-into ``OUT``.
+``grades.csv``, ``canvas.csv``, ``checks.csv``, ``similarity.csv``, ``similarity.json``
+and ``report.html`` into ``OUT``. An archive folder (earlier hand-ins, one folder each)
+is compared with the class.
 """
 
 from __future__ import annotations
@@ -37,13 +38,15 @@ class BuildSummary:
 def build_reports(out_dir: Path, roster: Roster | None, skeleton_dir: Path | None,
                   assignment_title: str,
                   settings: similarity.Settings = similarity.Settings(),
-                  gradebook: CanvasGradebook | None = None) -> BuildSummary:
+                  gradebook: CanvasGradebook | None = None,
+                  archive_dir: Path | None = None) -> BuildSummary:
     """Write the CSVs and ``report.html`` into ``out_dir`` from what it holds.
 
     ``roster`` names the students (``None``: one pseudo-student per result);
     ``gradebook`` (Canvas's export) gives ``canvas.csv`` its Canvas IDs and column;
     ``skeleton_dir`` is the released student folder whose code the similarity ignores
-    (``None``: nothing is subtracted but the class-common code).
+    (``None``: nothing is subtracted but the class-common code); ``archive_dir`` holds
+    earlier hand-ins or public solutions, one folder each, compared with every submission.
     """
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
@@ -67,14 +70,20 @@ def build_reports(out_dir: Path, roster: Roster | None, skeleton_dir: Path | Non
     if skeleton_dir is not None and not skeleton:
         summary.warnings.append(f"{skeleton_dir}: no .py or .ipynb files; no skeleton code "
                                 "is left out of the similarity")
-    pairs = similarity.compare(code, skeleton, results, settings)
+    archive = similarity.read_archive(archive_dir, summary.warnings) if archive_dir else {}
+    pairs = similarity.compare(code, skeleton, results, settings, archive)
+    groups = similarity.clusters(pairs, settings)
     similarity.write_similarity_csv(out_dir / similarity.SIMILARITY_CSV, pairs)
-    summary.written.append(out_dir / similarity.SIMILARITY_CSV)
+    similarity.write_similarity_json(out_dir / similarity.SIMILARITY_JSON, pairs, groups,
+                                     sorted(archive), settings)
+    summary.written += [out_dir / similarity.SIMILARITY_CSV,
+                        out_dir / similarity.SIMILARITY_JSON]
     summary.seconds["similarity"] = _lap(clock)
 
     clock = time.perf_counter()
+    code.update({similarity.ARCHIVE_PREFIX + name: files for name, files in archive.items()})
     write_report(out_dir / REPORT_HTML, results, roster, assignment_title, pairs=pairs,
-                 code=code, warnings=summary.warnings)
+                 code=code, warnings=summary.warnings, clusters=groups, settings=settings)
     summary.written.append(out_dir / REPORT_HTML)
     summary.seconds["report"] = _lap(clock)
     return summary

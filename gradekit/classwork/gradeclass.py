@@ -60,6 +60,8 @@ class Options:
     assignment's time budget plus :data:`WATCHDOG_MARGIN`)."""
     recycle: int = 250
     build_reports: bool = True
+    archive: Path | None = None
+    """Earlier hand-ins (one folder each) the similarity compares the class with."""
 
 
 @dataclass
@@ -183,7 +185,7 @@ def grade_class(submissions: Path, out_dir: Path, assignment: Assignment, option
     if not completed:
         raise ClassGradeStopped(stopped[0] or signal.SIGTERM, summary)
     if options.build_reports and inbox.submissions:
-        summary.written, notes = _reports(out_dir, inbox, assignment)
+        summary.written, notes = _reports(out_dir, inbox, assignment, options.archive)
         summary.warnings += notes
     summary.seconds = time.monotonic() - started
     return summary
@@ -321,13 +323,15 @@ def private_tree(root: Path) -> None:
                 os.chmod(path, 0o700 if os.path.isdir(path) else 0o600)
 
 
-def _reports(out_dir: Path, inbox: Inbox, assignment: Assignment) -> tuple[list[Path], list[str]]:
+def _reports(out_dir: Path, inbox: Inbox, assignment: Assignment,
+             archive: Path | None = None) -> tuple[list[Path], list[str]]:
     from gradekit.classwork.build import build_reports
 
     skeleton = None
     if assignment.release is not None and assignment.release.template_dir.is_dir():
         skeleton = assignment.release.template_dir
-    built = build_reports(out_dir, inbox.roster, skeleton, assignment.title)
+    built = build_reports(out_dir, inbox.roster, skeleton, assignment.title,
+                          archive_dir=archive)
     return built.written, built.warnings
 
 

@@ -26,6 +26,7 @@ from gradekit.grading.intake import IntakeLimits
 from gradekit.zips import MAX_ENTRIES, entry_name, entry_problem, is_junk, open_zip
 
 RESERVED = frozenset({"grades.csv", "canvas.csv", "checks.csv", "similarity.csv",
+                      "similarity.json",
                       "report.html", "manifest.json", "logs"})
 """Names in a class grade's output folder that no submission may be keyed by."""
 

@@ -19,7 +19,7 @@ from gradekit.classwork.classresults import (
     number_key, total,
 )
 from gradekit.classwork.roster import Roster
-from gradekit.classwork.similarity import Pair, SharedRegion
+from gradekit.classwork.similarity import Pair, Settings, SharedRegion, is_archive
 
 CONTEXT_LINES = 2   # lines shown around a shared region
 SHOWN_PAIRS = 15    # similar pairs shown (the CSV has them all)
@@ -37,6 +37,7 @@ th { background: #eef2f7; } td.num { text-align: right; font-variant-numeric: ta
 .summary span { display: inline-block; margin-right: 1.5em; }
 .muted { color: #66707c; } .warn { color: #9a3412; }
 .pair { border: 1px solid #d5dde8; border-radius: 4px; margin: 1em 0; padding: 0.2em 0.8em; }
+.pair.flagged { border-color: #c2410c; } .pair.archive h3 { color: #5b3a8c; }
 table.regions { width: 100%; table-layout: fixed; } .side { width: 50%; }
 pre { margin: 0; font-size: 0.85em; overflow-x: auto; }
 pre span { display: block; white-space: pre; } pre .hit { background: #ffe8a3; }
@@ -49,8 +50,11 @@ table.sortable th { cursor: pointer; } ul.findings { margin: 0; padding-left: 1.
 def render_report(results: dict[str, dict[str, Any]], roster: Roster, title: str,
                   pairs: list[Pair] | None = None,
                   code: dict[str, dict[str, str]] | None = None,
-                  warnings: list[str] | None = None) -> str:
-    """The whole page as a string."""
+                  warnings: list[str] | None = None,
+                  clusters: list[list[str]] | None = None,
+                  settings: Settings = Settings()) -> str:
+    """The whole page as a string (``clusters``: groups of similar submissions, see
+    :func:`gradekit.classwork.similarity.clusters`)."""
     roster = roster.with_keys(list(results))
     catalog = check_catalog(results)
     max_score = sum(c.max_score for c in catalog)
@@ -60,7 +64,7 @@ def render_report(results: dict[str, dict[str, Any]], roster: Roster, title: str
         _checks(stats.check_stats(results, catalog)),
         _failures(stats.common_failures(results, catalog), catalog, roster),
         _problems(stats.problems(results), roster),
-        _similarity(pairs or [], code or {}, roster),
+        _similarity(pairs or [], code or {}, roster, clusters or [], settings),
     ]
     if warnings or roster.warnings:
         items = "".join(f"<li>{escape(w)}</li>" for w in list(warnings or []) + roster.warnings)
@@ -237,26 +241,53 @@ def _who(keys: list[str], roster: Roster, limit: int = 5) -> str:
 
 
 def _label(key: str, roster: Roster) -> str:
+    if is_archive(key):
+        return f"archive: {key.split('/', 1)[1]}"
     people = [s.name for s in roster.of(key) if s.name and s.name != key]
     return f"{' & '.join(people)} ({key})" if people else key
 
 
-def _similarity(pairs: list[Pair], code: dict[str, dict[str, str]], roster: Roster) -> str:
+def _similarity(pairs: list[Pair], code: dict[str, dict[str, str]], roster: Roster,
+                clusters: list[list[str]], settings: Settings) -> str:
     parts = ['<section id="similarity"><h2>Similar submissions</h2>'
-             '<p class="muted">Score: share of the smaller submission\'s own fingerprints '
-             "(skeleton and class-common code left out) the other has, plus 0.1 for each "
-             "identical wrong output and each identical written answer. A high score is a "
-             "reason to read the two side by side, not a finding. similarity.csv lists every "
-             "pair.</p>"]
+             '<p class="muted">Score: the larger of the code score (share of the smaller '
+             "submission's own fingerprints, skeleton and class-common code left out, that "
+             "the other has) and the partial-copy score (the code of whole functions the two "
+             "share, short and class-common functions left out; 1 for "
+             f"{settings.functions.full_tokens} tokens beyond "
+             f"{settings.functions.min_tokens} per function), plus 0.1 for each identical "
+             "wrong output and each identical written answer. Flagged: "
+             f"{settings.flag:.2f} or more. Entries marked archive are earlier hand-ins or "
+             "public solutions, compared with the class only. A high score is a reason to "
+             "read the two side by side, not a finding. similarity.csv and similarity.json "
+             "list every pair.</p>"]
+    if clusters:
+        items = "".join(
+            f"<li>{len(group)} submissions: "
+            f"{escape(', '.join(_label(key, roster) for key in group))}</li>"
+            for group in clusters)
+        parts.append('<h3 id="clusters">Clusters</h3><p class="muted">Groups of three or '
+                     "more joined by flagged pairs.</p>"
+                     f'<ul class="clusters">{items}</ul>')
     if not pairs:
         parts.append("<p>No pair shares anything beyond the skeleton and common code.</p>")
     for rank, pair in enumerate(pairs[:SHOWN_PAIRS], start=1):
         evidence = [f"code {pair.code_score:.2f} ({pair.shared} fingerprints)"]
+        if pair.functions:
+            evidence.append(
+                f"partial {pair.partial_score:.2f}: {len(pair.functions)} of "
+                f"{pair.functions_a} functions and {len(pair.functions)} of "
+                f"{pair.functions_b} match ("
+                + ", ".join(a.rsplit(":", 1)[1] for a, _ in pair.functions[:6])
+                + (", ..." if len(pair.functions) > 6 else "") + ")")
         if pair.wrong_outputs:
             evidence.append("same wrong output on " + ", ".join(pair.wrong_outputs))
         if pair.answers:
             evidence.append("same answer in " + ", ".join(pair.answers))
-        parts.append(f'<div class="pair"><h3>{rank}. {escape(_label(pair.a, roster))} and '
+        flag = " flagged" if pair.flagged(settings) else ""
+        kind = " archive" if pair.archive else ""
+        parts.append(f'<div class="pair{flag}{kind}"><h3>{rank}. '
+                     f"{escape(_label(pair.a, roster))} and "
                      f"{escape(_label(pair.b, roster))}: {pair.score:.2f}</h3>"
                      f"<p>{escape('; '.join(evidence))}</p>")
         for region in pair.regions[:SHOWN_REGIONS]:

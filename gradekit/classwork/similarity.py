@@ -18,11 +18,20 @@ fingerprints of the skeleton itself, and fingerprints that a large share of the 
 has (a short correct numpy function has few shapes; those shared by many say nothing).
 
 A pair's code score is the share of the smaller submission's fingerprints that the
-other has. Two kinds of extra evidence add ``EVIDENCE_WEIGHT`` each (three at most of
+other has. Beside it, the partial-copy score (:mod:`gradekit.classwork.partial`) counts the
+code of whole functions the two share, so a hand-in that copies three of its twenty
+functions stands out although it shares little of the whole; the pair is ranked by the
+larger of the two. Two kinds of extra evidence add ``EVIDENCE_WEIGHT`` each (three at most of
 each kind): the same wrong output on the same check (a failed check's message, with its
 numbers, when the class was graded with one seed) and the same inline answer
 (``extra_data["notebooks"][<file>]["answers"]``, see :mod:`gradekit.classwork.classresults`);
-again only when few students share it. The score is capped at 1.
+again only when few students share it. The score is capped at 1; a pair at or above
+``Settings.flag`` is flagged, and flagged pairs joined into groups of three or more
+are clusters (:func:`clusters`).
+
+An archive (earlier terms' hand-ins, public solutions the staff collected; keys
+``archive/<folder>``) is compared with the class, never with itself; what is common is
+judged on the class alone, and an archive entry is always side ``b`` of its pairs.
 
 Standard library only, besides :mod:`gradekit.markers`.
 """
@@ -38,10 +47,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from gradekit.classwork.classresults import notebook_views, plain_output
 from gradekit.markers import inside_regions, is_marker
+
+if TYPE_CHECKING:
+    from gradekit.classwork.partial import FunctionSettings
 
 EVIDENCE_WEIGHT = 0.1
 PLACEHOLDER = "[fill this in]"
@@ -72,6 +84,22 @@ class Settings:
     common_min: int = 5         # ... and in more than this many submissions is ignored
     min_fingerprints: int = 15  # smaller submissions are scored as if they had this many
     detailed: int = 50          # shared regions are worked out for this many top pairs
+    flag: float = 0.5           # pairs scoring this or more are flagged (and clustered)
+    functions: FunctionSettings = field(default_factory=lambda: _function_settings())
+
+
+def _function_settings() -> FunctionSettings:
+    from gradekit.classwork.partial import FunctionSettings
+
+    return FunctionSettings()
+
+
+ARCHIVE_PREFIX = "archive/"
+
+
+def is_archive(key: str) -> bool:
+    """Whether ``key`` names an archive entry rather than a submission of the class."""
+    return key.startswith(ARCHIVE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,34 @@ class Pair:
     wrong_outputs: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
     regions: list[SharedRegion] = field(default_factory=list)
+    partial_score: float = 0.0
+    """Code of the whole functions the two share, on the code score's scale (see
+    :mod:`gradekit.classwork.partial`)."""
+    functions: list[tuple[str, str]] = field(default_factory=list)
+    """The matched functions, ``("file:name", "file:name")`` for ``a`` and ``b``."""
+    functions_a: int = 0
+    functions_b: int = 0
+    """How many functions each side has that are long enough to compare."""
+
+    @property
+    def archive(self) -> bool:
+        """Whether ``b`` is an archive entry (earlier term, public solution)."""
+        return is_archive(self.b)
+
+    def flagged(self, settings: Settings) -> bool:
+        return self.score >= settings.flag
+
+    def to_json(self) -> dict[str, Any]:
+        """The pair as plain data (``similarity.json``)."""
+        return {"a": self.a, "b": self.b, "archive": self.archive, "score": self.score,
+                "code_score": self.code_score, "partial_score": self.partial_score,
+                "shared_fingerprints": self.shared,
+                "functions": [list(m) for m in self.functions],
+                "functions_a": self.functions_a, "functions_b": self.functions_b,
+                "same_wrong_outputs": self.wrong_outputs, "same_answers": self.answers,
+                "regions": [{"file_a": r.file_a, "lines_a": list(r.lines_a),
+                             "file_b": r.file_b, "lines_b": list(r.lines_b)}
+                            for r in self.regions]}
 
 
 # ---------------------------------------------------------------- reading code
@@ -227,14 +283,25 @@ def winnow(hashes: list[tuple[int, int, int]], window: int) -> list[tuple[int, i
     return [chosen[index] for index in sorted(chosen)]
 
 
+def written_tokens(code: dict[str, str],
+                   skeleton_lines: set[str]) -> dict[str, list[list[tuple[str, int]]]]:
+    """``{file: [tokens of each run of consecutive student-written lines]}``."""
+    return {name: [normalized_tokens(block)
+                   for block in _blocks(student_lines(code[name], skeleton_lines))]
+            for name in sorted(code)}
+
+
 def fingerprints(code: dict[str, str], skeleton_lines: set[str],
-                 settings: Settings) -> list[Fingerprint]:
-    """A submission's winnowed fingerprints over its student-written code."""
+                 settings: Settings,
+                 tokens: dict[str, list[list[tuple[str, int]]]] | None = None
+                 ) -> list[Fingerprint]:
+    """A submission's winnowed fingerprints over its student-written code (``tokens``:
+    its :func:`written_tokens`, when already made)."""
+    tokens = written_tokens(code, skeleton_lines) if tokens is None else tokens
     found = []
-    for name in sorted(code):
-        for block in _blocks(student_lines(code[name], skeleton_lines)):
-            tokens = normalized_tokens(block)
-            for value, first, last in winnow(kgram_hashes(tokens, settings.k), settings.window):
+    for name in sorted(tokens):
+        for block in tokens[name]:
+            for value, first, last in winnow(kgram_hashes(block, settings.k), settings.window):
                 found.append(Fingerprint(value, name, first, last))
     return found
 
@@ -265,39 +332,90 @@ def skeleton_index(skeleton: dict[str, str], settings: Settings) -> tuple[set[st
 
 def compare(code: dict[str, dict[str, str]], skeleton: dict[str, str],
             results: dict[str, dict[str, Any]] | None = None,
-            settings: Settings = Settings()) -> list[Pair]:
+            settings: Settings = Settings(),
+            archive: dict[str, dict[str, str]] | None = None) -> list[Pair]:
     """Every pair of submissions that shares anything, best first.
 
     ``code``: ``{key: {file: text}}``; ``skeleton``: ``{file: text}`` as released;
-    ``results``: ``{key: results.json}`` for the extra evidence. Pairs not returned
-    share nothing (score 0).
+    ``results``: ``{key: results.json}`` for the extra evidence; ``archive``:
+    ``{name: {file: text}}`` of earlier hand-ins, each compared with every submission
+    (keys become ``archive/<name>``, always side ``b``). Pairs not returned share
+    nothing (score 0).
     """
+    from gradekit.classwork.partial import copied_tokens, functions_of, match_functions
+
     results = results or {}
+    archived = {ARCHIVE_PREFIX + name: files for name, files in (archive or {}).items()}
+    everything = {**code, **archived}
     skeleton_lines, skeleton_hashes = skeleton_index(skeleton, settings)
-    prints = {key: [f for f in fingerprints(files, skeleton_lines, settings)
-                    if f.hash not in skeleton_hashes] for key, files in code.items()}
-    keys = sorted(set(code) | set(results))
-    limit = max(settings.common_min, settings.common_share * len(keys))
-    code_sets = _rare({key: {f.hash for f in prints.get(key, [])} for key in keys}, limit)
-    wrong = _rare({key: wrong_outputs(results.get(key)) for key in keys}, limit)
-    answers = _rare({key: inline_answers(results.get(key)) for key in keys}, limit)
+    tokens = {key: written_tokens(files, skeleton_lines) for key, files in everything.items()}
+    prints = {key: [f for f in fingerprints(files, skeleton_lines, settings, tokens[key])
+                    if f.hash not in skeleton_hashes] for key, files in everything.items()}
+    members = sorted(set(code) | set(results))
+    keys = members + sorted(archived)
+    limit = max(settings.common_min, settings.common_share * len(members))
+    code_sets = _rare({key: {f.hash for f in prints.get(key, [])} for key in keys}, limit,
+                      set(members))
+    wrong = _rare({key: wrong_outputs(results.get(key)) for key in members}, limit)
+    answers = _rare({key: inline_answers(results.get(key)) for key in members}, limit)
     shared_code = _shared_counts(code_sets)
     shared_wrong = _shared_items(wrong)
     shared_answers = _shared_items(answers)
+    fs = settings.functions
+    functions = {key: functions_of(files, skeleton_lines, fs, tokens[key])
+                 for key, files in everything.items()}
+    function_limit = max(fs.common_min, settings.common_share * len(members))
+    matched = match_functions(functions, function_limit, fs, among=set(members))
     pairs = []
-    for a, b in sorted(set(shared_code) | set(shared_wrong) | set(shared_answers)):
+    for a, b in sorted(set(shared_code) | set(shared_wrong) | set(shared_answers)
+                       | set(matched)):
+        if is_archive(a) and is_archive(b):
+            continue
         shared = shared_code.get((a, b), 0)
         smaller = max(min(len(code_sets[a]), len(code_sets[b])), settings.min_fingerprints)
         code_score = shared / smaller
+        matches = matched.get((a, b), [])
+        partial_score = min(1.0, copied_tokens(matches, fs.min_tokens) / fs.full_tokens)
         bad = sorted({number for number, _ in shared_wrong.get((a, b), [])})
         said = sorted({cell for cell, _ in shared_answers.get((a, b), [])})
-        score = min(1.0, code_score + EVIDENCE_WEIGHT * (min(len(bad), 3) + min(len(said), 3)))
-        pairs.append(Pair(a, b, round(score, 4), round(code_score, 4), shared, bad, said))
+        score = min(1.0, max(code_score, partial_score)
+                    + EVIDENCE_WEIGHT * (min(len(bad), 3) + min(len(said), 3)))
+        names = [(f"{m.a.file}:{m.a.name}", f"{m.b.file}:{m.b.name}") for m in matches]
+        if is_archive(a):  # the archive entry goes on side b
+            a, b = b, a
+            names = [(y, x) for x, y in names]
+        pairs.append(Pair(a, b, round(score, 4), round(code_score, 4), shared, bad, said,
+                          partial_score=round(partial_score, 4), functions=names,
+                          functions_a=len(functions.get(a, [])),
+                          functions_b=len(functions.get(b, []))))
     pairs.sort(key=lambda p: (-p.score, -p.shared, p.a, p.b))
     for pair in pairs[:settings.detailed]:
         common = code_sets[pair.a] & code_sets[pair.b]
         pair.regions = shared_regions(prints.get(pair.a, []), prints.get(pair.b, []), common)
     return pairs
+
+
+def clusters(pairs: Iterable[Pair], settings: Settings = Settings(),
+             smallest: int = 3) -> list[list[str]]:
+    """Groups of ``smallest`` or more submissions (archive entries too) joined by flagged
+    pairs (connected components), largest first; each group sorted."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for pair in pairs:
+        if pair.flagged(settings):
+            parent[root(pair.a)] = root(pair.b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in list(parent):
+        groups[root(key)].append(key)
+    found = [sorted(group) for group in groups.values() if len(group) >= smallest]
+    return sorted(found, key=lambda group: (-len(group), group))
 
 
 def wrong_outputs(result: dict[str, Any] | None) -> set[tuple[str, str]]:
@@ -324,8 +442,12 @@ def inline_answers(result: dict[str, Any] | None) -> set[tuple[str, str]]:
     return found
 
 
-def _rare(sets: dict[str, set[Any]], limit: float) -> dict[str, set[Any]]:
-    counts = Counter(item for items in sets.values() for item in items)
+def _rare(sets: dict[str, set[Any]], limit: float,
+          among: set[str] | None = None) -> dict[str, set[Any]]:
+    """Each set without the items more than ``limit`` of the sets of ``among`` (default:
+    all) hold."""
+    counts = Counter(item for key, items in sets.items() if among is None or key in among
+                     for item in items)
     return {key: {item for item in items if counts[item] <= limit} for key, items in sets.items()}
 
 
@@ -383,15 +505,56 @@ def shared_regions(prints_a: list[Fingerprint], prints_b: list[Fingerprint],
 SIMILARITY_CSV = "similarity.csv"
 
 
+SIMILARITY_JSON = "similarity.json"
+
+
+def read_archive(folder: Path, warnings: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """The archive's entries: each subfolder of ``folder`` (its name the entry's name) as
+    :func:`read_code` reads it; folders without code are skipped (named in ``warnings``)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        from gradekit.errors import UserError
+
+        raise UserError(f"{folder}: no such archive folder (one folder per earlier hand-in)")
+    entries = {}
+    for entry in sorted(p for p in folder.iterdir() if p.is_dir()
+                        and not p.name.startswith((".", "__"))):
+        files = read_code(entry)
+        if files:
+            entries[entry.name] = files
+        elif warnings is not None:
+            warnings.append(f"{entry}: archive entry without .py or .ipynb files; skipped")
+    if not entries and warnings is not None:
+        warnings.append(f"{folder}: the archive holds no folder with code")
+    return entries
+
+
+def write_similarity_json(path: Path, pairs: list[Pair], groups: list[list[str]],
+                          archive: list[str], settings: Settings = Settings()) -> None:
+    """Every pair (ranked, :meth:`Pair.to_json`), the clusters and the archive's entries."""
+    data = {"flag": settings.flag, "archive": [ARCHIVE_PREFIX + name for name in archive],
+            "clusters": [{"members": group,
+                          "archive": [key for key in group if is_archive(key)]}
+                         for group in groups],
+            "pairs": [dict(rank=rank, flagged=pair.flagged(settings), **pair.to_json())
+                      for rank, pair in enumerate(pairs, start=1)]}
+    Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+
+
 def write_similarity_csv(path: Path, pairs: Iterable[Pair]) -> None:
-    """Ranked pairs: scores, evidence, and shared regions as ``file:lines`` per side."""
+    """Ranked pairs: scores, evidence, matched functions, and shared regions as
+    ``file:lines`` per side; ``archive`` is 1 when ``b`` is an archive entry."""
     from gradekit.classwork.exports import write_csv
 
-    header = ["rank", "a", "b", "score", "code_score", "shared_fingerprints",
-              "same_wrong_outputs", "same_answers", "regions_a", "regions_b"]
+    header = ["rank", "a", "b", "archive", "score", "code_score", "partial_score",
+              "functions", "shared_fingerprints", "same_wrong_outputs", "same_answers",
+              "regions_a", "regions_b"]
     rows = []
     for rank, pair in enumerate(pairs, start=1):
-        rows.append([rank, pair.a, pair.b, f"{pair.score:.4f}", f"{pair.code_score:.4f}",
+        rows.append([rank, pair.a, pair.b, int(pair.archive), f"{pair.score:.4f}",
+                     f"{pair.code_score:.4f}", f"{pair.partial_score:.4f}",
+                     "; ".join(f"{x} = {y}" for x, y in pair.functions),
                      pair.shared, " ".join(pair.wrong_outputs), " ".join(pair.answers),
                      "; ".join(f"{r.file_a}:{r.lines_a[0]}-{r.lines_a[1]}" for r in pair.regions),
                      "; ".join(f"{r.file_b}:{r.lines_b[0]}-{r.lines_b[1]}" for r in pair.regions)])

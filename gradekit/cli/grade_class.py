@@ -17,7 +17,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
         description="Grade every submission of SUBMISSIONS (a folder of zips, folders, "
         "notebooks or .py files, or Gradescope's Export Submissions as a folder or zip) "
         "with the checks of `gradekit grade`, into OUT/<key>/ (results.json, feedback.txt, "
-        "submission/), then write grades.csv, canvas.csv, checks.csv, similarity.csv and "
+        "submission/), then write grades.csv, canvas.csv, checks.csv, similarity.csv/.json and "
         "report.html into OUT. OUT/manifest.json records what was graded: a rerun resumes "
         "an interrupted run and grades only submissions (or checks) that changed.")
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS",
@@ -36,6 +36,9 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                         help="run only the public checks (no reference needed)")
     parser.add_argument("--retry-errors", action="store_true",
                         help="grade again the submissions whose grade failed as a whole")
+    parser.add_argument("--archive", type=Path, default=None, metavar="DIR",
+                        help="earlier terms' hand-ins or public solutions, one folder each: "
+                             "the similarity compares every submission with them")
     parser.add_argument("--no-report", action="store_true",
                         help="grade only; leave the CSVs and report.html to `gradekit report`")
     parser.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     options = Options(jobs=args.jobs, seed=args.seed, public_only=args.public_only,
                       retry_errors=args.retry_errors, executor=args.executor,
                       scheduler=args.scheduler, worker_assignment=args.worker_assignment,
-                      build_reports=not args.no_report)
+                      build_reports=not args.no_report, archive=args.archive)
     show = ClassProgress(sys.stdout, live=sys.stdout.isatty())
     try:
         summary = grade_class(args.submissions, args.out, assignment, options, on_progress=show)

@@ -12,7 +12,7 @@ from gradekit.errors import UserError
 def add_command(subparsers: argparse._SubParsersAction) -> None:
     """Register ``gradekit report``."""
     parser = subparsers.add_parser(
-        "report", help="write gradebook CSVs, similarity.csv and report.html for a class",
+        "report", help="write gradebook CSVs, similarity.csv/.json and report.html for a class",
         description="Read OUT/<submission>/results.json (and OUT/<submission>/submission/ "
         "when kept) from a class grade and write grades.csv, canvas.csv, checks.csv, "
         "similarity.csv and a self-contained report.html into OUT.")
@@ -31,6 +31,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--skeleton", type=Path, default=None,
                         help="the released student folder, whose code the similarity leaves "
                              "out (default: the assignment's [release] template_dir)")
+    parser.add_argument("--archive", type=Path, default=None, metavar="DIR",
+                        help="earlier terms' hand-ins or public solutions, one folder each: "
+                             "the similarity compares every submission with them (not "
+                             "with each other)")
     parser.add_argument("--title", default=None,
                         help="the assignment's name in the report and the Canvas column "
                              "(default: the assignment's title)")
@@ -64,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
                         "gradebook (.csv)")
     roster = read_roster(rosters[0]) if rosters else None
     summary = build_reports(args.out, roster, skeleton, title or args.out.resolve().name,
-                            gradebook=gradebooks[0] if gradebooks else None)
+                            gradebook=gradebooks[0] if gradebooks else None,
+                            archive_dir=args.archive)
     for warning in summary.warnings + (roster.warnings if roster else []):
         print(f"warning  {warning}")
     for path in summary.written:

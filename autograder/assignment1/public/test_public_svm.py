@@ -1,5 +1,6 @@
-"""Public checks: the SVM notebook's naive-against-vectorized cells (8-9) and a short SGD
-run of LinearSVM (cells 10-11), on small random inputs."""
+"""Public checks: the SVM notebook's naive-against-vectorized cells (under "A vectorized
+loss and gradient") and a short SGD run of LinearSVM (under "Stochastic gradient
+descent"), on small random inputs."""
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ def _naive(student, cell_reference, W, X, y, reg):
 
 @pytest.mark.grade(number="2.1", points=8, notebook="svm", files=[SVM_PY])
 def test_svm_vectorized_notebook(student, cell_reference, rng, credit):
-    """SVM naive against vectorized, notebook cells 8-9
+    """SVM naive against vectorized, under "A vectorized loss and gradient"
 
     Loss difference and the Frobenius norm of the gradient difference print as 0.000000
     (reg = 5e-6).
@@ -46,8 +47,8 @@ def test_svm_vectorized_notebook(student, cell_reference, rng, credit):
             fail(f"Gradient difference: {difference:f} (Frobenius norm; the notebook expects "
                  "0.000000).")
 
-    parts.run(0.5, "loss (cell 8)", loss_cell)
-    parts.run(0.5, "gradient (cell 9)", grad_cell)
+    parts.run(0.5, "loss", loss_cell)
+    parts.run(0.5, "gradient", grad_cell)
     parts.finish()
 
 

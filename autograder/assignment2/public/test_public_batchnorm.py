@@ -28,7 +28,7 @@ def _check_train_stats(student, a, gamma, beta):
 
 @pytest.mark.grade(number="2.1", points=3, files=[LAYERS_PY])
 def test_batchnorm_train_notebook(student, credit):
-    """Batchnorm train forward, notebook cell 4
+    """Batchnorm train forward, under "Batch normalization: forward pass"
 
     Means of the output equal beta and stds equal gamma, on the notebook's batch.
     """
@@ -44,7 +44,7 @@ def test_batchnorm_train_notebook(student, credit):
 
 @pytest.mark.grade(number="2.4", points=3, files=[LAYERS_PY])
 def test_batchnorm_test_mode_notebook(student, cell_reference):
-    """Batchnorm test mode, notebook cell 5
+    """Batchnorm test mode, under "Batch normalization: forward pass"
 
     After 50 train batches, a test batch gives the means and stds the notebook prints
     (in the grade, the reference makes the 50 train steps: this check is about test mode).
@@ -78,7 +78,7 @@ def test_batchnorm_test_mode_notebook(student, cell_reference):
 
 @pytest.mark.grade(number="3.1", points=3, files=[LAYERS_PY])
 def test_batchnorm_gradient_check_notebook(student, credit):
-    """Batchnorm gradient check, notebook cell 6
+    """Batchnorm gradient check, under "Batch normalization: backward pass"
 
     Centered differences of the student's forward against its backward (N, D = 4, 5),
     once the forward normalizes.
@@ -91,7 +91,7 @@ def test_batchnorm_gradient_check_notebook(student, credit):
 
 @pytest.mark.grade(number="3.3", points=2, files=[LAYERS_PY])
 def test_batchnorm_alt_agrees_notebook(student, credit, cell_reference):
-    """Batchnorm backward_alt agrees, notebook cell 7
+    """Batchnorm backward_alt agrees, under "A faster backward pass"
 
     Same cache, same gradients as batchnorm_backward at N, D = 100, 500 (once
     batchnorm_backward returns more than zeros); in the grade, the reference's
@@ -124,9 +124,9 @@ def test_batchnorm_alt_agrees_notebook(student, credit, cell_reference):
 
 
 def _alt_against_reference(student, credit, ref_layers, inputs, theirs_out, cache, labels):
-    """Cell 7 in the grade: the student's alt on its own cache against the reference's
-    staged gradients; a forward that differs (charged in its own checks) lets an alt right
-    for what that forward computes pass too."""
+    """The "A faster backward pass" check in the grade: the student's alt on its own cache
+    against the reference's staged gradients; a forward that differs (charged in its own
+    checks) lets an alt right for what that forward computes pass too."""
     from pathlib import Path
 
     import bug_models as bugs  # hidden: only in the grade

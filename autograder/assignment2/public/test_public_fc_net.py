@@ -1,4 +1,5 @@
-"""Public check: the fully connected net with batchnorm, notebook cell 8."""
+"""Public check: the fully connected net with batchnorm (the notebook's section "Fully
+connected networks with batch normalization")."""
 
 import numpy as np
 import pytest
@@ -81,7 +82,7 @@ def _real(result) -> bool:
 
 @pytest.mark.grade(number="5.1", points=4, files=FC_FILES)
 def test_fc_net_batchnorm_notebook(student, credit):
-    """FC net with batchnorm, notebook cell 8
+    """FC net with batchnorm, under "Fully connected networks with batch normalization"
 
     Initial losses with reg 0 and 3.14; directional gradient check of every parameter
     (of a net that returns a loss and gradients).

@@ -25,7 +25,7 @@ def _check_row_stats(student, a, gamma, beta):
 
 @pytest.mark.grade(number="4.1", points=2, files=[LAYERS_PY])
 def test_layernorm_forward_notebook(student, credit):
-    """Layer norm forward, notebook cell 16
+    """Layer norm forward, under "Layer normalization: forward and backward"
 
     Each row of the output has mean beta and std gamma.
     """
@@ -40,7 +40,7 @@ def test_layernorm_forward_notebook(student, credit):
 
 @pytest.mark.grade(number="4.3", points=2, files=[LAYERS_PY])
 def test_layernorm_gradient_check_notebook(student, credit):
-    """Layer norm gradient check, notebook cell 17
+    """Layer norm gradient check, under "Layer normalization: forward and backward"
 
     Centered differences of the student's forward against its backward, once the
     forward normalizes.

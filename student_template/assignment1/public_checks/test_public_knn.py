@@ -1,4 +1,5 @@
-"""Public checks: the kNN notebook's comparisons of the distance methods (cells 13-14) and
+"""Public checks: the kNN notebook's comparisons of the distance methods (under
+"Distances with one loop" and "Distances without loops") and
 1-NN on the training points, on small random inputs."""
 
 import numpy as np
@@ -42,7 +43,7 @@ def _difference_cell(student, cell_reference, rng, method, label):
 
 @pytest.mark.grade(number="1.1", points=4, notebook="knn", files=[KNN_PY])
 def test_one_loop_notebook(student, cell_reference, rng, credit):
-    """One-loop distances, notebook cell 13
+    """One-loop distances, under "Distances with one loop"
 
     The Frobenius norm of the difference from the two-loop distances is below 0.001.
     """
@@ -54,7 +55,7 @@ def test_one_loop_notebook(student, cell_reference, rng, credit):
 
 @pytest.mark.grade(number="1.2", points=4, notebook="knn", files=[KNN_PY])
 def test_no_loops_notebook(student, cell_reference, rng, credit):
-    """No-loop distances, notebook cell 14
+    """No-loop distances, under "Distances without loops"
 
     The Frobenius norm of the difference from the two-loop distances is below 0.001.
     """

@@ -1,5 +1,6 @@
-"""Public checks: the softmax notebook's sanity check (cell 3) and its naive-against-
-vectorized cell (6), on small random inputs."""
+"""Public checks: the softmax notebook's sanity check (under "The softmax
+loss") and its naive-against-vectorized cell (under "A vectorized loss and
+gradient"), on small random inputs."""
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from gradekit.checklib import Parts, fail, implemented
 
 @pytest.mark.grade(number="3.1", points=4, notebook="softmax", files=[SOFTMAX_PY])
 def test_softmax_sanity_notebook(student, rng, credit):
-    """Softmax sanity check, notebook cell 3
+    """Softmax sanity check, under "The softmax loss"
 
     With tiny random weights, 10 classes and reg = 0, softmax_loss_naive is close to
     -log(0.1) = 2.302585.
@@ -43,7 +44,7 @@ def _naive(student, cell_reference, W, X, y, reg):
 
 @pytest.mark.grade(number="3.2", points=6, notebook="softmax", files=[SOFTMAX_PY])
 def test_softmax_vectorized_notebook(student, cell_reference, rng, credit):
-    """Softmax naive against vectorized, notebook cell 6
+    """Softmax naive against vectorized, under "A vectorized loss and gradient"
 
     Loss difference and the Frobenius norm of the gradient difference print as 0.000000
     (reg = 5e-6).

@@ -8,15 +8,16 @@ from a1_common import LAYERS_PY, NET, NET_FILES, call
 from gradekit.checklib import (Parts, array, directional_errors, fail, numeric_gradient,
                                outputs, relative_error, scalar)
 
-# Cell 4: affine_forward on linspace inputs, as printed by a correct solution.
+# "Affine layer: forward pass": affine_forward on linspace inputs, as a correct solution
+# prints it.
 AFFINE_OUT = np.array([[1.49834967, 1.70660132, 1.91485297],
                        [3.25553199, 3.51413270, 3.77273342]])
-# Cell 6: relu_forward of linspace(-0.5, 0.5, 12) as 3 x 4.
+# "ReLU layer: forward pass": relu_forward of linspace(-0.5, 0.5, 12) as 3 x 4.
 RELU_OUT = np.array([[0.0, 0.0, 0.0, 0.0],
                      [0.0, 0.0, 0.04545455, 0.13636364],
                      [0.22727273, 0.31818182, 0.40909091, 0.5]])
-SVM_LOSS, SOFTMAX_LOSS = 8.999602749096233, 2.302545844500738          # cell 10
-NET_SCORES = np.array([                                                   # cell 11
+SVM_LOSS, SOFTMAX_LOSS = 8.999602749096233, 2.302545844500738  # "Loss layers: ..."
+NET_SCORES = np.array([  # "Two-layer network"
     [11.53165108, 12.2917344, 13.05181771, 13.81190102, 14.57198434, 15.33206765, 16.09215096],
     [12.05769098, 12.74614105, 13.43459113, 14.1230412, 14.81149128, 15.49994135, 16.18839143],
     [12.58373087, 13.20054771, 13.81736455, 14.43418138, 15.05099822, 15.66781506, 16.2846319]])
@@ -41,7 +42,7 @@ def _close(name, got, want, tol):
 
 @pytest.mark.grade(number="4.1", points=4, notebook="two_layer_net", files=[LAYERS_PY])
 def test_layers_notebook(student, cell_reference, credit):
-    """Affine and ReLU layers, notebook cells 4-7
+    """Affine and ReLU layers, under "Affine layer: forward pass" to "ReLU layer: backward pass"
 
     The forward outputs on the notebook's linspace inputs; the backward gradients against
     centered differences (seed 231).
@@ -96,16 +97,16 @@ def test_layers_notebook(student, cell_reference, credit):
             fail(f"Testing relu_backward function: dx error: {error:.2e}; the notebook "
                  "expects about 1e-12.")
 
-    parts.run(0.3, "affine_forward (cell 4)", affine_forward)
-    parts.run(0.25, "affine_backward (cell 5)", affine_backward)
-    parts.run(0.25, "relu_forward (cell 6)", relu_forward)
-    parts.run(0.2, "relu_backward (cell 7)", relu_backward)
+    parts.run(0.3, 'affine_forward ("Affine layer: forward pass")', affine_forward)
+    parts.run(0.25, 'affine_backward ("Affine layer: backward pass")', affine_backward)
+    parts.run(0.25, 'relu_forward ("ReLU layer: forward pass")', relu_forward)
+    parts.run(0.2, 'relu_backward ("ReLU layer: backward pass")', relu_backward)
     parts.finish()
 
 
 @pytest.mark.grade(number="4.2", points=4, notebook="two_layer_net", files=[LAYERS_PY])
 def test_loss_layers_notebook(student, cell_reference, credit):
-    """svm_loss and softmax_loss, notebook cell 10
+    """svm_loss and softmax_loss, under "Loss layers: SVM and softmax"
 
     The printed losses (seed 231) and dx against centered differences of the loss.
     """
@@ -157,7 +158,7 @@ def _notebook_net(student):
 
 @pytest.mark.grade(number="4.3", points=6, notebook="two_layer_net", files=NET_FILES)
 def test_two_layer_net_notebook(student, credit):
-    """TwoLayerNet, notebook cell 11
+    """TwoLayerNet, under "Two-layer network"
 
     Initialization, test-time scores, the losses 3.4702243556 (reg 0) and 26.5948426952
     (reg 1.0), and a gradient check of every parameter.

@@ -66,7 +66,7 @@ def _directional_check(student, name, backward, args, grad_args, labels, dout, r
 @pytest.mark.grade(number="12.1", points=5, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_conv_forward_notebook(student, credit):
-    """Convolution forward, notebook cell
+    """Convolution forward, under "Convolution: forward pass"
 
     A (2, 3, 4, 4) input with three 4x4 filters, stride 2 and padding 1: the (2, 3, 2, 2)
     output (error 1e-8 or less).
@@ -87,7 +87,7 @@ def test_conv_forward_notebook(student, credit):
 @pytest.mark.grade(number="12.2", points=5, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_conv_backward_notebook(student, credit):
-    """Convolution backward, notebook cell
+    """Convolution backward, under "Convolution: backward pass"
 
     x (4, 3, 5, 5), w (2, 3, 3, 3), stride 1, pad 1: dx, dw and db against centered
     differences of your forward.
@@ -105,7 +105,7 @@ def test_conv_backward_notebook(student, credit):
 @pytest.mark.grade(number="12.4", points=3, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_max_pool_forward_notebook(student, credit):
-    """Max pooling forward, notebook cell
+    """Max pooling forward, under "Max pooling: forward pass"
 
     x = linspace(-0.3, 0.4) in (2, 3, 4, 4), 2x2 windows with stride 2: each output is its
     window's largest entry (here the bottom-right one).
@@ -123,7 +123,7 @@ def test_max_pool_forward_notebook(student, credit):
 @pytest.mark.grade(number="12.5", points=3, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_max_pool_backward_notebook(student, credit):
-    """Max pooling backward, notebook cell
+    """Max pooling backward, under "Max pooling: backward pass"
 
     x (3, 2, 8, 8), 2x2 windows with stride 2: dx against centered differences of your
     forward.
@@ -142,7 +142,7 @@ def test_max_pool_backward_notebook(student, credit):
 @pytest.mark.grade(number="12.7", points=5, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_spatial_batchnorm_notebook(student, credit):
-    """Spatial batchnorm, notebook cells
+    """Spatial batchnorm, under "Spatial batch normalization"
 
     x = 4 randn(2, 3, 4, 5) + 10: per-channel means and stds of the output equal beta and
     gamma (gamma 1 / beta 0, then gamma (3, 4, 5) / beta (6, 7, 8)); the gradients against
@@ -176,7 +176,7 @@ def test_spatial_batchnorm_notebook(student, credit):
 @pytest.mark.grade(number="12.8", points=5, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
 def test_spatial_groupnorm_notebook(student, credit):
-    """Spatial groupnorm, notebook cells
+    """Spatial groupnorm, under "Spatial group normalization"
 
     x = 4 randn(2, 6, 4, 5) + 10, G = 2: each (sample, group) of the output has mean 0 and
     std 1 with gamma 1 and beta 0; the gradients against centered differences of your
@@ -209,7 +209,7 @@ def test_spatial_groupnorm_notebook(student, credit):
 @pytest.mark.grade(number="12.9", points=6, notebook="ConvolutionalNetworks",
                    files=CNN_FILES)
 def test_convnet_notebook(student, credit):
-    """ThreeLayerConvNet, notebook cells
+    """ThreeLayerConvNet, under "A three-layer convolutional network"
 
     The default net on 50 random images: initial loss about log 10 = 2.3026, and about
     2.508 with reg 0.5; a gradient check of every parameter on 2 inputs of (3, 16, 16) with

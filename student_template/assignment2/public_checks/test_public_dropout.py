@@ -16,7 +16,7 @@ N, D, H1, H2, C = 2, 15, 20, 30, 10
 
 @pytest.mark.grade(number="11.1", points=12, notebook="Dropout", files=[LAYERS_PY])
 def test_dropout_forward_notebook(student, credit):
-    """Dropout forward, notebook cell
+    """Dropout forward, under "Dropout: forward pass"
 
     x = randn(500, 500) + 10 and p = 0.25, 0.4, 0.7: about a fraction p of the units kept,
     the mean of the train output near the input's (10.0002), the test output equal to x.
@@ -47,7 +47,7 @@ def test_dropout_forward_notebook(student, credit):
 
 @pytest.mark.grade(number="11.2", points=10, notebook="Dropout", files=[LAYERS_PY])
 def test_dropout_backward_notebook(student, credit):
-    """Dropout backward, notebook cell
+    """Dropout backward, under "Dropout: backward pass"
 
     x = randn(10, 10) + 10 with {'mode': 'train', 'p': 0.2, 'seed': 123}: dx against
     centered differences of the same seeded forward (error 1e-10 or so).
@@ -79,7 +79,7 @@ def test_dropout_backward_notebook(student, credit):
 
 @pytest.mark.grade(number="11.5", points=12, notebook="Dropout", files=FC_FILES)
 def test_fc_net_dropout_notebook(student, credit):
-    """FC net with dropout, notebook cell
+    """FC net with dropout, under "A fully connected network with dropout"
 
     The notebook's three-layer net with dropout_keep_ratio 1, 0.75 and 0.5 (seed 123):
     an initial loss near 2.30 and a directional gradient check of every parameter.

@@ -78,7 +78,7 @@ def test_fc_layers_self_check(student, credit):
 
 @pytest.mark.grade(number="10.2", points=10, notebook="FullyConnectedNets", files=FC_FILES)
 def test_fc_net_notebook(student, credit):
-    """FC net, notebook cell: initial loss and gradient check
+    """FC net initial loss and gradient check, under "A fully connected network of any depth"
 
     A three-layer net without normalization on the notebook's inputs: the initial losses
     it prints with reg 0 and 3.14 (2.3004790897684924 and 7.052114776533016), and a

@@ -71,7 +71,7 @@ def _state(config, rule, key):
 
 @pytest.mark.grade(number="10.6", points=6, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_sgd_momentum_notebook(student, credit):
-    """sgd_momentum, notebook cell
+    """sgd_momentum, under "Update rules: SGD with momentum"
 
     learning_rate 1e-3 and a given velocity: next_w and the stored velocity (error 1e-8
     or less).
@@ -94,7 +94,7 @@ def test_sgd_momentum_notebook(student, credit):
 
 @pytest.mark.grade(number="10.7", points=6, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_rmsprop_notebook(student, credit):
-    """rmsprop, notebook cell
+    """rmsprop, under "Update rules: RMSProp and Adam"
 
     learning_rate 1e-2 and a given cache: next_w and the stored cache (error 1e-7 or less).
     """
@@ -115,7 +115,7 @@ def test_rmsprop_notebook(student, credit):
 
 @pytest.mark.grade(number="10.8", points=6, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_adam_notebook(student, credit):
-    """adam, notebook cell
+    """adam, under "Update rules: RMSProp and Adam"
 
     learning_rate 1e-2, given m and v, t = 5: next_w, v and m (error 1e-7 or less); t
     becomes 6 before it is used.

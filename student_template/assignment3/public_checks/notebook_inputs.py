@@ -1,10 +1,11 @@
-"""The notebooks' fixed inputs (RNN_Captioning cells 6-14) and the numbers they print."""
+"""The notebooks' fixed inputs (the RNN_Captioning sections from "Vanilla RNN:
+step forward" to "The captioning RNN") and the numbers they print."""
 
 import numpy as np
 
 
 def step_forward_inputs():
-    """Cell 6: N, D, H = 3, 10, 4, linspace inputs (x, prev_h, Wx, Wh, b)."""
+    """Vanilla RNN: step forward: N, D, H = 3, 10, 4, linspace inputs (x, prev_h, Wx, Wh, b)."""
     N, D, H = 3, 10, 4
     return (np.linspace(-0.4, 0.7, num=N * D).reshape(N, D),
             np.linspace(-0.2, 0.5, num=N * H).reshape(N, H),
@@ -14,7 +15,7 @@ def step_forward_inputs():
 
 
 def step_backward_inputs():
-    """Cell 7: seed 231, N, D, H = 4, 5, 6 (x, prev_h, Wx, Wh, b, dnext_h)."""
+    """Vanilla RNN: step backward: seed 231, N, D, H = 4, 5, 6 (x, prev_h, Wx, Wh, b, dnext_h)."""
     rs = np.random.RandomState(231)
     N, D, H = 4, 5, 6
     return (rs.randn(N, D), rs.randn(N, H), rs.randn(D, H), rs.randn(H, H), rs.randn(H),
@@ -22,7 +23,8 @@ def step_backward_inputs():
 
 
 def sequence_forward_inputs():
-    """Cell 8: N, T, D, H = 2, 3, 4, 5, linspace inputs (x, h0, Wx, Wh, b)."""
+    """Vanilla RNN: forward over a sequence: N, T, D, H = 2, 3, 4, 5, linspace inputs
+    (x, h0, Wx, Wh, b)."""
     N, T, D, H = 2, 3, 4, 5
     return (np.linspace(-0.1, 0.3, num=N * T * D).reshape(N, T, D),
             np.linspace(-0.3, 0.1, num=N * H).reshape(N, H),
@@ -32,7 +34,8 @@ def sequence_forward_inputs():
 
 
 def sequence_backward_inputs():
-    """Cell 9: seed 231, N, D, T, H = 2, 3, 10, 5 (x, h0, Wx, Wh, b, dh)."""
+    """Vanilla RNN: backward over a sequence: seed 231, N, D, T, H = 2, 3, 10, 5
+    (x, h0, Wx, Wh, b, dh)."""
     rs = np.random.RandomState(231)
     N, D, T, H = 2, 3, 10, 5
     return (rs.randn(N, T, D), rs.randn(N, H), rs.randn(D, H), rs.randn(H, H), rs.randn(H),
@@ -40,19 +43,21 @@ def sequence_backward_inputs():
 
 
 def embedding_forward_inputs():
-    """Cell 10: x (2, 4) with every index of V = 5 but 4, W = linspace(0, 1) as (5, 3)."""
+    """Word embedding, forward: x (2, 4) with every index of V = 5 but 4,
+    W = linspace(0, 1) as (5, 3)."""
     return np.array([[0, 3, 1, 2], [2, 1, 0, 3]]), np.linspace(0, 1, num=15).reshape(5, 3)
 
 
 def embedding_backward_inputs():
-    """Cell 10: seed 231, N, T, V, D = 50, 3, 5, 6 (x, W, dout); indices repeat."""
+    """Word embedding, backward: seed 231, N, T, V, D = 50, 3, 5, 6 (x, W, dout);
+    indices repeat."""
     rs = np.random.RandomState(231)
     N, T, V, D = 50, 3, 5, 6
     return rs.randint(V, size=(N, T)), rs.randn(V, D), rs.randn(N, T, D)
 
 
 def captioning_loss_inputs():
-    """Cell 13: the toy vocabulary, N, D, W, H = 10, 20, 30, 40, T = 13; every
+    """The captioning RNN, its loss: the toy vocabulary, N, D, W, H = 10, 20, 30, 40, T = 13; every
     parameter linspace(-1.4, 1.3) of its size (given to set_params), features
     linspace(-1.5, 0.3), captions arange(N * T) % V."""
     N, D, W, H, T, V = 10, 20, 30, 40, 13, 3
@@ -70,7 +75,8 @@ def linspace_params(shapes):
 
 
 def gradient_check_inputs():
-    """Cell 14: seed 231, batch 2, 3 steps, input 4, word vectors 5, hidden 6, V = 3."""
+    """The captioning RNN, its gradient check: seed 231, batch 2, 3 steps, input 4,
+    word vectors 5, hidden 6, V = 3."""
     rs = np.random.RandomState(231)
     N, D, W, H, T, V = 2, 4, 5, 6, 3, 3
     captions = rs.randint(V, size=(N, T))
@@ -82,7 +88,7 @@ STEP_FORWARD_EXPECTED = np.array(
     [[-0.5817208894, -0.5018203226, -0.4123277085, -0.314100984], [0.668546923,
     0.7956237812, 0.8775555281, 0.9279596661], [0.9793450054, 0.9914421288, 0.9964669105,
     0.9985435332]])
-"""Cell 6's expected next_h (the notebook prints -0.58172089 ... 0.99854353)."""
+"""The step forward's expected next_h (the notebook prints -0.58172089 ... 0.99854353)."""
 
 SEQUENCE_FORWARD_EXPECTED = np.array(
     [[[-0.4207074942, -0.2727926124, -0.110749452, 0.057404086, 0.222362507],
@@ -91,4 +97,4 @@ SEQUENCE_FORWARD_EXPECTED = np.array(
     [[-0.5585747447, -0.3906582466, -0.1919818177, 0.0237840763, 0.2373567088],
     [-0.271501986, -0.0708880427, 0.1356293887, 0.3309972767, 0.5015876838], [-0.5101482462,
     -0.3052442859, -0.0675520165, 0.1780639206, 0.4033304299]]])
-"""Cell 8's expected h (N, T, H)."""
+"""The forward over a sequence's expected h (N, T, H)."""

@@ -37,7 +37,7 @@ def _grad_parts(student, parts, forward, backward, args, upstream, names, arg_in
 
 @pytest.mark.grade(number="1.1", points=2, notebook="RNN_Captioning", files=[RNN_PY])
 def test_rnn_step_forward_notebook(student):
-    """rnn_step_forward, notebook cell 6
+    """rnn_step_forward, under "Vanilla RNN: step forward"
 
     next_h on the cell's linspace inputs, to the printed digits.
     """
@@ -48,7 +48,7 @@ def test_rnn_step_forward_notebook(student):
 
 @pytest.mark.grade(number="1.3", points=2, notebook="RNN_Captioning", files=[RNN_PY])
 def test_rnn_step_backward_notebook(student, credit):
-    """rnn_step_backward, notebook cell 7
+    """rnn_step_backward, under "Vanilla RNN: step backward"
 
     Centered differences of your rnn_step_forward against your rnn_step_backward.
     """
@@ -62,7 +62,7 @@ def test_rnn_step_backward_notebook(student, credit):
 
 @pytest.mark.grade(number="2.1", points=2, notebook="RNN_Captioning", files=[RNN_PY])
 def test_rnn_forward_notebook(student, credit, elsewhere):
-    """rnn_forward, notebook cell 8
+    """rnn_forward, under "Vanilla RNN: forward over a sequence"
 
     h on the cell's linspace inputs, to the printed digits.
     """
@@ -76,7 +76,7 @@ def test_rnn_forward_notebook(student, credit, elsewhere):
 
 @pytest.mark.grade(number="2.3", points=2, notebook="RNN_Captioning", files=[RNN_PY])
 def test_rnn_backward_notebook(student, credit, elsewhere):
-    """rnn_backward, notebook cell 9
+    """rnn_backward, under "Vanilla RNN: backward over a sequence"
 
     Centered differences of your rnn_forward against your rnn_backward.
     """
@@ -91,7 +91,7 @@ def test_rnn_backward_notebook(student, credit, elsewhere):
 
 @pytest.mark.grade(number="3.1", points=2, notebook="RNN_Captioning", files=[RNN_PY])
 def test_word_embedding_forward_notebook(student):
-    """word_embedding_forward, notebook cell 10
+    """word_embedding_forward, under "Word embedding"
 
     out[n, t] is the row x[n, t] of W.
     """
@@ -103,7 +103,7 @@ def test_word_embedding_forward_notebook(student):
 
 @pytest.mark.grade(number="3.3", points=2, notebook="RNN_Captioning", files=[RNN_PY])
 def test_word_embedding_backward_notebook(student):
-    """word_embedding_backward, notebook cell 10
+    """word_embedding_backward, under "Word embedding"
 
     Centered differences of your forward against your backward (indices repeat).
     """
@@ -138,7 +138,7 @@ def toy_model(student, sizes, params=None):
 
 @pytest.mark.grade(number="4.1", points=3, notebook="RNN_Captioning", files=RNN_FILES)
 def test_captioning_loss_notebook(student, credit, elsewhere):
-    """CaptioningRNN.loss, notebook cell 13
+    """CaptioningRNN.loss, under "The captioning RNN"
 
     The loss on the cell's linspace model: 9.83235591003.
     """
@@ -155,7 +155,7 @@ def test_captioning_loss_notebook(student, credit, elsewhere):
 
 @pytest.mark.grade(number="4.3", points=3, notebook="RNN_Captioning", files=RNN_FILES)
 def test_captioning_gradient_check_notebook(student, credit, elsewhere):
-    """CaptioningRNN gradients, notebook cell 14
+    """CaptioningRNN gradients, under "The captioning RNN"
 
     Centered differences of your loss against your gradients, each parameter.
     """

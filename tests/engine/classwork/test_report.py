@@ -112,7 +112,8 @@ def built(tmp_path_factory):
 def test_build_writes_every_output(built):
     out, results, _, summary, _ = built
     names = sorted(path.name for path in summary.written)
-    assert names == ["canvas.csv", "checks.csv", "grades.csv", "report.html", "similarity.csv"]
+    assert names == ["canvas.csv", "checks.csv", "grades.csv", "report.html", "similarity.csv",
+                     "similarity.json"]
     assert summary.submissions == 30 and summary.with_code == 14
     similar = (out / "similarity.csv").read_text().splitlines()
     assert len(similar) > 5  # the planted copies are among the kept code
