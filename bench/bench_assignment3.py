@@ -2,8 +2,9 @@
 
 bench_grade.py with a complete hand-in of assignment 3 (the reference's files and both
 notebooks: executed ones when `make notebook-check` has run) and its goals: median
-<= 5 s on 2 cores, peak controller + worker <= 768 MB (the worker imports PyTorch; so
-does the controller, for the Transformer's reference). Exit status 1 if missed.
+<= 5 s on 2 cores, peak controller + worker <= 768 MB (the worker imports PyTorch; the
+controller does not: the Transformer's reference for check 7.2 is numpy). Exit status 1 if
+missed.
 
     .venv/bin/python bench/bench_assignment3.py [SUBMISSION] [--assignment PATH] [-n 3]
 """

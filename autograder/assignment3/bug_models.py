@@ -71,17 +71,22 @@ def embedding_backward_fancy(x, dout, V):
 
 
 # ------------------------------------------------------------------ the student's own layers
-def _student_step_wrong(student, rng) -> bool:
-    """Does the student's rnn_step_forward/backward differ from the formulas?"""
+def _student_step_wrong(student, rng, which=("forward", "backward")) -> bool:
+    """Does the student's rnn_step_forward (its next_h) or rnn_step_backward (for the cache
+    of the student's own forward) differ from the formulas? ``which`` says which to ask."""
     x, h, Wx, Wh, b = (rng.standard_normal(s) for s in ((3, 4), (3, 5), (4, 5), (5, 5), (5,)))
     dnext = rng.standard_normal((3, 5))
     try:
         next_h, cache = call(student, "rnn_step_forward", x, h, Wx, Wh, b).value
+        if "forward" in which and scaled_error(np.asarray(next_h, dtype=float),
+                                               step_forward(x, h, Wx, Wh, b)) > 1e-6:
+            return True
+        if "backward" not in which:
+            return False
         got = call(student, "rnn_step_backward", dnext, cache).value
         want = step_backward(dnext, x, h, Wx, Wh, step_forward(x, h, Wx, Wh, b))
-        return scaled_error(np.asarray(next_h), step_forward(x, h, Wx, Wh, b)) > 1e-6 or any(
-            scaled_error(np.asarray(g, dtype=float).reshape(w.shape), w) > 1e-6
-            for g, w in zip(got, want))
+        return any(scaled_error(np.asarray(g, dtype=float).reshape(w.shape), w) > 1e-6
+                   for g, w in zip(got, want))
     except (StudentException, TypeError, ValueError):
         return True
 
@@ -109,6 +114,12 @@ class Hidden:
     # -- which of the student's layers are wrong (each asked on a mismatch only)
     def step_wrong(self) -> bool:
         return _student_step_wrong(self.student, self.rng)
+
+    def step_forward_wrong(self) -> bool:
+        return _student_step_wrong(self.student, self.rng, ("forward",))
+
+    def step_backward_wrong(self) -> bool:
+        return _student_step_wrong(self.student, self.rng, ("backward",))
 
     def embedding_backward_wrong(self) -> bool:
         x = np.array([[0, 1, 1], [2, 0, 1]])
@@ -174,7 +185,37 @@ class Hidden:
             return found["value"][index]
         return [Elsewhere("rnn_backward is right for what your rnn_step_backward gives; "
                           "rnn_step_backward is wrong", predict, STEP_BACKWARD,
-                          confirm=self.step_wrong)]
+                          confirm=self.step_backward_wrong),
+                Elsewhere("rnn_backward is right for the states your rnn_step_forward gives; "
+                          "rnn_step_forward is wrong", predict, STEP_FORWARD,
+                          confirm=self.step_forward_wrong)]
+
+    # -- gradient cells whose backward is right but whose forward is not
+    def right_backward_hints(self, forward, args, upstream, index):
+        """A notebook gradient cell (centered differences of the student's forward against
+        its backward) where the backward gives the gradients of the spec's forward: the
+        forward is wrong, charged in its own check. ``forward``: rnn_step_forward,
+        rnn_forward or word_embedding_forward; ``args`` its inputs."""
+        if forward == "rnn_step_forward":
+            x, prev_h, Wx, Wh, b = args
+            grads = step_backward(upstream, x, prev_h, Wx, Wh,
+                                  step_forward(x, prev_h, Wx, Wh, b))
+            where, confirm = STEP_FORWARD, self.step_forward_wrong
+        elif forward == "rnn_forward":
+            grads = sequence_backward(upstream, *args)
+            where, confirm = SEQ_FORWARD, self.sequence_forward_wrong
+        else:
+            x, W = args
+            dW = np.zeros_like(np.asarray(W, dtype=float))
+            np.add.at(dW, x, upstream)
+            grads = (None, dW)
+            where, confirm = EMB_FORWARD, self.embedding_forward_wrong
+        if grads[index] is None:
+            return []
+        backward = forward.replace("forward", "backward")
+        return [Elsewhere(f"your {backward} is right (it gives the gradients of the "
+                          f"spec's {forward}); {forward} is wrong", grads[index], where,
+                          confirm=confirm)]
 
     # -- hints of the notebook checks
     def rnn_forward_hints(self, student, args):
@@ -187,8 +228,17 @@ class Hidden:
                                        b).value[0], dtype=float)
                 states.append(prev)
             return np.stack(states, axis=1)
+
+        x, h0, Wx, Wh, b = args
+        right = sequence_forward(x, h0, Wx, Wh, b)
+        N, T, H = right.shape
         return [Elsewhere("rnn_forward is right for what your rnn_step_forward gives; "
-                          "rnn_step_forward is wrong", own_steps, STEP_FORWARD)]
+                          "rnn_step_forward is wrong", own_steps, STEP_FORWARD),
+                ("h0 not used: the recurrence starts from zeros instead of h0",
+                 lambda: sequence_forward(x, np.zeros_like(h0), Wx, Wh, b)),
+                ("the states stacked time-major (T, N, H) and reshaped to (N, T, H) instead "
+                 "of transposed (rows mixed across examples and steps)",
+                 right.transpose(1, 0, 2).reshape(N, T, H))]
 
     def loss_hints(self, student, params, features, captions, null=0):
         """The captioning loss, right for the student's own layers, or divided by tokens."""
@@ -202,7 +252,7 @@ class Hidden:
                   "unmasked tokens instead of by N", per_token)]
         for label, wrong_, check in (
                 ("word_embedding_forward is wrong", self.embedding_forward_wrong, EMB_FORWARD),
-                ("rnn_step_forward is wrong", self.step_wrong, STEP_FORWARD),
+                ("rnn_step_forward is wrong", self.step_forward_wrong, STEP_FORWARD),
                 ("rnn_forward is wrong", self.sequence_forward_wrong, SEQ_FORWARD)):
             hints.append(Elsewhere(
                 f"the loss is right for what your layers give; {label}",
@@ -211,18 +261,55 @@ class Hidden:
                 check, confirm=wrong_))
         return hints
 
-    def gradcheck_hints(self, student, name, value):
-        """A gradient check that fails only because a layer's backward is wrong."""
+    def gradcheck_hints(self, student, name, value, own_layers=None):
+        """A gradient check that fails only because a layer is wrong: its backward, or its
+        forward (the loss's centered differences follow the wrong forward while the
+        backward passes give the gradients of the right one). ``own_layers()``: the
+        gradients of the captioning pipeline built on the student's layers."""
         value = np.asarray(value, dtype=float) if value is not None else None
         if value is None:
             return []
+        forwards = [("word_embedding_forward is wrong", self.embedding_forward_wrong,
+                     EMB_FORWARD),
+                    ("rnn_step_forward is wrong", self.step_forward_wrong, STEP_FORWARD),
+                    ("rnn_forward is wrong", self.sequence_forward_wrong, SEQ_FORWARD)]
+        hints = [Elsewhere(f"your gradients are what your layers give; {label}",
+                           (lambda: own_layers()[name]) if own_layers else None, check,
+                           confirm=test) for label, test, check in forwards]
         models = [("word_embedding_backward is wrong", self.embedding_backward_wrong,
                    EMB_BACKWARD)] if name == "W_embed" else []
         if name in ("W_embed", "W_proj", "b_proj", "Wx", "Wh", "b"):
-            models += [("rnn_step_backward is wrong", self.step_wrong, STEP_BACKWARD),
+            models += [("rnn_step_backward is wrong", self.step_backward_wrong,
+                        STEP_BACKWARD),
                        ("rnn_backward is wrong", self.sequence_backward_wrong, SEQ_BACKWARD)]
-        return [Elsewhere(f"your gradients follow your layers' backward passes; {label}",
-                          value, check, confirm=test) for label, test, check in models]
+        return hints + [Elsewhere(f"your gradients follow your layers' backward passes; "
+                                  f"{label}", value, check, confirm=test)
+                        for label, test, check in models]
+
+    def nonfinite_loss(self, student, params, features, captions):
+        """For a loss that is not finite: the bug charged elsewhere when the captioning
+        pipeline on the student's own layers is not finite either and one of them is
+        wrong (an Elsewhere, its prediction the pipeline's loss), else None."""
+        try:
+            # the student's own temporal_softmax_loss (part of the hand-in) on the scores
+            # of its own layers, and on those of the reference's
+            own = self._pipeline(student, params, features, captions, 0, own_loss=True)[0]
+            right = self._pipeline(student, params, features, captions, 0, own_loss=True,
+                                   own_layers=False)[0]
+        except Exception:  # noqa: BLE001 - the student's code failed: no excuse
+            return None
+        if np.all(np.isfinite(np.asarray(own, dtype=float))) or \
+                not np.all(np.isfinite(np.asarray(right, dtype=float))):
+            return None
+        for label, wrong_, check in (
+                ("word_embedding_forward is wrong", self.embedding_forward_wrong,
+                 EMB_FORWARD),
+                ("rnn_step_forward is wrong", self.step_forward_wrong, STEP_FORWARD),
+                ("rnn_forward is wrong", self.sequence_forward_wrong, SEQ_FORWARD)):
+            if wrong_():
+                return Elsewhere(f"your temporal_softmax_loss is not finite on the scores of "
+                                 f"your layers (it is on right ones); {label}", own, check)
+        return None
 
     # -- the Transformer (public 7.1 in the grade)
     def causal_hints(self, student, value, noncausal_with_right_layers):
@@ -247,11 +334,15 @@ class Hidden:
     def own_layers_loss(self, student, params, features, captions, null=0):
         return self._pipeline(student, params, features, captions, null)
 
-    def _pipeline(self, student, p, features, captions, null):
+    def _pipeline(self, student, p, features, captions, null, own_loss=False,
+                  own_layers=True):
+        """(loss, grads) of the captioning model built on the reference's layers
+        (``student`` None) or the student's (``own_layers``); ``own_loss``: the loss only,
+        by the student's temporal_softmax_loss."""
         L = self.layers
 
         def use(name, *args):
-            if student is None:
+            if student is None or not own_layers:
                 return getattr(L, name)(*args)
             return call(student, name, *args).value
 
@@ -263,6 +354,9 @@ class Hidden:
                              p["Wh"], p["b"])
         scores, acache = L.temporal_affine_forward(np.asarray(states, dtype=float),
                                                    p["W_vocab"], p["b_vocab"])
+        if own_loss:
+            loss = call(student, "temporal_softmax_loss", scores, cout, mask).value[0]
+            return loss, None
         loss, dscores = L.temporal_softmax_loss(scores, cout, mask)
         dstates, dWv, dbv = L.temporal_affine_backward(dscores, acache)
         dwords, dh0, dWx, dWh, db = use("rnn_backward", dstates, rcache)

@@ -124,7 +124,10 @@ def test_word_embedding_forward(student, rng):
     x = rng.integers(0, V, size=(N, T))
     W = rng.standard_normal((V, Dw))
     out, _ = layer(student, "word_embedding_forward", x, W)
-    compare("out", array(out, "out", (N, T, Dw)), W[x], 1e-12)
+    compare("out", array(out, "out", (N, T, Dw)), W[x], 1e-12, hypotheses=[
+        ("the one-hot rows built time-major (from x.T) and reshaped to (N, T, D) as if "
+         "example-major (each vector lands at the wrong (n, t))",
+         W[x.T.reshape(-1)].reshape(N, T, Dw))])
 
 
 @pytest.mark.grade(number="3.4", points=7, notebook="RNN_Captioning", files=[RNN_PY])
@@ -212,6 +215,7 @@ def test_captioning_loss(student, rng, credit, reference, hidden_models):
 
     h0 = features @ params["W_proj"] + params["b_proj"]
     hints = [
+        *hidden_models.loss_hints(student, params, features, captions),
         ("the <NULL> targets are not masked", lambda: variant(mask=np.ones(captions[:, 1:].shape,
                                                                            bool))),
         ("the mask built from captions_in instead of captions_out",
@@ -219,7 +223,6 @@ def test_captioning_loss(student, rng, credit, reference, hidden_models):
         ("h0 passed through a ReLU", lambda: variant(h0=np.maximum(h0, 0))),
         ("h0 passed through tanh", lambda: variant(h0=np.tanh(h0))),
         ("W_proj not used (h0 = 0)", lambda: variant(h0=np.zeros_like(h0))),
-        *hidden_models.loss_hints(student, params, features, captions),
     ]
     judged(credit, "loss", lambda: compare("loss", np.array([loss]), np.array([want]), 1e-8,
                                            hypotheses=hints))
@@ -255,13 +258,18 @@ def test_captioning_gradients(student, rng, credit, hidden_models):
                      ("regularisation added to the gradients", None)]
             hints = [h for h in hints if h[1] is not None]
             for label, wrong_, where in (
+                    ("word_embedding_forward is wrong", hidden_models.embedding_forward_wrong,
+                     bm.EMB_FORWARD),
+                    ("rnn_step_forward is wrong", hidden_models.step_forward_wrong,
+                     bm.STEP_FORWARD),
+                    ("rnn_forward is wrong", hidden_models.sequence_forward_wrong,
+                     bm.SEQ_FORWARD),
                     ("word_embedding_backward is wrong", hidden_models.embedding_backward_wrong,
                      bm.EMB_BACKWARD),
-                    ("rnn_step_backward is wrong", hidden_models.step_wrong, bm.STEP_BACKWARD),
+                    ("rnn_step_backward is wrong", hidden_models.step_backward_wrong,
+                     bm.STEP_BACKWARD),
                     ("rnn_backward is wrong", hidden_models.sequence_backward_wrong,
-                     bm.SEQ_BACKWARD),
-                    ("rnn_forward is wrong", hidden_models.sequence_forward_wrong,
-                     bm.SEQ_FORWARD)):
+                     bm.SEQ_BACKWARD)):
                 hints.append(Elsewhere(f"the gradients are right for your layers; {label}",
                                        lambda: own_layers()[name], where, confirm=wrong_))
             compare(f"grads[{name!r}]",
@@ -298,7 +306,7 @@ def test_captioning_sample(student, rng, credit, hidden_models):
             Elsewhere("sample is right for what your rnn_step_forward gives; "
                       "rnn_step_forward is wrong",
                       lambda: sample(params, features, length, student=student),
-                      bm.STEP_FORWARD, confirm=hidden_models.step_wrong),
+                      bm.STEP_FORWARD, confirm=hidden_models.step_forward_wrong),
         ]
         compare("captions", got.astype(float), want, 0.0, hypotheses=hints)
 

@@ -51,3 +51,68 @@ def positional_table(max_len, dim, bug=""):
     if bug == "swapped":
         even = ~even
     return np.where(even, np.sin(angle), np.cos(angle))[None]
+
+
+# ------------------------------------------------------------------ the captioning model
+def caption_parameters(vocab_size, input_dim, wordvec_dim, num_layers, dim_feedforward=2048):
+    """The reference CaptioningTransformer's parameters as (name, shape), in the order of
+    its ``named_parameters()`` (the order a check draws their random values in)."""
+    W, F = wordvec_dim, dim_feedforward
+    names = [("visual_projection.weight", (W, input_dim)), ("visual_projection.bias", (W,)),
+             ("embedding.weight", (vocab_size, W))]
+    for i in range(num_layers):
+        layer = f"transformer.layers.{i}."
+        for attention in ("self_attn", "multihead_attn"):
+            for part in ("key", "query", "value", "proj"):
+                names += [(f"{layer}{attention}.{part}.weight", (W, W)),
+                          (f"{layer}{attention}.{part}.bias", (W,))]
+        names += [(f"{layer}linear1.weight", (F, W)), (f"{layer}linear1.bias", (F,)),
+                  (f"{layer}linear2.weight", (W, F)), (f"{layer}linear2.bias", (W,))]
+        for norm in ("norm1", "norm2", "norm3"):
+            names += [(f"{layer}{norm}.weight", (W,)), (f"{layer}{norm}.bias", (W,))]
+    names += [("output.weight", (vocab_size, W)), ("output.bias", (vocab_size,))]
+    return names
+
+
+def _layer_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(x.var(axis=-1, keepdims=True) + eps) * gamma + beta
+
+
+def caption_scores(state, features, captions, num_heads, num_layers, max_length,
+                   mask="tril", encode=True):
+    """CaptioningTransformer.forward in eval mode, in float64: scores (N, T, V).
+
+    state: parameter name -> array (:func:`caption_parameters`); features (N, D);
+    captions (N, T) integers. ``mask``: "tril" (the spec's causal mask), or a bug:
+    "triu" (steps see later words), "none"; ``encode=False``: positional encoding skipped.
+    """
+    p = {name: np.asarray(value, dtype=float) for name, value in state.items()}
+
+    def linear(x, name):
+        return x @ p[name + ".weight"].T + p[name + ".bias"]
+
+    words = p["embedding.weight"][captions]
+    T, W = captions.shape[1], words.shape[-1]
+    if encode:
+        words = words + positional_table(max_length, W)[:, :T]
+    memory = linear(features, "visual_projection")[:, None]
+    causal = {"tril": np.tril(np.ones((T, T))), "triu": np.triu(np.ones((T, T))),
+              "none": None}[mask]
+    x = words
+    for i in range(num_layers):
+        layer = f"transformer.layers.{i}."
+
+        def attend(kind, query, keys, attn_mask=None):
+            weights = {part: (p[f"{layer}{kind}.{part}.weight"], p[f"{layer}{kind}.{part}.bias"])
+                       for part in ("query", "key", "value", "proj")}
+            return attention(weights, query, keys, keys, num_heads, attn_mask)[0]
+
+        x = _layer_norm(x + attend("self_attn", x, x, causal),
+                        p[layer + "norm1.weight"], p[layer + "norm1.bias"])
+        x = _layer_norm(x + attend("multihead_attn", x, memory),
+                        p[layer + "norm2.weight"], p[layer + "norm2.bias"])
+        hidden = np.maximum(linear(x, layer + "linear1"), 0)
+        x = _layer_norm(x + linear(hidden, layer + "linear2"),
+                        p[layer + "norm3.weight"], p[layer + "norm3.bias"])
+    return linear(x, "output")

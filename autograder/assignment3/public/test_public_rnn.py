@@ -12,7 +12,7 @@ import notebook_inputs as nb
 from a3lib import (RNN_FILES, RNN_MODEL, RNN_PY, TOY_VOCAB, call, gradient_of, judged, layer,
                    expect_dict, model_gradients)
 from gradekit.checklib import (Parts, array, compare, fail, outputs, relative_error,
-                               remote_constant, scalar)
+                               remote_constant, scalar, verdict)
 
 
 def _grad_parts(student, parts, forward, backward, args, upstream, names, arg_index,
@@ -41,22 +41,26 @@ def test_rnn_step_forward_notebook(student):
 
     next_h on the cell's linspace inputs, to the printed digits.
     """
-    next_h, _ = layer(student, "rnn_step_forward", *nb.step_forward_inputs())
+    x, prev_h, Wx, Wh, b = nb.step_forward_inputs()
+    next_h, _ = layer(student, "rnn_step_forward", x, prev_h, Wx, Wh, b)
     compare("next_h (notebook: error ~1e-8)", array(next_h, "next_h", (3, 4)),
-            nb.STEP_FORWARD_EXPECTED, 1e-7, error=relative_error)
+            nb.STEP_FORWARD_EXPECTED, 1e-7, error=relative_error, hypotheses=[
+                ("no tanh (the affine pre-activation returned)", x @ Wx + prev_h @ Wh + b)])
 
 
 @pytest.mark.grade(number="1.3", points=2, notebook="RNN_Captioning", files=[RNN_PY])
-def test_rnn_step_backward_notebook(student, credit):
+def test_rnn_step_backward_notebook(student, credit, elsewhere):
     """rnn_step_backward, under "Vanilla RNN: step backward"
 
     Centered differences of your rnn_step_forward against your rnn_step_backward.
     """
     x, prev_h, Wx, Wh, b, dnext_h = nb.step_backward_inputs()
     parts = Parts(credit)
+    hints = (lambda i: elsewhere.right_backward_hints(
+        "rnn_step_forward", (x, prev_h, Wx, Wh, b), dnext_h, i)) if elsewhere else None
     _grad_parts(student, parts, "rnn_step_forward", "rnn_step_backward",
                 [x, prev_h, Wx, Wh, b], dnext_h, ("dx", "dprev_h", "dWx", "dWh", "db"),
-                (0, 1, 2, 3, 4))
+                (0, 1, 2, 3, 4), hints)
     parts.finish()
 
 
@@ -82,7 +86,8 @@ def test_rnn_backward_notebook(student, credit, elsewhere):
     """
     x, h0, Wx, Wh, b, dout = nb.sequence_backward_inputs()
     parts = Parts(credit)
-    hints = (lambda i: elsewhere.rnn_backward_hints(student, (x, h0, Wx, Wh, b), dout, i)) \
+    hints = (lambda i: elsewhere.rnn_backward_hints(student, (x, h0, Wx, Wh, b), dout, i)
+             + elsewhere.right_backward_hints("rnn_forward", (x, h0, Wx, Wh, b), dout, i)) \
         if elsewhere else None
     _grad_parts(student, parts, "rnn_forward", "rnn_backward", [x, h0, Wx, Wh, b], dout,
                 ("dx", "dh0", "dWx", "dWh", "db"), (0, 1, 2, 3, 4), hints)
@@ -98,11 +103,14 @@ def test_word_embedding_forward_notebook(student):
     x, W = nb.embedding_forward_inputs()
     out, _ = layer(student, "word_embedding_forward", x, W)
     compare("out (notebook: error ~1e-8)", array(out, "out", (2, 4, 3)), W[x], 1e-8,
-            error=relative_error)
+            error=relative_error, hypotheses=[
+                ("the one-hot rows built time-major (from x.T) and reshaped to (N, T, D) as "
+                 "if example-major (each vector lands at the wrong (n, t))",
+                 W[x.T.reshape(-1)].reshape(2, 4, 3))])
 
 
 @pytest.mark.grade(number="3.3", points=2, notebook="RNN_Captioning", files=[RNN_PY])
-def test_word_embedding_backward_notebook(student):
+def test_word_embedding_backward_notebook(student, credit, elsewhere):
     """word_embedding_backward, under "Word embedding"
 
     Centered differences of your forward against your backward (indices repeat).
@@ -112,10 +120,13 @@ def test_word_embedding_backward_notebook(student):
     dW = outputs(call(student, "word_embedding_backward", dout, cache).value,
                  "word_embedding_backward", ("dW",))[0]
     numeric = gradient_of(student, "word_embedding_forward", [x, W], 1, dout)
-    compare("dW vs centered differences (notebook: ~1e-11)", array(dW, "dW", W.shape),
-            numeric, 1e-8, error=relative_error,
-            hypotheses=[("dW[x] += dout keeps one update per repeated index (use np.add.at)",
-                         _fancy_index(x, dout, W.shape))])
+    hints = elsewhere.right_backward_hints("word_embedding_forward", (x, W), dout, 1) \
+        if elsewhere else []
+    judged(credit, "dW", lambda: compare(
+        "dW vs centered differences (notebook: ~1e-11)", array(dW, "dW", W.shape),
+        numeric, 1e-8, error=relative_error,
+        hypotheses=[("dW[x] += dout keeps one update per repeated index (use np.add.at)",
+                     _fancy_index(x, dout, W.shape)), *hints]))
 
 
 def _fancy_index(x, dout, shape):
@@ -146,11 +157,20 @@ def test_captioning_loss_notebook(student, credit, elsewhere):
     model, params = toy_model(student, sizes)
     result = outputs(call(student, (model, "loss"), features, captions).value,
                      "CaptioningRNN.loss", ("loss", "grads"))
-    loss = scalar(result[0], "loss")
     hints = elsewhere.loss_hints(student, params, features, captions) if elsewhere else []
-    judged(credit, "loss", lambda: compare(
-        f"loss {loss!r} (expected {nb.EXPECTED_LOSS})", np.array([loss]),
-        np.array([nb.EXPECTED_LOSS]), 1e-9, hypotheses=hints))
+
+    def check():
+        raw = result[0]
+        if elsewhere and isinstance(raw, (float, np.floating)) and not np.isfinite(raw):
+            hint = elsewhere.nonfinite_loss(student, params, features, captions)
+            if hint is not None:
+                raise verdict(f"loss {float(raw)!r} (expected {nb.EXPECTED_LOSS}) is not finite",
+                              hint)
+        loss = scalar(raw, "loss")
+        compare(f"loss {loss!r} (expected {nb.EXPECTED_LOSS})", np.array([loss]),
+                np.array([nb.EXPECTED_LOSS]), 1e-9, hypotheses=hints)
+
+    judged(credit, "loss", check)
 
 
 @pytest.mark.grade(number="4.3", points=3, notebook="RNN_Captioning", files=RNN_FILES)
@@ -174,10 +194,19 @@ def test_captioning_gradient_check_notebook(student, credit, elsewhere):
 
     numeric = expect_dict(model_gradients(student, model, params, features, captions),
                           "centered differences of the loss")
+    found = {}
+
+    def own_layers():
+        """The gradients of the captioning pipeline on your own layers (asked once)."""
+        if "value" not in found:
+            found["value"] = elsewhere.own_layers_loss(student, params, features, captions)[1]
+        return found["value"]
+
     parts = Parts(credit)
     for name in sorted(params):
         def check(name=name):
-            hints = elsewhere.gradcheck_hints(student, name, grads[name]) if elsewhere else []
+            hints = elsewhere.gradcheck_hints(student, name, grads[name], own_layers) \
+                if elsewhere else []
             compare(f"grads[{name!r}] vs centered differences of your loss "
                     "(notebook: ~1e-6 or less)",
                     array(grads[name], f"grads[{name!r}]", shapes[name], reshape=True),
