@@ -3,8 +3,9 @@
 A slot is held by an exclusive lock for the length of a grade. Under a parent folder only
 the grader owns (mode 0711: others may pass through, not list), slot N has ``code``,
 ``scratch`` and ``home`` folders owned by its account alone (0700). Before a slot is used
-and after it is released, every process of its account is killed and everything the
-account left is removed, whatever the count: its files in every folder others may write
+and after it is released, every process of its account that this grader may have started
+is killed (never one of the same uid in another container) and everything the account
+left is removed, whatever the count: its files in every folder others may write
 to (the shared temporary folders, ``/run/lock`` and any such folder one level under
 ``/``, ``/var``, ``/run`` and ``/dev``), POSIX shared memory and message queues, SysV
 shared memory, queues and semaphores. A slot that stays dirty is refused.
@@ -222,10 +223,48 @@ def account_processes(uid: int) -> list[int]:
     return found
 
 
+def slot_processes(uid: int) -> list[int]:
+    """The processes of ``uid`` this grader's slots may have started: those in the grader's
+    own pid namespace, and their descendants in namespaces of their own (bubblewrap's).
+
+    A process of the same numeric uid in another container (another pid namespace, not
+    started from here) is someone else's and is left alone. Where a process's namespace
+    cannot be read it is counted as ours.
+    """
+    candidates = account_processes(uid)
+    own = _namespace("self")
+    here = {pid for pid in candidates if _namespace(str(pid)) in (own, None)}
+    return [pid for pid in candidates if pid in here or _descends_from(pid, here)]
+
+
+def _namespace(pid: str) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def _descends_from(pid: int, ancestors: set[int]) -> bool:
+    for _ in range(64):
+        try:
+            with open(f"/proc/{pid}/status", "rb") as handle:
+                parent = next((int(line.split()[1]) for line in handle
+                               if line.startswith(b"PPid:")), 0)
+        except (OSError, ValueError, IndexError):
+            return False
+        if parent in ancestors:
+            return True
+        if parent <= 1:
+            return False
+        pid = parent
+    return False
+
+
 def kill_processes(uid: int) -> list[str]:
-    """SIGKILL every process of ``uid`` (stopped and re-parented ones too) until none is left."""
+    """SIGKILL every process of ``uid`` this grader's slots may have started (stopped and
+    re-parented ones too, :func:`slot_processes`) until none is left."""
     for _ in range(100):
-        pids = account_processes(uid)
+        pids = slot_processes(uid)
         if not pids:
             return []
         for pid in pids:
@@ -234,7 +273,7 @@ def kill_processes(uid: int) -> list[str]:
             except OSError:
                 pass
         time.sleep(0.01)
-    return [f"processes {account_processes(uid)[:5]} of uid {uid} survive SIGKILL"]
+    return [f"processes {slot_processes(uid)[:5]} of uid {uid} survive SIGKILL"]
 
 
 def writable_places() -> tuple[str, ...]:

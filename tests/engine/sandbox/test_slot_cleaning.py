@@ -8,7 +8,9 @@ import ctypes
 import errno
 import os
 import shutil
+import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -104,3 +106,43 @@ def test_a_posix_message_queue_of_the_account_is_removed():
         ctypes.set_errno(0)
         gone = rt.mq_unlink(name) != 0 and ctypes.get_errno() == errno.ENOENT
     assert gone, "the queue outlived the cleaning"
+
+
+def _started(command: list[str], uid_expected: int) -> "subprocess.Popen[bytes]":
+    """Start ``command`` and wait until a process of ``uid_expected`` from it runs."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not slots.account_processes(uid_expected):
+        time.sleep(0.02)
+    return process
+
+
+@pytest.mark.skipif(not (shutil.which("unshare") and shutil.which("setpriv")),
+                    reason="needs util-linux's unshare and setpriv")
+def test_a_process_of_the_same_uid_in_another_container_is_left_alone():
+    """Another container on the same host gives its sandbox account the same numeric uid:
+    its worker is in a pid namespace of its own that this grader did not start, so
+    cleaning leaves it running; one of ours, in our namespace, is killed."""
+    drop = ["setpriv", f"--reuid={UID}", f"--regid={UID}", "--clear-groups"]
+    elsewhere = _started(["unshare", "--pid", "--fork", *drop, "sleep", "60"], UID)
+    try:
+        theirs = slots.account_processes(UID)
+        if len(theirs) != 1 or slots._namespace(str(theirs[0])) == slots._namespace("self"):
+            pytest.skip("no separate pid namespace could be made here")
+        ours = _started([*drop, "sleep", "60"], UID)
+        try:
+            assert slots.slot_processes(UID) == [ours.pid]
+            assert slots.kill_processes(UID) == []
+            assert ours.wait(timeout=10) == -9
+            assert slots.account_processes(UID) == theirs  # the other container's, running
+        finally:
+            ours.kill()
+            ours.wait()
+    finally:
+        os.killpg(elsewhere.pid, 9)
+        elsewhere.wait()
+    deadline = time.monotonic() + 10
+    while slots.account_processes(UID) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert slots.account_processes(UID) == []
