@@ -122,6 +122,11 @@ def grade_class(submissions: Path, out_dir: Path, assignment: Assignment, option
     out_dir = Path(out_dir).resolve()
     inbox = read_inbox(Path(submissions))
     private_folder(out_dir)
+    if options.executor == "local" and not options.public_only:
+        from gradekit.grading.grade import refuse_unconfined
+
+        refuse_unconfined(grading, Path(assignment.path), [
+            ("the submissions", Path(submissions)), ("the class output", out_dir)])
     manifest = Manifest(out_dir)
     settings = {"seed": options.seed, "public_only": options.public_only}
     digest = grading_digest(assignment, settings,
