@@ -53,6 +53,8 @@ class Options:
     retry_errors: bool = False
     executor: str = "local"
     scheduler: str | None = None
+    dask_tls: Path | None = None
+    """The cluster's TLS credentials (a folder of :mod:`gradekit.classwork.dasktls`)."""
     worker_assignment: str | None = None
     """Where the assignment is on the cluster's Dask workers (default: the same path)."""
     watchdog: float | None = None
@@ -226,7 +228,8 @@ def _executor(assignment: Assignment, options: Options, grading: Any, out_dir: P
         from gradekit.classwork.cluster import DaskExecutor
 
         return DaskExecutor(options.scheduler, Path(assignment.path).resolve(),
-                            worker_assignment=options.worker_assignment, timeout=watchdog)
+                            worker_assignment=options.worker_assignment, timeout=watchdog,
+                            credentials=options.dask_tls)
     from gradekit.classwork.pool import SlotPool
     from gradekit.sandbox import accounts, slots
 
