@@ -254,11 +254,12 @@ def refuse_unconfined(grading: GradingConfig, config: Path | None = None,
         return
     what, path, readable = found
     folder = path if path.is_dir() else path.parent
+    fix = (f"run `chmod 700 {folder}` (or on a folder above it; Gradescope's run_autograder "
+           "does)") if folder.exists() else f"make {folder} first with `mkdir -m 700`"
     raise UserError(
         f"the sandbox accounts could read {readable} ({what}: {path}) and bubblewrap does "
         f"not confine the worker ({bwrap_problem() or 'turned off by $GRADEKIT_CONFINEMENT'}): "
-        f"run `chmod 700 {folder}` (or on a folder above it; Gradescope's run_autograder "
-        "does), or install bubblewrap.")
+        f"{fix}, or install bubblewrap.")
 
 
 def _score_notebooks(assignment: Assignment, grading: GradingConfig, folder: Path,

@@ -65,11 +65,19 @@ def reachable(path: Path, who: Who) -> bool:
 def first_readable(path: Path, who: Who | None = None, limit: int = WALK_LIMIT) -> Path | None:
     """The first path at or under ``path`` that ``who`` could read (a file's contents, a
     folder's entries), or None when there is none. A path that does not exist yet is
-    judged by the nearest folder above it that does (it will be created there)."""
+    itself the answer when the account can enter the nearest folder above it that does
+    (what the grader writes there is within its reach)."""
     who = who or Who()
     path = Path(os.path.abspath(path))
-    while not os.path.lexists(path) and path != path.parent:
-        path = path.parent
+    if not os.path.lexists(path):
+        above = path.parent
+        while not os.path.lexists(above) and above != above.parent:
+            above = above.parent
+        try:  # what the grader makes there, the account reaches if it can pass into it
+            open_above = who.can(os.stat(above), stat.S_IXOTH)
+        except OSError:
+            return None
+        return path if open_above and reachable(above.resolve(), who) else None
     path = path.resolve()
     if not reachable(path, who):
         return None

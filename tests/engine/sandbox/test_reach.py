@@ -98,8 +98,13 @@ def test_a_submission_reads_nothing_the_grader_names(env, mode, tmp_path, open_t
 @pytest.fixture
 def open_tree():
     """A folder every user can enter and read (pytest's tmp_path is the grader's alone)."""
+    from gradekit.sandbox.exposure import Who, reachable
+
     folder = Path(tempfile.mkdtemp(prefix="gk-open-"))
     os.chmod(folder, 0o755)
+    if not reachable(folder.resolve(), Who()):
+        shutil.rmtree(folder)
+        pytest.skip(f"other users cannot enter {folder.parent}: no open folder to attack")
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -277,3 +282,28 @@ def test_a_root_worker_without_confinement_has_no_network_either(tmp_path, liste
     check = next(c for c in result.checks if c.number == "0.1")
     assert check.passed, check.output
     assert listener.accepted == 0
+
+
+def test_what_another_user_could_read_is_judged_down_the_whole_tree(open_tree):
+    """The rule itself (no root needed): reach through every folder above, then anything
+    readable below; a path not made yet counts as readable where others can enter."""
+    from gradekit.sandbox.exposure import Who, first_readable
+
+    anyone = Who()
+    tree = open_tree / "course"
+    (tree / "release").mkdir(parents=True)
+    secret = tree / "release" / "solutions.zip"
+    secret.write_text(SECRET)
+    os.chmod(secret, 0o600)
+    os.chmod(tree / "release", 0o711)
+    os.chmod(tree, 0o711)
+    assert first_readable(tree, anyone) is None  # names guessable, nothing readable
+    os.chmod(secret, 0o644)
+    assert first_readable(tree, anyone) == secret.resolve()
+    os.chmod(tree, 0o700)
+    assert first_readable(tree, anyone) is None  # closed above: the tree is out of reach
+    assert first_readable(tree / "out" / "r.json", anyone) is None
+    assert first_readable(open_tree / "out" / "r.json", anyone) == open_tree / "out" / "r.json"
+    os.chmod(tree, 0o755)
+    assert first_readable(tree, anyone) == tree.resolve()  # its entries' names
+    assert first_readable(tree, Who({os.getuid() + 1}, set())) == tree.resolve()
