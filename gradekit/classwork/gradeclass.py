@@ -211,6 +211,13 @@ def _preflight(assignment: Assignment, options: Options) -> Any:
             refuse_unconfined(grading)
     if options.executor not in ("local", "dask"):
         raise UserError(f"unknown executor {options.executor!r} (local or dask)")
+    if options.executor == "dask" and options.scheduler is not None:
+        try:
+            from gradekit.classwork.cluster import authenticated
+
+            authenticated(options.scheduler, options.dask_tls)  # before any work
+        except ImportError:
+            pass  # the executor says how to install the dask extra
     return grading
 
 
