@@ -163,12 +163,44 @@ def settle_answer(answer: dict[str, Any], stage: Path) -> dict[str, Any]:
                           "worker_peak": memory.get("worker")}}
 
 
+def authenticated(scheduler: Any, credentials: Path | None) -> Any:
+    """The ``Security`` to reach ``scheduler`` with; refused unless it is authenticated.
+
+    A scheduler runs any task a client sends, so one reachable without a certificate runs
+    a student's code as the Dask worker (root) should a sandbox reach it. The address must
+    be ``tls://`` with credentials (``credentials``, a folder of
+    :mod:`gradekit.classwork.dasktls`, or Dask's own ``distributed.comm.tls`` settings), or
+    an in-process ``inproc://`` one; ``scheduler`` may also be a cluster object (tests).
+    """
+    from distributed.security import Security
+
+    if credentials is not None:
+        from gradekit.classwork.dasktls import security
+
+        given = security(credentials)
+    else:
+        given = Security()  # Dask's configuration (DASK_DISTRIBUTED__COMM__TLS__...)
+    address = str(getattr(scheduler, "scheduler_address", scheduler))
+    if address.startswith("inproc://"):
+        return given
+    has_tls = given.get_connection_args("client").get("ssl_context") is not None
+    if not address.startswith("tls://") or not has_tls:
+        raise UserError(
+            f"the Dask scheduler {address} is not authenticated: anyone who reaches it runs "
+            "code as its workers. Run the cluster with TLS and give its credentials: "
+            "--scheduler tls://HOST:PORT --dask-tls FOLDER (see "
+            "`python -m gradekit.classwork.dasktls`)")
+    return given
+
+
 class DaskExecutor:
     """Runs class-grade tasks on the Dask cluster at ``scheduler`` (an address)."""
 
     def __init__(self, scheduler: Any, assignment: Path, worker_assignment: str | None = None,
-                 timeout: float = 600.0, window: int | None = None) -> None:
+                 timeout: float = 600.0, window: int | None = None,
+                 credentials: Path | None = None) -> None:
         self.scheduler = scheduler
+        self.credentials = credentials
         self.assignment = worker_assignment or str(Path(assignment).resolve())
         self.timeout = float(timeout)
         self.window = window
@@ -185,8 +217,10 @@ class DaskExecutor:
 
             raise UserError("--executor dask needs the dask extra: "
                             f"{DASK_INSTALL_COMMAND}") from None
+        security = authenticated(self.scheduler, self.credentials)
         try:
-            client = Client(self.scheduler, timeout="30s", set_as_default=False)
+            client = Client(self.scheduler, timeout="30s", set_as_default=False,
+                            security=security)
         except (OSError, TimeoutError, ValueError) as error:
             raise UserError(f"cannot reach the Dask scheduler {self.scheduler}: {error}") from None
         pending = collections.deque(tasks)

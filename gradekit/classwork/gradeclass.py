@@ -53,6 +53,8 @@ class Options:
     retry_errors: bool = False
     executor: str = "local"
     scheduler: str | None = None
+    dask_tls: Path | None = None
+    """The cluster's TLS credentials (a folder of :mod:`gradekit.classwork.dasktls`)."""
     worker_assignment: str | None = None
     """Where the assignment is on the cluster's Dask workers (default: the same path)."""
     watchdog: float | None = None
@@ -124,6 +126,11 @@ def grade_class(submissions: Path, out_dir: Path, assignment: Assignment, option
     out_dir = Path(out_dir).resolve()
     inbox = read_inbox(Path(submissions))
     private_folder(out_dir)
+    if options.executor == "local" and not options.public_only:
+        from gradekit.grading.grade import refuse_unconfined
+
+        refuse_unconfined(grading, Path(assignment.path), [
+            ("the submissions", Path(submissions)), ("the class output", out_dir)])
     manifest = Manifest(out_dir)
     settings = {"seed": options.seed, "public_only": options.public_only}
     digest = grading_digest(assignment, settings,
@@ -206,6 +213,13 @@ def _preflight(assignment: Assignment, options: Options) -> Any:
             refuse_unconfined(grading)
     if options.executor not in ("local", "dask"):
         raise UserError(f"unknown executor {options.executor!r} (local or dask)")
+    if options.executor == "dask" and options.scheduler is not None:
+        try:
+            from gradekit.classwork.cluster import authenticated
+
+            authenticated(options.scheduler, options.dask_tls)  # before any work
+        except ImportError:
+            pass  # the executor says how to install the dask extra
     return grading
 
 
@@ -223,7 +237,8 @@ def _executor(assignment: Assignment, options: Options, grading: Any, out_dir: P
         from gradekit.classwork.cluster import DaskExecutor
 
         return DaskExecutor(options.scheduler, Path(assignment.path).resolve(),
-                            worker_assignment=options.worker_assignment, timeout=watchdog)
+                            worker_assignment=options.worker_assignment, timeout=watchdog,
+                            credentials=options.dask_tls)
     from gradekit.classwork.pool import SlotPool
     from gradekit.sandbox import accounts, slots
 

@@ -54,7 +54,10 @@ def run_grade(args: argparse.Namespace) -> int:
     notice = daily_notice(assignment, args.metadata)
     result = grade_submission(args.submission, assignment, results_path=args.results,
                               seed=args.seed, public_only=args.public_only or bool(notice),
-                              on_result=check_progress(live), notice=notice)
+                              on_result=check_progress(live), notice=notice,
+                              named=[("the feedback", args.feedback),
+                                     ("the kept files", args.keep_files),
+                                     ("the metadata", args.metadata)])
     if args.feedback is not None:
         from gradekit.grading.outputs import write_feedback
 

@@ -46,6 +46,10 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                              "Dask cluster (pip install 'gradekit[dask]')")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="the Dask scheduler, e.g. tcp://head:8786 (with --executor dask)")
+    parser.add_argument("--dask-tls", type=Path, default=None, metavar="FOLDER",
+                        help="the cluster's TLS credentials (ca.pem, cert.pem, key.pem; "
+                             "`python -m gradekit.classwork.dasktls FOLDER` makes them): a "
+                             "tls:// scheduler is required")
     parser.add_argument("--worker-assignment", default=None, metavar="PATH",
                         help="where assignment.toml is on the Dask workers (default: the same "
                              "path as here)")
@@ -78,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--executor dask needs --scheduler ADDRESS")
     options = Options(jobs=args.jobs, seed=args.seed, public_only=args.public_only,
                       retry_errors=args.retry_errors, executor=args.executor,
-                      scheduler=args.scheduler, worker_assignment=args.worker_assignment,
+                      scheduler=args.scheduler, dask_tls=args.dask_tls,
+                      worker_assignment=args.worker_assignment,
                       build_reports=not args.no_report, archive=args.archive)
     show = ClassProgress(sys.stdout, live=sys.stdout.isatty())
     try:

@@ -13,14 +13,13 @@ import os
 import secrets
 import shutil
 import signal
-import stat
 import sys
 import tempfile
 import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from gradekit.config import Assignment, GradingConfig
 from gradekit.errors import UserError
@@ -34,7 +33,8 @@ def grade_submission(submission: Path, assignment: Assignment, *,
                      public_only: bool = False, own_code: bool = False,
                      on_result: Callable[[CheckResult], None] | None = None,
                      select: Callable[[str], bool] | None = None,
-                     notice: str = "") -> GradeResult:
+                     notice: str = "", named: Iterable[tuple[str, Path | None]] = ()
+                     ) -> GradeResult:
     """Grade ``submission`` (zip, folder, notebook or .py) against ``assignment``.
 
     ``select`` keeps only the checks whose number it accepts (a part of the assignment).
@@ -44,7 +44,9 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     the worker as the caller, with no sandbox account. ``on_result`` is
     called with each check's result as soon as it is known; ``notice`` is said to the
     student first (why this grade is what it is). ``extra_data.mode`` records ``hidden``
-    or ``public``. SIGTERM, SIGHUP and SIGINT
+    or ``public``. ``named`` (what, path) are the other paths the caller names (its
+    results, feedback and kept files): in account mode they must be out of the sandbox
+    accounts' reach too (see :func:`refuse_unconfined`). SIGTERM, SIGHUP and SIGINT
     stop the grade cleanly: the results known so far are written, every other check is
     listed as not run, and :class:`GradeStopped` is raised.
     """
@@ -57,8 +59,12 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     try:
         with stop_on_signals():
             grading = _grading(assignment)
+            named = [("the submission", Path(submission)),
+                     ("the results", None if results_path is None else Path(results_path)),
+                     *named]
             result = _grade(Path(submission), assignment, grading, seed,
-                            public_only or own_code, on_result, accounts, select, own_code)
+                            public_only or own_code, on_result, accounts, select, own_code,
+                            named)
     except BaseException as error:  # noqa: BLE001 - a valid results.json whatever happens
         result = _fallback(assignment, seed, public_only, error)
         result.execution_time = time.perf_counter() - started
@@ -129,7 +135,8 @@ def _grading(assignment: Assignment) -> GradingConfig:
 def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, seed: int,
            public_only: bool, on_result: Callable[[CheckResult], None] | None,
            accounts: set[int], select: Callable[[str], bool] | None = None,
-           own_code: bool = False) -> GradeResult:
+           own_code: bool = False, named: Iterable[tuple[str, Path | None]] = ()
+           ) -> GradeResult:
     # Imported here so that `gradekit --help` and the release commands stay light.
     from gradekit.grading.intake import copy_support, take_in
     from gradekit.sandbox.controller import Sandbox
@@ -141,7 +148,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         raise UserError(f"{assignment.path}: grading.reference_root is needed to run the "
                         "hidden checks (or grade with --public-only)")
     if not public_only:
-        refuse_unconfined(grading)
+        refuse_unconfined(grading, assignment.path, named)
     private = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
     sandbox = None
     notebooks: list = []  # type: ignore[type-arg]
@@ -222,22 +229,37 @@ def no_confinement() -> str:
             "public checks without one.")
 
 
-def refuse_unconfined(grading: GradingConfig) -> None:
-    """Refuse hidden grading where student code could reach the checks or the reference."""
+def refuse_unconfined(grading: GradingConfig, config: Path | None = None,
+                      named: Iterable[tuple[str, Path | None]] = ()) -> None:
+    """Refuse hidden grading where student code could reach the checks or the reference.
+
+    In account mode (no bubblewrap) every path the grader names, and the whole tree under
+    it, must be out of the sandbox accounts' reach: the checkout of ``config`` (the
+    assignment's config: its release folder, its tests), the checks, the reference and
+    ``named`` (what it is, its path: the submission, the results, the class output).
+    """
+    from gradekit.sandbox.exposure import checkout_of, exposed
     from gradekit.sandbox.launch import bwrap_problem, confinement
 
     problem = no_confinement()
     if problem:
         raise UserError(problem)
-    if confinement() == "account":
-        readable = [str(path) for path in (grading.checks, grading.reference_root)
-                    if path is not None and _world_readable(path)]
-        if readable:
-            raise UserError(
-                f"the sandbox accounts could read {', '.join(readable)} (bubblewrap cannot "
-                f"run here: {bwrap_problem() or 'disabled'}). Install bubblewrap, or lock "
-                "the checks and the reference away from other users (chmod 700 on a folder "
-                "above them, as Gradescope's run_autograder does).")
+    if confinement() != "account":
+        return
+    paths = [("the assignment's checkout", None if config is None else checkout_of(config)),
+             ("the checks", grading.checks), ("the public checks", grading.public_checks),
+             ("the reference", grading.reference_root), *named]
+    found = exposed([(what, Path(path)) for what, path in paths if path is not None])
+    if found is None:
+        return
+    what, path, readable = found
+    folder = path if path.is_dir() else path.parent
+    fix = (f"run `chmod 700 {folder}` (or on a folder above it; Gradescope's run_autograder "
+           "does)") if folder.exists() else f"make {folder} first with `mkdir -m 700`"
+    raise UserError(
+        f"the sandbox accounts could read {readable} ({what}: {path}) and bubblewrap does "
+        f"not confine the worker ({bwrap_problem() or 'turned off by $GRADEKIT_CONFINEMENT'}): "
+        f"{fix}, or install bubblewrap.")
 
 
 def _score_notebooks(assignment: Assignment, grading: GradingConfig, folder: Path,
@@ -325,17 +347,6 @@ def _check_paths(grading: GradingConfig, public_only: bool) -> list[Path]:
         if not path.exists():
             raise UserError(f"no checks at {path}")
     return paths
-
-
-def _world_readable(path: Path) -> bool:
-    """True when any user can reach and read ``path`` (by its 'other' permission bits)."""
-    path = path.resolve()
-    try:
-        if not path.stat().st_mode & stat.S_IROTH:
-            return False
-        return all(parent.stat().st_mode & stat.S_IXOTH for parent in path.parents)
-    except OSError:
-        return False
 
 
 def mark_defaults(assignment: Assignment):  # type: ignore[no-untyped-def]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gradekit.sandbox import netns
 from gradekit.sandbox.channel import Channel
 from gradekit.sandbox.errors import SandboxError
 from gradekit.sandbox.limits import Limits
@@ -70,12 +71,14 @@ def confinement_and_reason() -> tuple[str, str]:
     """How workers are confined on this machine, and why that way (for staff)."""
     mode = _chosen()
     if os.environ.get(CONFINEMENT_ENV, "").strip():
-        return mode, f"{mode}: set by ${CONFINEMENT_ENV}"
+        network = f"; {netns.note()}" if mode != "bwrap" and is_root() else ""
+        return mode, f"{mode}: set by ${CONFINEMENT_ENV}{network}"
     if mode == "bwrap":
         return mode, "bwrap: bubblewrap confines each worker"
     why = bwrap_problem() if os.name == "posix" else "not a POSIX system"
     if mode == "account":
-        return mode, f"account: bubblewrap cannot run here ({why}); the grader is root"
+        return mode, (f"account: bubblewrap cannot run here ({why}); the grader is root; "
+                      f"{netns.note()}")
     return mode, f"none: bubblewrap cannot run here ({why}) and the grader is not root"
 
 
@@ -212,6 +215,8 @@ def start_worker(slot: Slot, runtime: Runtime | None, limits: Limits, mode: str,
     switch: dict[str, Any] = {}
     if slot.account is not None:
         switch = {"user": slot.account.pw_uid, "group": slot.account.pw_gid, "extra_groups": []}
+    if not inside and is_root():  # no network for the worker where root can take it away
+        command, switch = netns.wrap(command, slot.account)
     keep = (request_r, response_w) + ((info_w,) if inside else ())
     try:
         popen = subprocess.Popen(

@@ -436,10 +436,16 @@ def test_the_dask_executor_grades_the_same_on_a_local_cluster(graded_folder, wor
         (shutil.copytree if source.is_dir() else shutil.copy)(source, subset / name)
     out = work / "dask-out"
     assignment = load_assignment(toml)
+    from gradekit.classwork import dasktls
+
+    credentials = dasktls.create(work / "dask-tls")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  protocol="tls://", host="127.0.0.1",
+                                  security=dasktls.security(credentials),
                                   dashboard_address=None) as cluster:
         summary = grade_class(subset, out, assignment, Options(
-            executor="dask", scheduler=cluster.scheduler_address, seed=SEED))
+            executor="dask", scheduler=cluster.scheduler_address, dask_tls=credentials,
+            seed=SEED))
     assert summary.progress.done == 4 and summary.progress.failed == 0
     for key in ("ref", "zipped", "garbage", "stats"):
         document = validate(results(out, key))

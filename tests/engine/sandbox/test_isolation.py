@@ -410,7 +410,7 @@ def test_sandbox_accounts_refuse_a_checkout_others_can_read(tmp_path, accounts, 
         course = open_folder / "course"
         shutil.copytree(TOY, course, ignore=shutil.ignore_patterns("__pycache__"))
         monkeypatch.setenv("GRADEKIT_CONFINEMENT", "account")
-        with pytest.raises(UserError, match="could read .*solutions.*chmod 700"):
+        with pytest.raises(UserError, match="could read .*course.*chmod 700"):
             grade_submission(course / "solutions", load_assignment(
                 course / "assignment" / "assignment.toml"))
     finally:
