@@ -53,13 +53,13 @@ template: $(STAMP)
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-# The autograder image in a real container (scripts/container_check.py). Installs podman,
-# runc and mmdebstrap when root; says so in one line and succeeds where podman cannot run.
+# The autograder image in a real container (scripts/container_check.py), built from a fresh
+# release of the assignment. Installs podman, runc and mmdebstrap when root; says so in one
+# line and succeeds where podman cannot run.
 CONTAINER_ASSIGNMENT ?= assignment1
 container-check: $(STAMP)
 	bash scripts/install-system-packages.sh --containers
-	@test -f dist/$(CONTAINER_ASSIGNMENT)/autograder.zip || \
-	    $(PY) -m gradekit release $(CONTAINER_ASSIGNMENT) --no-proof
+	$(PY) -m gradekit release $(CONTAINER_ASSIGNMENT) --no-proof
 	$(PY) scripts/container_check.py --assignment $(CONTAINER_ASSIGNMENT)
 
 clean:
