@@ -29,7 +29,8 @@ REUSED = {
                     "c03-stride-tricks-2025", "c04-im2col-chinese-2019", "c05-2018-no-markers",
                     "c06-typed-sliding-window", "c07-scipy-correlate-prints",
                     "c08-deep-loops-2020"},
-    "assignment3": {"c02-2021-kit-own-attn-names"},
+    "assignment3": {"c02-2021-kit-own-attn-names", "d01-lstm-per-gate-slices",
+                    "d02-2017-kit-lstm-recompute"},
 }
 LEVELS = ("whole", "renamed", "partial")
 
