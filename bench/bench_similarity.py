@@ -11,23 +11,61 @@ pair of independent entries (the flag is at ``Settings.flag``). The corpus class
 small (12 to 28 entries), so ranks are near the top either way; the margin over the
 best independent pair is what the partial-copy score adds.
 
-Dolos (npm ``@dodona/dolos-lib``) is not installable offline, so its column says so;
-with a ``dolos`` command on PATH, run it on the folders this bench writes with
-``--keep DIR`` to compare by hand.
+With ``--dolos DIR`` (a folder where npm ``@dodona/dolos-lib`` is installed) Dolos ranks
+the same classes too, each submission's files given to it as one file, and its ranks are
+printed beside gradekit's. ``--install-dolos DIR`` installs it there first (npm; on Node
+20 its prebuilt tree-sitter needs a newer libstdc++, so the parsers are built from source
+with gcc: several minutes, once). Without either, the Dolos column says so.
 
     .venv/bin/python bench/bench_similarity.py [--seeds 4] [--assignment assignment2]
+        [--dolos DIR | --install-dolos DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+def install_dolos(folder: Path) -> None:
+    """npm-install Dolos into ``folder``, its native parsers built from source."""
+    folder.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, "npm_config_build_from_source": "true"}
+    for command in (["npm", "install", "--no-audit", "--no-fund", "@dodona/dolos-lib"],
+                    ["npm", "rebuild"]):
+        subprocess.run(command, cwd=folder, env=environment, check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+def dolos_ranks(folder: Path, code: dict[str, dict[str, str]],
+                planted: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Each planted level's rank among Dolos's pairs (one file per submission)."""
+    with tempfile.TemporaryDirectory(prefix="gradekit-dolos-") as work:
+        paths = {}
+        for key, files in code.items():
+            path = Path(work) / f"{key}.py"
+            path.write_text("\n\n".join(files[f] for f in sorted(files)), encoding="utf-8")
+            paths[str(path)] = key
+        shutil.copy(ROOT / "bench" / "dolos_pairs.mjs", folder / "dolos_pairs.mjs")
+        done = subprocess.run(["node", "dolos_pairs.mjs", *paths], cwd=folder,
+                              capture_output=True, text=True, check=True, timeout=600)
+    pairs = []
+    for line in done.stdout.splitlines():
+        left, right, similarity = json.loads(line)
+        pairs.append((similarity, {paths[left], paths[right]}))
+    pairs.sort(key=lambda pair: -pair[0])
+    return {level: 1 + next(i for i, (_, keys) in enumerate(pairs) if keys == set(pair))
+            for level, pair in planted.items()}
 
 
 def main() -> int:
@@ -40,17 +78,25 @@ def main() -> int:
     parser.add_argument("--assignment", action="append", default=[])
     parser.add_argument("--keep", type=Path, default=None,
                         help="write each planted class here (one folder per submission)")
+    parser.add_argument("--dolos", type=Path, default=None, metavar="DIR",
+                        help="a folder where npm @dodona/dolos-lib is installed")
+    parser.add_argument("--install-dolos", type=Path, default=None, metavar="DIR",
+                        help="install Dolos into DIR first (npm, minutes), then use it")
     args = parser.parse_args()
+    if args.install_dolos is not None:
+        install_dolos(args.install_dolos)
+        args.dolos = args.install_dolos
     names = args.assignment or ["assignment1", "assignment2", "assignment3"]
     settings = Settings()
     whole_only = Settings(functions=FunctionSettings(full_tokens=10 ** 9))
-    dolos = ("dolos on PATH: run it on --keep folders" if shutil.which("dolos")
-             else "n/a (npm @dodona/dolos-lib not installable offline)")
-    print(f"flag at {settings.flag}; Dolos: {dolos}")
+    dolos = (f"@dodona/dolos-lib in {args.dolos}" if args.dolos is not None
+             else "not run (give --dolos DIR or --install-dolos DIR)")
+    print(f"flag at {settings.flag}; Dolos: {dolos}; ranks are gradekit/whole-only/Dolos")
     print(f"{'assignment':12} {'seed':>4} {'entries':>7} {'pairs':>5}  "
-          + "  ".join(f"{level + ' (new/old)':>18}" for level in LEVELS)
+          + "  ".join(f"{level + ' (new/old/dolos)':>24}" for level in LEVELS)
           + f"  {'partial score new/old':>21}  {'best independent':>16}  {'seconds':>7}")
     worst = {level: 0 for level in LEVELS}
+    worst_dolos = {level: 0 for level in LEVELS}
     for name in names:
         for seed in range(args.seeds):
             planted = planted_class(name, seed=seed)
@@ -59,12 +105,16 @@ def main() -> int:
             seconds = time.perf_counter() - clock
             old = compare(planted.code, planted.skeleton, settings=whole_only)
             n = len(planted.code)
+            theirs = (dolos_ranks(args.dolos, planted.code, planted.planted)
+                      if args.dolos is not None else {})
             cells = []
             for level in LEVELS:
                 new_rank, old_rank = (rank_of(pairs, *planted.planted[level]),
                                       rank_of(old, *planted.planted[level]))
                 worst[level] = max(worst[level], new_rank)
-                cells.append(f"{f'{new_rank}/{old_rank}':>18}")
+                worst_dolos[level] = max(worst_dolos[level], theirs.get(level, 0))
+                dolos_rank = theirs.get(level, "-")
+                cells.append(f"{f'{new_rank}/{old_rank}/{dolos_rank}':>24}")
             planted_keys = [set(keys) for keys in planted.planted.values()]
             noise = max((p.score for p in pairs if {p.a, p.b} not in planted_keys
                          and not (p.a.startswith("copy-") or p.b.startswith("copy-"))),
@@ -80,7 +130,10 @@ def main() -> int:
                         path = args.keep / f"{name}-{seed}" / key / file
                         path.parent.mkdir(parents=True, exist_ok=True)
                         path.write_text(text, encoding="utf-8")
-    print("worst rank: " + ", ".join(f"{level} {rank}" for level, rank in worst.items()))
+    print("worst rank, gradekit: " + ", ".join(f"{level} {rank}" for level, rank in worst.items()))
+    if args.dolos is not None:
+        print("worst rank, Dolos:    " + ", ".join(f"{level} {rank}"
+                                                  for level, rank in worst_dolos.items()))
     return 0
 
 
