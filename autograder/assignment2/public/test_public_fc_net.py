@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from checklib import FC_FILES, call, model
-from gradekit.checklib import Parts, array, directional_errors, fail, outputs, scalar
+from gradekit.checklib import (ChargedElsewhere, Parts, array, charged_elsewhere,
+                               check_number, directional_errors, fail, outputs, scalar)
+from gradekit.grading.checks import CheckFailed
 
 N, D, H1, H2, C = 2, 15, 20, 30, 10
 
@@ -79,12 +81,47 @@ def _real(result) -> bool:
         for g in grads.values())
 
 
+PLAIN_NET = ("a bug of the net itself, not of its normalization: the net without "
+             "normalization shows it too")
+
+
+def _plain_owner(scoring):
+    """The FullyConnectedNets notebook's cell check (10.2), when this grade scores it: it
+    owns the bugs of the net without normalization. None otherwise (Batch Normalization
+    alone: they are charged here)."""
+    try:
+        number = check_number("test_public_fc_nets.py::test_fc_net_notebook")
+    except LookupError:  # a student folder without that notebook's checks
+        return None
+    return number if scoring.scores(number) else None
+
+
+def _charged_once(student, scoring, reg, kind, part):
+    """``part``, whose failure is credited with a note when the net without normalization
+    fails the same part of the owner's check."""
+    def run():
+        try:
+            part()
+        except ChargedElsewhere:
+            raise
+        except CheckFailed as error:
+            owner = _plain_owner(scoring)
+            if owner is not None:
+                from test_public_fc_nets import plain_cell_fails
+                if plain_cell_fails(student, reg, kind):
+                    raise charged_elsewhere(str(error), PLAIN_NET, owner) from None
+            raise
+    return run
+
+
 @pytest.mark.grade(number="5.1", points=4, files=FC_FILES)
-def test_fc_net_batchnorm_notebook(student, credit):
+def test_fc_net_batchnorm_notebook(student, credit, scoring):
     """FC net with batchnorm, notebook cell 8
 
     Initial losses with reg 0 and 3.14; directional gradient check of every parameter
-    (of a net that returns a loss and gradients).
+    (of a net that returns a loss and gradients). A bug the net without normalization
+    shows too is charged in the FullyConnectedNets notebook's cell check when the grade
+    holds it.
     """
     # X, y and the initial weights from the stream the notebook draws them from, made
     # here: the same numbers whatever order the net's __init__ draws in (the net's own
@@ -105,11 +142,13 @@ def test_fc_net_batchnorm_notebook(student, credit):
             result["loss"], result["grads"] = _loss(student, net, X, y, "model.loss(X, y)")
             _check_initial_loss(result["loss"], reg, expected, tol)
 
-        parts.run(0.25, f"initial loss, reg={reg}", initial_loss)
+        parts.run(0.25, f"initial loss, reg={reg}",
+                  _charged_once(student, scoring, reg, "loss", initial_loss))
         # The gradient check needs a loss to check (not how close it is to the notebook's
         # initial value: that is the part above): a net whose loss is 0 with zero
         # gradients agrees with its centered differences and earns nothing for it.
-        parts.run(0.25, f"gradient check, reg={reg}", lambda: _check_gradients(
-            student, net, X, y, params, result["grads"], reg), needs=_real(result),
+        parts.run(0.25, f"gradient check, reg={reg}", _charged_once(
+            student, scoring, reg, "gradients", lambda: _check_gradients(
+                student, net, X, y, params, result["grads"], reg)), needs=_real(result),
             why="model.loss(X, y) returned no positive loss with gradients to check")
     parts.finish()
