@@ -145,14 +145,23 @@ def normalized_as_documented(out, gamma, beta, axis: int, tol: float = 1e-3) -> 
             np.max(np.abs(rows.std(axis=1) - 1)) <= tol)
 
 
-def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7):
+def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7, reference_layers=None):
     """Numeric gradients of the student's own norm forward against its backward.
 
     ``inputs`` is (x, gamma, beta, dout); each gradient is one part of the check. A
     gradient check only means something for a forward that normalizes: it is made once
     the forward's output has the documented means and stds (a forward and backward that
     both return zeros agree perfectly, and earn nothing).
+
+    In the grade (``reference_layers``, the reference's cs231n.layers) the numeric
+    gradients are those of the REFERENCE forward instead, so that a forward bug is charged
+    in the forward's check only (the hidden norm_checks.cell_gradient_check).
     """
+    if reference_layers is not None:
+        import norm_checks  # hidden: only in the grade
+        norm_checks.cell_gradient_check(student, reference_layers, parts, norm, param,
+                                        inputs, tol)
+        return
     x, gamma, beta, dout = inputs
     fwd, bwd = f"{norm}_forward", f"{norm}_backward"
     axis = 0 if norm == "batchnorm" else 1

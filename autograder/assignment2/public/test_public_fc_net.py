@@ -96,9 +96,15 @@ def _plain_owner(scoring):
     return number if scoring.scores(number) else None
 
 
-def _charged_once(student, scoring, reg, kind, part):
+THEIR_LAYERS = ("gradients that disagree with the loss only because some of your layers "
+                "(whose checks charge them) differ from the expected ones: the net computes "
+                "exactly what the architecture gives with your layers")
+
+
+def _charged_once(student, scoring, reg, kind, part, layers_explain=None):
     """``part``, whose failure is credited with a note when the net without normalization
-    fails the same part of the owner's check."""
+    fails the same part of the owner's check, or (``layers_explain``, in the grade) when
+    the student's own layers explain it: a bug is charged where it lives."""
     def run():
         try:
             part()
@@ -110,18 +116,36 @@ def _charged_once(student, scoring, reg, kind, part):
                 from test_public_fc_nets import plain_cell_fails
                 if plain_cell_fails(student, reg, kind):
                     raise charged_elsewhere(str(error), PLAIN_NET, owner) from None
+            where = layers_explain() if layers_explain is not None else None
+            if where:
+                raise charged_elsewhere(str(error), THEIR_LAYERS, where) from None
             raise
     return run
 
 
+def _layers_explain(student, cell_reference, params, X, y, result, reg):
+    """In the grade: the layer checks that charge what makes the gradient check fail, if
+    the student's layers explain it (hidden fc_nets.their_layers_explain); else None."""
+    if cell_reference is None:
+        return None
+    import fc_nets  # hidden: only in the grade
+
+    def explain():
+        return fc_nets.their_layers_explain(student, cell_reference, params, X, y,
+                                            result.get("grads"), normalization="batchnorm",
+                                            reg=reg)
+    return explain
+
+
 @pytest.mark.grade(number="5.1", points=4, files=FC_FILES)
-def test_fc_net_batchnorm_notebook(student, credit, scoring):
+def test_fc_net_batchnorm_notebook(student, credit, scoring, cell_reference):
     """FC net with batchnorm, notebook cell 8
 
     Initial losses with reg 0 and 3.14; directional gradient check of every parameter
     (of a net that returns a loss and gradients). A bug the net without normalization
     shows too is charged in the FullyConnectedNets notebook's cell check when the grade
-    holds it.
+    holds it; in the grade, gradients that disagree only because of the student's layers
+    (a forward bug) are charged in those layers' checks.
     """
     # X, y and the initial weights from the stream the notebook draws them from, made
     # here: the same numbers whatever order the net's __init__ draws in (the net's own
@@ -149,6 +173,8 @@ def test_fc_net_batchnorm_notebook(student, credit, scoring):
         # gradients agrees with its centered differences and earns nothing for it.
         parts.run(0.25, f"gradient check, reg={reg}", _charged_once(
             student, scoring, reg, "gradients", lambda: _check_gradients(
-                student, net, X, y, params, result["grads"], reg)), needs=_real(result),
+                student, net, X, y, params, result["grads"], reg),
+            _layers_explain(student, cell_reference, params, X, y, result, reg)),
+            needs=_real(result),
             why="model.loss(X, y) returned no positive loss with gradients to check")
     parts.finish()
