@@ -185,3 +185,19 @@ def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7, reference
             f"{bwd} {name} vs centered differences of your forward (notebook: 1e-8 or less)",
             array(value, f"{bwd} {name}", expected.shape, reshape=True), expected, tol,
             error=relative_error))
+
+
+BIAS_ONCE = ("bias added once per image instead of per output position (each out[n, f, i, j] "
+             "gets b[f])")
+
+
+def conv_bias_hints(out, b):
+    """Named bugs of a convolution's bias (COURSE_SPEC A2.6), predicted from the right
+    output ``out`` (N, F, H', W') and the biases ``b`` (F,): the bias added once per image
+    and filter (at one output position, or spread over the map), or never."""
+    out, b = np.asarray(out, dtype=float), np.asarray(b, dtype=float).reshape(1, -1, 1, 1)
+    without = out - b
+    first = without.copy()
+    first[:, :, 0, 0] += b[:, :, 0, 0]
+    spread = without + b / (out.shape[2] * out.shape[3])
+    return [(BIAS_ONCE, first), (BIAS_ONCE, spread), ("bias never added", without)]

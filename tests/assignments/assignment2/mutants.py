@@ -280,7 +280,11 @@ OTHER_NOTEBOOKS = [
     mutant("conv kernel flipped",
            (LAYERS, "    w_rows = w.reshape(F, -1)\n",
             "    w_rows = w[:, :, ::-1, ::-1].reshape(F, -1)\n"),
-           "12.1 12.2 12.3", "kernel flipped"),
+           "12.1 12.3", "kernel flipped"),  # 12.2: the expected forward's differences
+    mutant("conv bias added once per image",
+           (LAYERS, "            out[:, :, i, j] = window.dot(w_rows.T) + b\n",
+            "            out[:, :, i, j] = window.dot(w_rows.T) + (b if i == j == 0 else 0)\n"),
+           "12.1 12.3", "bias added once per image"),
     mutant("conv output size with /",
            (LAYERS, "    H_out = 1 + (H + 2 * pad - HH) // stride\n",
             "    H_out = 1 + (H + 2 * pad - HH) / stride\n"),
