@@ -35,17 +35,18 @@ def plain_owner(scoring, number):
     return number if scoring is not None and scoring.scores(number) else None
 
 
-def owned(part, owner, shown_by_plain):
+def owned(part, owner, shown_by_plain, real):
     """``part``, whose failure is credited with a note naming ``owner`` (a check number, or
     None: charged here) when ``shown_by_plain()`` says the net without normalization fails
-    the same way."""
+    the same way. Only a net that builds parameters (``real()``) is excused: a stub fails
+    both checks and earns nothing."""
     def run():
         try:
             part()
         except ChargedElsewhere:
             raise
         except CheckFailed as error:
-            if owner is not None and shown_by_plain():
+            if owner is not None and real() and shown_by_plain():
                 raise charged_elsewhere(str(error), PLAIN_NET, owner) from None
             raise
     return run
@@ -132,14 +133,18 @@ def check_structure(student, normalization, parts, weight, owner=None):
             return not plain.get(part, True)
         return ask
 
-    passed = {"names": parts.run(weight * 0.45, f"params with {label}",
-                                 owned(names, owner, plain_fails("names")))}
     made = isinstance(params, dict) and bool(params)
+
+    def real():
+        return made
+
+    passed = {"names": parts.run(weight * 0.45, f"params with {label}",
+                                 owned(names, owner, plain_fails("names"), real))}
     passed["values"] = parts.run(weight * 0.45, f"initial values with {label}",
-                                 owned(initial_values, owner, plain_fails("values")),
+                                 owned(initial_values, owner, plain_fails("values"), real),
                                  needs=made, why="model.params holds no parameters")
     passed["shapes"] = parts.run(weight * 0.1, f"parameter shapes with {label}",
-                                 owned(shapes.check, owner, plain_fails("shapes")),
+                                 owned(shapes.check, owner, plain_fails("shapes"), real),
                                  needs=made, why="model.params holds no parameters")
     return net, made, passed
 
@@ -179,9 +184,12 @@ def test_fc_net_other_structures(student, credit, scoring):
     check_structure(student, None, parts, 0.35, owner)
     check_structure(student, "layernorm", parts, 0.35, owner)
 
+    built = {}
+
     def default_dtype(normalization="batchnorm"):
         net = model(student, [6], input_dim=5, num_classes=3, normalization=normalization)
         params = student.getattr(net, "params")
+        built.setdefault(normalization, bool(params))
         if not params:
             fail("model.params is empty — not implemented yet?")
         wrong = {k: str(getattr(v, "dtype", type(v).__name__)) for k, v in params.items()
@@ -196,5 +204,6 @@ def test_fc_net_other_structures(student, credit, scoring):
             return True
         return False
 
-    parts.run(0.3, "default dtype", owned(default_dtype, owner, plain_dtype_wrong))
+    parts.run(0.3, "default dtype", owned(default_dtype, owner, plain_dtype_wrong,
+                                          lambda: built.get("batchnorm", False)))
     parts.finish()

@@ -101,16 +101,20 @@ THEIR_LAYERS = ("gradients that disagree with the loss only because some of your
                 "exactly what the architecture gives with your layers")
 
 
-def _charged_once(student, scoring, reg, kind, part, layers_explain=None):
+def _charged_once(student, scoring, reg, kind, part, real, layers_explain=None):
     """``part``, whose failure is credited with a note when the net without normalization
     fails the same part of the owner's check, or (``layers_explain``, in the grade) when
-    the student's own layers explain it: a bug is charged where it lives."""
+    the student's own layers explain it: a bug is charged where it lives. Only a net that
+    computes something (``real()``: a positive loss with gradients) is excused: a stub
+    fails both checks and earns nothing."""
     def run():
         try:
             part()
         except ChargedElsewhere:
             raise
         except CheckFailed as error:
+            if not real():
+                raise
             owner = _plain_owner(scoring)
             if owner is not None:
                 from test_public_fc_nets import plain_cell_fails
@@ -167,13 +171,14 @@ def test_fc_net_batchnorm_notebook(student, credit, scoring, cell_reference):
             _check_initial_loss(result["loss"], reg, expected, tol)
 
         parts.run(0.25, f"initial loss, reg={reg}",
-                  _charged_once(student, scoring, reg, "loss", initial_loss))
+                  _charged_once(student, scoring, reg, "loss", initial_loss,
+                                lambda: _real(result)))
         # The gradient check needs a loss to check (not how close it is to the notebook's
         # initial value: that is the part above): a net whose loss is 0 with zero
         # gradients agrees with its centered differences and earns nothing for it.
         parts.run(0.25, f"gradient check, reg={reg}", _charged_once(
             student, scoring, reg, "gradients", lambda: _check_gradients(
-                student, net, X, y, params, result["grads"], reg),
+                student, net, X, y, params, result["grads"], reg), lambda: _real(result),
             _layers_explain(student, cell_reference, params, X, y, result, reg)),
             needs=_real(result),
             why="model.loss(X, y) returned no positive loss with gradients to check")
