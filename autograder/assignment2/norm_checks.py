@@ -9,7 +9,7 @@ forward's check charges that bug.
 import bug_models as bugs
 from checklib import call, forward
 from gradekit.checklib import (Elsewhere, Parts, Shapes, array, check_number, compare, fail,
-                               numeric_gradient, outputs, scaled_error)
+                               numeric_gradient, outputs, relative_error, scaled_error)
 from gradekit.sandbox.controller import StudentException
 from draws import features, scale_shift
 
@@ -89,3 +89,43 @@ def check_backward(student, ref_layers, rng, credit, norm, backward, param, tol=
     if shapes_weight:
         parts.shapes(shapes_weight, f"{backward} gradient shapes", shapes)
     parts.finish()
+
+
+def cell_gradient_check(student, ref_layers, parts, norm, param, inputs, tol):
+    """A notebook's gradient-check cell in the grade (checks 3.1 and 4.3): the student's backward,
+    on the cache of the student's own forward, against centered differences of the
+    REFERENCE forward on the cell's inputs. A forward bug is charged in the forward's
+    check only: a backward that is right for what that forward computed earns its part
+    with a note naming that check, and known backward bugs are named.
+
+    ``inputs`` is (x, gamma, beta, dout); one part per gradient (0.5, 0.25, 0.25).
+    """
+    x, gamma, beta, dout = inputs
+    fwd, bwd = f"{norm}_forward", f"{norm}_backward"
+    axis = 0 if norm == "batchnorm" else 1
+    ref_forward = getattr(ref_layers, fwd)
+
+    def out(x_, gamma_, beta_):
+        return ref_forward(x_, gamma_, beta_, dict(param))[0]
+
+    numeric = (numeric_gradient(lambda v: out(v, gamma, beta), x.copy(), dout),
+               numeric_gradient(lambda v: out(x, v, beta), gamma.copy(), dout),
+               numeric_gradient(lambda v: out(x, gamma, v), beta.copy(), dout))
+    theirs_out, cache, _ = forward(student, fwd, x, gamma, beta, dict(param), shape=x.shape)
+    grads = outputs(call(student, bwd, dout, cache).value, bwd, LABELS)
+    hints = [list(h) for h in bugs.norm_backward(x, gamma, dout, axis=axis)]
+    if scaled_error(theirs_out, out(x, gamma, beta)) > 1e-8:
+        for_forward = bugs.backward_for_forward(x, theirs_out, gamma, beta, dout, axis)
+        if for_forward is not None:
+            label = (f"a backward that is right for what your {fwd} computes; that forward "
+                     f"differs from the expected one")
+            hints = [[Elsewhere(label, value, FORWARD_CHECK[norm]), *h]
+                     for h, value in zip(hints, for_forward)]
+    for label, value, expected, hint, weight in zip(LABELS, grads, numeric, hints,
+                                                    (0.5, 0.25, 0.25)):
+        parts.run(weight, label, lambda value=value, label=label, expected=expected,
+                  hint=hint: compare(
+                      f"{bwd} {label} vs centered differences of the expected {fwd} "
+                      f"(notebook: 1e-8 or less)",
+                      array(value, f"{bwd} {label}", expected.shape, reshape=True),
+                      expected, tol, error=relative_error, hypotheses=hint))

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import bug_models as bugs
-from checklib import LAYERS_PY, bn_param, call, forward
+from checklib import LAYERS_PY, bn_param, call, conv_bias_hints, forward
 from gradekit.checklib import Elsewhere, Parts, check_number, compare, fail, outputs
 from draws import features, scale_shift
 from layer_checks import check_layer
@@ -62,7 +62,9 @@ def test_conv_naive(student, ref_layers, rng, credit):
                     out_hints=[("kernel flipped (a true convolution instead of the "
                                 "cross-correlation the layer computes)",
                                 lambda x=x, w=w, b=b, c=conv_param: _flipped(
-                                    ref_layers, x, w, b, c))],
+                                    ref_layers, x, w, b, c)),
+                               *conv_bias_hints(ref_layers.conv_forward_naive(
+                                   x, w, b, conv_param)[0], b)],
                     grad_shape_hints={"dx": dx_hints,
                                       "db": {(1, ws[0]): "db kept as (1, F)"}})
         raised = f"conv_forward_naive ({label}): "

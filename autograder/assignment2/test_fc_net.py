@@ -23,6 +23,20 @@ RELU_ON_SCORES = "ReLU applied to the output scores"
 # Checks in other files that charge bugs these checks see too.
 NORM_LAST_CHECK = check_number("test_fc_net_params.py::test_fc_net_batchnorm_structure")
 TEST_MODE_CHECK = check_number("test_batchnorm_forward.py::test_batchnorm_test_mode")
+# The FullyConnectedNets notebook's checks own the bugs of the net without normalization
+# (COURSE_SPEC A2.3) when the grade scores them: a ReLU on the scores (10.4) and the L2
+# term of the weights (10.5). Batch Normalization alone charges them here.
+PLAIN_LOSS_CHECK = check_number("test_fc_nets_plain.py::test_fc_net_any_depth_loss")
+PLAIN_REG_CHECK = check_number("test_fc_nets_plain.py::test_fc_net_plain_regularization")
+
+
+def _owner(scoring, number):
+    return number if scoring is not None and scoring.scores(number) else None
+
+
+def _hint(label, value, owner):
+    """A named bug: charged here, or (``owner`` a check number) in its owner."""
+    return (label, value) if owner is None else Elsewhere(label, value, owner)
 
 
 def _memo(thunk):
@@ -31,7 +45,7 @@ def _memo(thunk):
 
 
 @pytest.mark.grade(number="5.4", points=4, files=FC_FILES)
-def test_fc_net_test_mode(student, reference, rng, credit):
+def test_fc_net_test_mode(student, reference, rng, credit, scoring):
     """FC net with batchnorm: test-time scores
 
     With y None, batchnorm uses (and keeps) the running statistics; the scores are the last
@@ -68,8 +82,9 @@ def test_fc_net_test_mode(student, reference, rng, credit):
             ("test-time forward ignores the running statistics (fresh {'mode': 'test'} "
              "dicts instead of self.bn_params)",
              lambda: twins.reference_with(X, bn_params=bn_params, fresh_test=True)),
-            (RELU_ON_SCORES, lambda: twins.reference_with(X, bn_params=bn_params,
-                                                          relu_scores=True)),
+            _hint(RELU_ON_SCORES, lambda: twins.reference_with(X, bn_params=bn_params,
+                                                               relu_scores=True),
+                  _owner(scoring, PLAIN_LOSS_CHECK)),
             Elsewhere("normalization applied to the last affine layer",
                       lambda: twins.reference_with(X, bn_params=bn_params, norm_last=True)
                       if twins.last_normalized else None, NORM_LAST_CHECK),
@@ -109,34 +124,43 @@ def _test_mode_updates_stats(student, rng) -> bool:
                or not np.array_equal(after[k].ravel(), v) for k, v in stats.items())
 
 
-def _loss_hints(loss, params, reg):
+def _loss_hints(loss, params, reg, owner=None):
+    """Named bugs of the L2 term; those of the weights' term are charged in ``owner``
+    when given (gamma/beta regularized is a bug of the normalized net only)."""
     squares = {k: float(np.sum(v * v)) for k, v in params.items()}
     weights = sum(v for k, v in squares.items() if k[0] == "W")
     norms = sum(v for k, v in squares.items() if k.startswith(("gamma", "beta")))
     last = f"W{sum(1 for k in params if k[0] == 'W')}"
-    return [("L2 term without the 0.5 factor", loss + 0.5 * reg * weights),
+    return [_hint("L2 term without the 0.5 factor", loss + 0.5 * reg * weights, owner),
             ("gamma/beta regularized too", loss + 0.5 * reg * norms),
-            ("no L2 term in the loss", loss - 0.5 * reg * weights),
-            ("the last affine layer's W not in the L2 term", loss - 0.5 * reg * squares[last])]
+            _hint("no L2 term in the loss", loss - 0.5 * reg * weights, owner),
+            _hint("the last affine layer's W not in the L2 term",
+                  loss - 0.5 * reg * squares[last], owner)]
 
 
-def _grad_hints(name, grad, params, reg):
+def _grad_hints(name, grad, params, reg, owner=None):
     value = params[name]
     if name[0] == "W":
         last = f"W{sum(1 for k in params if k[0] == 'W')}"
-        hints = [("L2 gradient without the 0.5 factor (2 * reg * W)", grad + reg * value)]
+        hints = [_hint("L2 gradient without the 0.5 factor (2 * reg * W)", grad + reg * value,
+                       owner)]
         if name == last:
-            hints.append(("the last affine layer's W not regularised (no reg * W in its "
-                          "gradient)", grad - reg * value))
-        return hints + [("no L2 term in the gradient", grad - reg * value)]
+            hints.append(_hint("the last affine layer's W not regularised (no reg * W in its "
+                               "gradient)", grad - reg * value, owner))
+        return hints + [_hint("no L2 term in the gradient", grad - reg * value, owner)]
     if name.startswith(("gamma", "beta")):
         return [("gamma/beta regularized too", grad + reg * value)]
     return []
 
 
 def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, own_reg_hints=False,
-                         **options):
-    """Two parts: the loss, then the gradients (which need only the loss call to return)."""
+                         scoring=None, **options):
+    """Two parts: the loss, then the gradients (which need only the loss call to return).
+
+    ``scoring`` (the fixture): the bugs of the net without normalization are charged in
+    the FullyConnectedNets notebook's checks when the grade scores them."""
+    relu_owner = _owner(scoring, PLAIN_LOSS_CHECK) or check_number(test_fc_net_test_mode)
+    reg_owner = _owner(scoring, PLAIN_REG_CHECK)
     twins = Twins(student, reference, rng, reg=reg, **options)
     X, y = rng.standard_normal((n, D)), rng.integers(C, size=n)
     want_loss, want_grads = twins.ours.loss(X, y)
@@ -146,7 +170,7 @@ def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, own_reg
     norm_last = _memo(lambda: twins.reference_with(X, y, norm_last=True)
                       if twins.last_normalized else None)
     elsewhere = [
-        Elsewhere(RELU_ON_SCORES, relu_scores, test_fc_net_test_mode),
+        Elsewhere(RELU_ON_SCORES, relu_scores, relu_owner),
         Elsewhere("normalization applied to the last affine layer", norm_last, NORM_LAST_CHECK),
         *(Elsewhere(e.label, _memo(e.prediction), e.charged_in)
           for e in twins.with_their_layers(X, y)),
@@ -160,15 +184,15 @@ def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, own_reg
 
     def loss():
         result["loss"], result["grads"] = student_loss(student, twins.theirs, X, y)
-        hints = _loss_hints(want_loss, twins.params, reg) if own_reg_hints else []
+        hints = _loss_hints(want_loss, twins.params, reg, reg_owner) if own_reg_hints else []
         compare(f"loss ({label})", result["loss"], want_loss, 1e-8,
                 hypotheses=[*hints, *(part_of(0, e) for e in elsewhere)])
 
     def grads():
         compare_grads(label, result["grads"], want_grads, 1e-7,
                       whole=[part_of(1, e) for e in elsewhere],
-                      hints=lambda name: _grad_hints(name, want_grads[name], twins.params, reg)
-                      if own_reg_hints else ())
+                      hints=lambda name: _grad_hints(name, want_grads[name], twins.params, reg,
+                                                     reg_owner) if own_reg_hints else ())
 
     parts.run(weight * 0.4, f"loss, {label}", loss)
     parts.run(weight * 0.6, f"gradients, {label}", grads, needs="grads" in result,
@@ -176,30 +200,32 @@ def check_loss_and_grads(student, reference, rng, parts, weight, n, reg, own_reg
 
 
 @pytest.mark.grade(number="5.5", points=4, files=FC_FILES)
-def test_fc_net_batchnorm_loss(student, reference, rng, credit):
+def test_fc_net_batchnorm_loss(student, reference, rng, credit, scoring):
     """FC net with batchnorm: loss and gradients
 
     Loss and gradients with the reference's parameters (reg 0), batches of 2 and 6.
     """
     parts = Parts(credit)
-    check_loss_and_grads(student, reference, rng, parts, 0.4, 2, 0.0, normalization="batchnorm")
-    check_loss_and_grads(student, reference, rng, parts, 0.6, 6, 0.0, normalization="batchnorm")
+    for weight, n in ((0.4, 2), (0.6, 6)):
+        check_loss_and_grads(student, reference, rng, parts, weight, n, 0.0, scoring=scoring,
+                             normalization="batchnorm")
     parts.finish()
 
 
 @pytest.mark.grade(number="5.6", points=3, files=FC_FILES)
-def test_fc_net_layernorm_loss(student, reference, rng, credit):
+def test_fc_net_layernorm_loss(student, reference, rng, credit, scoring):
     """FC net with layernorm: loss and gradients
 
     Loss and gradients with the reference's parameters (reg 0).
     """
     parts = Parts(credit)
-    check_loss_and_grads(student, reference, rng, parts, 1.0, 5, 0.0, normalization="layernorm")
+    check_loss_and_grads(student, reference, rng, parts, 1.0, 5, 0.0, scoring=scoring,
+                         normalization="layernorm")
     parts.finish()
 
 
 @pytest.mark.grade(number="5.7", points=3, files=FC_FILES)
-def test_fc_net_regularization(student, reference, rng, credit):
+def test_fc_net_regularization(student, reference, rng, credit, scoring):
     """FC net: L2 regularisation
 
     Loss and gradients with reg 3.14: 0.5 * reg * sum(W**2) over every W (the last one
@@ -207,5 +233,5 @@ def test_fc_net_regularization(student, reference, rng, credit):
     """
     parts = Parts(credit)
     check_loss_and_grads(student, reference, rng, parts, 1.0, 6, 3.14, own_reg_hints=True,
-                         normalization="batchnorm")
+                         scoring=scoring, normalization="batchnorm")
     parts.finish()

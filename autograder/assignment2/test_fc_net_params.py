@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from checklib import FC_FILES, model
-from gradekit.checklib import Parts, Shapes, charged_elsewhere, fail, show
+from gradekit.checklib import (ChargedElsewhere, Parts, Shapes, charged_elsewhere, check_number,
+                               fail, show)
+from gradekit.grading.checks import CheckFailed
+from gradekit.grading.fixtures import Credit
 
 C = 10
 NAMES = {None: "no normalization", "batchnorm": "batchnorm", "layernorm": "layernorm"}
@@ -19,9 +22,51 @@ def expected_names(layers: int, normalized: bool) -> set[str]:
     return names
 
 
-def check_structure(student, normalization, parts, weight):
+# The FullyConnectedNets notebook's parameter check owns the bugs of the net without
+# normalization (COURSE_SPEC A2.3: an unnormalized FC bug fails Q1, not BN) when the
+# grade scores it; Batch Normalization alone charges them here.
+PLAIN_PARAMS = check_number("test_fc_nets_plain.py::test_fc_net_any_depth_parameters")
+PLAIN_NET = ("a bug of the net itself, not of its normalization: the net without "
+             "normalization shows it too")
+
+
+def plain_owner(scoring, number):
+    """``number`` when this grade scores that check, else None."""
+    return number if scoring is not None and scoring.scores(number) else None
+
+
+def owned(part, owner, shown_by_plain, real):
+    """``part``, whose failure is credited with a note naming ``owner`` (a check number, or
+    None: charged here) when ``shown_by_plain()`` says the net without normalization fails
+    the same way. Only a net that builds parameters (``real()``) is excused: a stub fails
+    both checks and earns nothing."""
+    def run():
+        try:
+            part()
+        except ChargedElsewhere:
+            raise
+        except CheckFailed as error:
+            if owner is not None and real() and shown_by_plain():
+                raise charged_elsewhere(str(error), PLAIN_NET, owner) from None
+            raise
+    return run
+
+
+def plain_structure(student):
+    """Which parts of the structure check the net without normalization passes:
+    {"names", "values", "shapes"} -> bool (computed once per call)."""
+    scratch = Parts(Credit())
+    return check_structure(student, None, scratch, 1.0)[2]
+
+
+def check_structure(student, normalization, parts, weight, owner=None):
     """Parameter names, shapes and initial values of a freshly built net, in three parts:
-    names (0.45), initial values (0.45, compared after reshaping), shapes (0.1)."""
+    names (0.45), initial values (0.45, compared after reshaping), shapes (0.1).
+
+    With ``owner`` (the number of the check that owns the net without normalization), a
+    part the net without normalization fails too is credited with a note naming it.
+    Returns (the net, whether it made parameters, {part: passed}).
+    """
     ws = 3e-2
     net = model(student, [40, 30], input_dim=50, num_classes=C, weight_scale=ws,
                 dtype="float64", normalization=normalization)
@@ -77,23 +122,42 @@ def check_structure(student, normalization, parts, weight):
                                 "weight_scale.")
             fail(message)
 
-    names_ok = parts.run(weight * 0.45, f"params with {label}", names)
+    plain = {}
+
+    def plain_fails(part):
+        def ask():
+            if normalization is None:
+                return True
+            if not plain:
+                plain.update(plain_structure(student))
+            return not plain.get(part, True)
+        return ask
+
     made = isinstance(params, dict) and bool(params)
-    parts.run(weight * 0.45, f"initial values with {label}", initial_values, needs=made,
-              why="model.params holds no parameters")
-    parts.shapes(weight * 0.1, f"parameter shapes with {label}", shapes, needs=made,
-                 why="model.params holds no parameters")
-    return net, made
+
+    def real():
+        return made
+
+    passed = {"names": parts.run(weight * 0.45, f"params with {label}",
+                                 owned(names, owner, plain_fails("names"), real))}
+    passed["values"] = parts.run(weight * 0.45, f"initial values with {label}",
+                                 owned(initial_values, owner, plain_fails("values"), real),
+                                 needs=made, why="model.params holds no parameters")
+    passed["shapes"] = parts.run(weight * 0.1, f"parameter shapes with {label}",
+                                 owned(shapes.check, owner, plain_fails("shapes"), real),
+                                 needs=made, why="model.params holds no parameters")
+    return net, made, passed
 
 
 @pytest.mark.grade(number="5.2", points=3, files=FC_FILES)
-def test_fc_net_batchnorm_structure(student, credit):
+def test_fc_net_batchnorm_structure(student, credit, scoring):
     """FC net with batchnorm: parameters
 
     Names, shapes, initial values and dtype of the parameters; bn_params.
     """
     parts = Parts(credit)
-    net, made = check_structure(student, "batchnorm", parts, 0.7)
+    net, made, _ = check_structure(student, "batchnorm", parts, 0.7,
+                                   plain_owner(scoring, PLAIN_PARAMS))
 
     def bn_params():
         value = student.getattr(net, "bn_params")
@@ -108,18 +172,24 @@ def test_fc_net_batchnorm_structure(student, credit):
 
 
 @pytest.mark.grade(number="5.3", points=3, files=FC_FILES)
-def test_fc_net_other_structures(student, credit):
+def test_fc_net_other_structures(student, credit, scoring):
     """FC net, other normalizations: parameters
 
-    Parameters without normalization and with layernorm; float32 by default.
+    Parameters without normalization and with layernorm; float32 by default. (The net
+    without normalization is the FullyConnectedNets notebook's: its parameter check
+    charges its bugs when the grade holds it.)
     """
     parts = Parts(credit)
-    check_structure(student, None, parts, 0.35)
-    check_structure(student, "layernorm", parts, 0.35)
+    owner = plain_owner(scoring, PLAIN_PARAMS)
+    check_structure(student, None, parts, 0.35, owner)
+    check_structure(student, "layernorm", parts, 0.35, owner)
 
-    def default_dtype():
-        net = model(student, [6], input_dim=5, num_classes=3, normalization="batchnorm")
+    built = {}
+
+    def default_dtype(normalization="batchnorm"):
+        net = model(student, [6], input_dim=5, num_classes=3, normalization=normalization)
         params = student.getattr(net, "params")
+        built.setdefault(normalization, bool(params))
         if not params:
             fail("model.params is empty — not implemented yet?")
         wrong = {k: str(getattr(v, "dtype", type(v).__name__)) for k, v in params.items()
@@ -127,5 +197,13 @@ def test_fc_net_other_structures(student, credit):
         if wrong:
             fail(f"With the default dtype, every parameter should be float32; got {wrong}.")
 
-    parts.run(0.3, "default dtype", default_dtype)
+    def plain_dtype_wrong():
+        try:
+            default_dtype(None)
+        except CheckFailed:
+            return True
+        return False
+
+    parts.run(0.3, "default dtype", owned(default_dtype, owner, plain_dtype_wrong,
+                                          lambda: built.get("batchnorm", False)))
     parts.finish()

@@ -81,8 +81,16 @@ def test_fc_net_any_depth_parameters(student, credit):
                     wrong.append(f"params[{name!r}] starts as {show(value)}; expected zeros.")
                 if name[0] == "W" and (abs(value.std() / ws - 1) > 0.15
                                        or abs(value.mean()) > 0.2 * ws):
-                    hint = (" This looks like: weights drawn without weight_scale."
-                            if abs(value.std() - 1) < 0.15 else "")
+                    unscaled = abs(value.std() - 1) < 0.15
+                    others = [params[f"W{j}"] for j in range(1, layers)
+                              if isinstance(params.get(f"W{j}"), np.ndarray)]
+                    last_only = (k == layers > 1 and others and all(
+                        abs(np.std(w) / ws - 1) <= 0.15 for w in others))
+                    hint = (" This looks like: the last layer's weights not scaled by "
+                            "weight_scale (weights drawn without weight_scale there)."
+                            if unscaled and last_only else
+                            " This looks like: weights drawn without weight_scale."
+                            if unscaled else "")
                     wrong.append(f"params[{name!r}] ({layers} layers, weight_scale={ws}): "
                                  f"mean {value.mean():.3g}, std {value.std():.3g}; expected "
                                  f"mean 0 and std {ws}.{hint}")

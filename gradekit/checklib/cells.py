@@ -35,14 +35,22 @@ _SPACE = re.compile(r"\s+")
 
 # Run in the worker with globals {"source", "name", "namespace"}: stderr and warnings are
 # kept out of what a cell prints, as a notebook shows them apart.
+# Runs in the worker. A submitted cell (``student_file``) is compiled under a file name in
+# the student's folder with its lines in linecache: the worker's tracebacks keep only
+# frames of the student's files, so a cell's frames are then shown, with their line, as
+# those of a .py file are ("File "<notebook>, <cell>", line 3, in forward").
 _DRIVER = """
-import io as _io, sys as _sys, warnings as _warnings
+import io as _io, linecache as _linecache, os as _os, sys as _sys, warnings as _warnings
+_file = name
+if student_file:
+    _file = _os.path.join(_os.getcwd(), name)
+    _linecache.cache[_file] = (len(source), None, source.splitlines(True), _file)
 _stderr = _sys.stderr
 _sys.stderr = _io.StringIO()
 try:
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        exec(compile(source, name, "exec"), namespace)
+        exec(compile(source, _file, "exec"), namespace)
 finally:
     _sys.stderr = _stderr
 """
@@ -138,16 +146,22 @@ class CellRunner:
         if setup:
             self.run(setup, "<check set-up>", timeout)
 
-    def run(self, source: str, name: str = "<notebook cell>", timeout: float = 30.0) -> str:
+    def run(self, source: str, name: str = "<notebook cell>", timeout: float = 30.0,
+            student_file: bool = False) -> str:
         """Run ``source`` (magics left out) in the namespace; return what it printed.
-        The student's exceptions propagate as :class:`StudentError`."""
+        The student's exceptions propagate as :class:`StudentError`. With
+        ``student_file`` the code is the student's, named ``name`` in their tracebacks
+        (file and line of each frame in it, as for their .py files)."""
         return self.student.call("builtins.exec", _DRIVER,
                                  {"source": strip_magics(source), "name": name,
-                                  "namespace": self.namespace}, timeout=timeout).stdout
+                                  "namespace": self.namespace,
+                                  "student_file": student_file}, timeout=timeout).stdout
 
-    def run_cell(self, cell: Cell, timeout: float = 30.0) -> str:
-        """Run a submitted cell, named in tracebacks by its label."""
-        return self.run(cell.source, f"<{cell.label}>", timeout)
+    def run_cell(self, cell: Cell, timeout: float = 30.0, notebook: str = "") -> str:
+        """Run a submitted cell; its frames show in the student's tracebacks as
+        ``"<notebook>, <cell label>", line N`` (the line within the cell)."""
+        name = f"{notebook}, {cell.label}" if notebook else cell.label
+        return self.run(cell.source, name.replace("\n", " "), timeout, student_file=True)
 
     def get(self, name: str) -> Any:
         """The namespace's ``name`` (None when unbound): data, or a Remote handle."""

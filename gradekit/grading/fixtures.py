@@ -35,6 +35,28 @@ class Credit:
         return 1.0 if total >= 1.0 - 1e-9 else total
 
 
+class Scoring:
+    """Which checks this grade scores: the ``scoring`` fixture.
+
+    A check's owner is the check that charges a bug; another check that sees the same bug
+    asks ``scoring.scores(number)`` and, when the owner scores, credits the value with a
+    note naming it (one bug, charged once). The answer holds for the whole grade, whatever
+    part of it runs (``gradekit check --section``): a check counts when its file is among
+    this grade's check files and its mark gives it points (a check of a notebook the
+    release leaves out scores nothing).
+    """
+
+    def __init__(self, points: dict[str, float] | None = None) -> None:
+        self._points = dict(points or {})
+
+    def scores(self, number: str) -> bool:
+        """True when the check numbered ``number`` is graded here with points."""
+        return self._points.get(str(number), 0.0) > 0
+
+    def __contains__(self, number: object) -> bool:
+        return str(number) in self._points
+
+
 class Reference:
     """The reference solution, imported in the controller from ``root``."""
 

@@ -3,7 +3,7 @@
 It collects only marked checks (:mod:`gradekit.grading.marks`), settles without running
 those that cannot run (a file missing, the grader failed, the time budget spent), turns
 each check's outcome and partial credit into one :class:`CheckResult`, and provides the
-``student``, ``reference``, ``rng`` and ``credit`` fixtures.
+``student``, ``reference``, ``rng``, ``credit`` and ``scoring`` fixtures.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from gradekit.grading.checks import INTERNAL
-from gradekit.grading.fixtures import Credit, Reference
+from gradekit.grading.fixtures import Credit, Reference, Scoring
 from gradekit.grading.marks import CheckInfo, MarkDefaults, read_mark, scan_file
 from gradekit.grading.results import CheckResult
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError
@@ -52,6 +52,8 @@ class GradingPlugin:
         self.staff_log: list[str] = []
         self.fatal: str | None = None
         self._info: dict[str, CheckInfo] = {}
+        self._points: dict[str, float] = {}
+        """Every collected check's points by number, the unselected ones too (scoring)."""
         self._errors: dict[str, BaseException] = {}
         self._credits: dict[str, Credit] = {}
         self._reference: Reference | None = None
@@ -108,6 +110,7 @@ class GradingPlugin:
                 self.staff_log.append(f"{item.nodeid}: a public check may not use `reference`")
                 self._record(info.result(output=INTERNAL))
                 continue
+            self._points[info.number] = max(info.points, self._points.get(info.number, 0.0))
             if self.select is not None and not self.select(info.number):
                 continue
             self._info[item.nodeid] = info
@@ -209,6 +212,11 @@ class GradingPlugin:
         self._reference = Reference(self.reference_root)
         yield self._reference
         self._reference.close()
+
+    @pytest.fixture(scope="session")
+    def scoring(self) -> Scoring:
+        """Which checks this grade scores (:class:`Scoring`)."""
+        return Scoring(self._points)
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:

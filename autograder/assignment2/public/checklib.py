@@ -145,14 +145,23 @@ def normalized_as_documented(out, gamma, beta, axis: int, tol: float = 1e-3) -> 
             np.max(np.abs(rows.std(axis=1) - 1)) <= tol)
 
 
-def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7):
+def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7, reference_layers=None):
     """Numeric gradients of the student's own norm forward against its backward.
 
     ``inputs`` is (x, gamma, beta, dout); each gradient is one part of the check. A
     gradient check only means something for a forward that normalizes: it is made once
     the forward's output has the documented means and stds (a forward and backward that
     both return zeros agree perfectly, and earn nothing).
+
+    In the grade (``reference_layers``, the reference's cs231n.layers) the numeric
+    gradients are those of the REFERENCE forward instead, so that a forward bug is charged
+    in the forward's check only (the hidden norm_checks.cell_gradient_check).
     """
+    if reference_layers is not None:
+        import norm_checks  # hidden: only in the grade
+        norm_checks.cell_gradient_check(student, reference_layers, parts, norm, param,
+                                        inputs, tol)
+        return
     x, gamma, beta, dout = inputs
     fwd, bwd = f"{norm}_forward", f"{norm}_backward"
     axis = 0 if norm == "batchnorm" else 1
@@ -176,3 +185,19 @@ def norm_gradient_check(student, parts, norm, param, inputs, tol=1e-7):
             f"{bwd} {name} vs centered differences of your forward (notebook: 1e-8 or less)",
             array(value, f"{bwd} {name}", expected.shape, reshape=True), expected, tol,
             error=relative_error))
+
+
+BIAS_ONCE = ("bias added once per image instead of per output position (each out[n, f, i, j] "
+             "gets b[f])")
+
+
+def conv_bias_hints(out, b):
+    """Named bugs of a convolution's bias (COURSE_SPEC A2.6), predicted from the right
+    output ``out`` (N, F, H', W') and the biases ``b`` (F,): the bias added once per image
+    and filter (at one output position, or spread over the map), or never."""
+    out, b = np.asarray(out, dtype=float), np.asarray(b, dtype=float).reshape(1, -1, 1, 1)
+    without = out - b
+    first = without.copy()
+    first[:, :, 0, 0] += b[:, :, 0, 0]
+    spread = without + b / (out.shape[2] * out.shape[3])
+    return [(BIAS_ONCE, first), (BIAS_ONCE, spread), ("bias never added", without)]

@@ -198,10 +198,12 @@ def run_cell(student, run: CellRunner, query: CellQuery, timeout: float = 60.0):
     """Find ``query``'s cell in the submitted notebook and run it in ``run``."""
     cell = find_cell(notebook_path(student), query)
     try:
-        run.run_cell(cell, timeout=timeout)
+        run.run_cell(cell, timeout=timeout, notebook=NOTEBOOK)
     except StudentException as error:
+        # As hidden checks show a StudentException: the student's own frames (the cell's
+        # included), innermost last, with file and line.
         fail(f"Running {query.what} ({cell.label}) raised {error.type_name}: "
-             f"{error.message[:600]}")
+             f"{error.message[:600]}" + "".join(f"\n{line}" for line in error.traceback))
     return cell
 
 

@@ -77,15 +77,16 @@ def test_batchnorm_test_mode_notebook(student, cell_reference):
 
 
 @pytest.mark.grade(number="3.1", points=3, files=[LAYERS_PY])
-def test_batchnorm_gradient_check_notebook(student, credit):
+def test_batchnorm_gradient_check_notebook(student, credit, cell_reference):
     """Batchnorm gradient check, under "Batch normalization: backward pass"
 
     Centered differences of the student's forward against its backward (N, D = 4, 5),
-    once the forward normalizes.
+    once the forward normalizes; in the grade, of the reference's forward (a forward bug
+    is charged in the forward's check, not here).
     """
     parts = Parts(credit)
     norm_gradient_check(student, parts, "batchnorm", bn_param(),
-                        nb.gradient_check_inputs())
+                        nb.gradient_check_inputs(), reference_layers=cell_reference)
     parts.finish()
 
 

@@ -7,6 +7,7 @@ import pytest
 from checklib import FC_FILES, LAYERS_PY, call, forward, model
 from gradekit.checklib import (Parts, array, compare, fail, numeric_gradient, outputs,
                                relative_error, scalar)
+from gradekit.sandbox.controller import StudentException
 from test_public_fc_net import _check_gradients, _loss
 
 N, D, H1, H2, C = 2, 15, 20, 30, 10
@@ -76,19 +77,12 @@ def test_fc_layers_self_check(student, credit):
     parts.finish()
 
 
-@pytest.mark.grade(number="10.2", points=10, notebook="FullyConnectedNets", files=FC_FILES)
-def test_fc_net_notebook(student, credit):
-    """FC net initial loss and gradient check, under "A fully connected network of any depth"
-
-    A three-layer net without normalization on the notebook's inputs: the initial losses
-    it prints with reg 0 and 3.14 (2.3004790897684924 and 7.052114776533016), and a
-    directional gradient check of every parameter.
-    """
-    # X, y and each model's initial weights as the notebook's stream gives them, set on
-    # the student's net: the numbers do not depend on how its __init__ draws.
+def _plain_cases(student):
+    """The notebook's two cases, reg 0 then 3.14: (reg, expected loss, net, X, y, params),
+    each net a fresh FullyConnectedNet without normalization given the weights the
+    notebook's stream gives it (the numbers do not depend on how its __init__ draws)."""
     rs = np.random.RandomState(231)
     X, y = rs.randn(N, D), rs.randint(C, size=(N,))
-    parts = Parts(credit)
     for reg, expected in NOTEBOOK_LOSSES.items():
         weights = {f"W{k}": 5e-2 * rs.randn(a, b)
                    for k, (a, b) in enumerate(zip((D, H1, H2), (H1, H2, C)), 1)}
@@ -99,20 +93,56 @@ def test_fc_net_notebook(student, credit):
         if isinstance(built, dict):
             params = {**{k: np.asarray(v, float) for k, v in built.items()}, **params}
         student.setattr(net, "params", params)
+        yield reg, expected, net, X, y, params
+
+
+def _check_plain_loss(loss, reg, expected):
+    if abs(loss - expected) > 1e-6 * expected:
+        reg_term = NOTEBOOK_LOSSES[3.14] - NOTEBOOK_LOSSES[0]
+        hint = (" This looks like: L2 term without the 0.5 factor."
+                if reg and abs(loss - expected - reg_term) < 0.05 else "")
+        fail(f"Initial loss with reg={reg}: {loss:.16g}; the notebook expects {expected} "
+             f"(with its weights).{hint}")
+
+
+def plain_cell_fails(student, reg, part) -> bool:
+    """Does the net WITHOUT normalization fail ``part`` ("loss" or "gradients") of this
+    cell's check (10.2) at ``reg``? Then a bug the normalized net shows there too is the
+    plain net's, charged here (other checks ask, see test_public_fc_net.py)."""
+    try:
+        for case_reg, expected, net, X, y, params in _plain_cases(student):
+            if case_reg != reg:
+                continue
+            loss, grads = _loss(student, net, X, y, "model.loss(X, y)")
+            if part == "loss":
+                _check_plain_loss(loss, reg, expected)
+            else:
+                _check_gradients(student, net, X, y, params, grads, reg)
+    except (AssertionError, StudentException):
+        return True
+    return False
+
+
+@pytest.mark.grade(number="10.2", points=10, notebook="FullyConnectedNets", files=FC_FILES)
+def test_fc_net_notebook(student, credit):
+    """FC net initial loss and gradient check, under "A fully connected network of any depth"
+
+    A three-layer net without normalization on the notebook's inputs: the initial losses
+    it prints with reg 0 and 3.14 (2.3004790897684924 and 7.052114776533016), and a
+    directional gradient check of every parameter.
+    """
+    parts = Parts(credit)
+    for reg, expected, net, X, y, params in _plain_cases(student):
         result = {}
 
-        def initial_loss(reg=reg, expected=expected, net=net):
+        def initial_loss(reg=reg, expected=expected, net=net, X=X, y=y):
             result["loss"], result["grads"] = _loss(student, net, X, y, "model.loss(X, y)")
-            if abs(result["loss"] - expected) > 1e-6 * expected:
-                reg_term = NOTEBOOK_LOSSES[3.14] - NOTEBOOK_LOSSES[0]
-                hint = (" This looks like: L2 term without the 0.5 factor."
-                        if reg and abs(result["loss"] - expected - reg_term) < 0.05 else "")
-                fail(f"Initial loss with reg={reg}: {result['loss']:.16g}; the notebook "
-                     f"expects {expected} (with its weights).{hint}")
+            _check_plain_loss(result["loss"], reg, expected)
 
         parts.run(0.25, f"initial loss, reg={reg}", initial_loss)
         real = result.get("loss", 0) > 0 and isinstance(result.get("grads"), dict)
-        parts.run(0.25, f"gradient check, reg={reg}", lambda net=net, reg=reg, params=params:
+        parts.run(0.25, f"gradient check, reg={reg}",
+                  lambda net=net, reg=reg, params=params, X=X, y=y:
                   _check_gradients(student, net, X, y, params, result["grads"], reg),
                   needs=real, why="model.loss(X, y) returned no loss with gradients to check")
     parts.finish()

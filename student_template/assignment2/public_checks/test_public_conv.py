@@ -7,7 +7,7 @@ random directions (a few calls instead of one per entry)."""
 import numpy as np
 import pytest
 
-from checklib import LAYERS_PY, bn_param, call, forward
+from checklib import LAYERS_PY, bn_param, call, conv_bias_hints, forward
 from gradekit.checklib import (Parts, array, compare, fail, max_abs_error, outputs,
                                remote_constant, scalar)
 
@@ -26,13 +26,17 @@ CONV_OUT = np.array([
 
 
 def _directional_check(student, name, backward, args, grad_args, labels, dout, rs,
-                       tol=1e-7, what=""):
+                       tol=1e-7, what="", reference=None):
     """Each gradient of ``backward`` (through the cache of the student's own ``name``)
-    against centered differences of ``name``'s output along two random directions."""
+    against centered differences of ``name``'s output along two random directions: of
+    the student's ``name``, or in the grade (``reference``: the reference's function of
+    that name) of the expected one, so that a forward bug is charged in its own check."""
     def out_at(changed):
         full = list(args)
         for index, value in changed.items():
             full[index] = value
+        if reference is not None:
+            return np.asarray(reference(*full)[0], dtype=float)
         return array(outputs(call(student, name, *full).value, name, ("out", "cache"))[0],
                      f"{name} out", dout.shape)
 
@@ -58,7 +62,8 @@ def _directional_check(student, name, backward, args, grad_args, labels, dout, r
                            f"(rel error {error:.1e})")
                 break
     if bad:
-        fail(f"{backward}{what} against centered differences of your {name} (derivative "
+        whose = f"the expected {name}" if reference is not None else f"your {name}"
+        fail(f"{backward}{what} against centered differences of {whose} (derivative "
              f"along a random direction; expected rel error {tol:.0e} or less):\n"
              + "\n".join(bad))
 
@@ -80,17 +85,18 @@ def test_conv_forward_notebook(student, credit):
                                           {"stride": 2, "pad": 1}, shape=(2, 3, 2, 2),
                                           shape_hints={(2, 3, 4, 4): "stride ignored",
                                                        (2, 3, 1, 1): "padding ignored"})[0],
-        CONV_OUT, 1e-8))
+        CONV_OUT, 1e-8, hypotheses=conv_bias_hints(CONV_OUT, b)))
     parts.finish()
 
 
 @pytest.mark.grade(number="12.2", points=5, notebook="ConvolutionalNetworks",
                    files=[LAYERS_PY])
-def test_conv_backward_notebook(student, credit):
+def test_conv_backward_notebook(student, credit, cell_reference):
     """Convolution backward, under "Convolution: backward pass"
 
     x (4, 3, 5, 5), w (2, 3, 3, 3), stride 1, pad 1: dx, dw and db against centered
-    differences of your forward.
+    differences of your forward; in the grade, of the expected forward (a forward bug is
+    charged in the forward's checks, not here).
     """
     rs = np.random.RandomState(231)
     x, w, b = rs.randn(4, 3, 5, 5), rs.randn(2, 3, 3, 3), rs.randn(2)
@@ -98,7 +104,8 @@ def test_conv_backward_notebook(student, credit):
     parts = Parts(credit)
     parts.run(1.0, "dx, dw, db", lambda: _directional_check(
         student, "conv_forward_naive", "conv_backward_naive",
-        (x, w, b, {"stride": 1, "pad": 1}), (0, 1, 2), ("dx", "dw", "db"), dout, rs))
+        (x, w, b, {"stride": 1, "pad": 1}), (0, 1, 2), ("dx", "dw", "db"), dout, rs,
+        reference=None if cell_reference is None else cell_reference.conv_forward_naive))
     parts.finish()
 
 

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from checklib import FC_FILES, call, model
-from gradekit.checklib import Parts, array, directional_errors, fail, outputs, scalar
+from gradekit.checklib import (ChargedElsewhere, Parts, array, charged_elsewhere,
+                               check_number, directional_errors, fail, outputs, scalar)
+from gradekit.grading.checks import CheckFailed
 
 N, D, H1, H2, C = 2, 15, 20, 30, 10
 
@@ -80,12 +82,75 @@ def _real(result) -> bool:
         for g in grads.values())
 
 
+PLAIN_NET = ("a bug of the net itself, not of its normalization: the net without "
+             "normalization shows it too")
+
+
+def _plain_owner(scoring):
+    """The FullyConnectedNets notebook's cell check (10.2), when this grade scores it: it
+    owns the bugs of the net without normalization. None otherwise (Batch Normalization
+    alone: they are charged here)."""
+    try:
+        number = check_number("test_public_fc_nets.py::test_fc_net_notebook")
+    except LookupError:  # a student folder without that notebook's checks
+        return None
+    return number if scoring.scores(number) else None
+
+
+THEIR_LAYERS = ("gradients that disagree with the loss only because some of your layers "
+                "(whose checks charge them) differ from the expected ones: the net computes "
+                "exactly what the architecture gives with your layers")
+
+
+def _charged_once(student, scoring, reg, kind, part, real, layers_explain=None):
+    """``part``, whose failure is credited with a note when the net without normalization
+    fails the same part of the owner's check, or (``layers_explain``, in the grade) when
+    the student's own layers explain it: a bug is charged where it lives. Only a net that
+    computes something (``real()``: a positive loss with gradients) is excused: a stub
+    fails both checks and earns nothing."""
+    def run():
+        try:
+            part()
+        except ChargedElsewhere:
+            raise
+        except CheckFailed as error:
+            if not real():
+                raise
+            owner = _plain_owner(scoring)
+            if owner is not None:
+                from test_public_fc_nets import plain_cell_fails
+                if plain_cell_fails(student, reg, kind):
+                    raise charged_elsewhere(str(error), PLAIN_NET, owner) from None
+            where = layers_explain() if layers_explain is not None else None
+            if where:
+                raise charged_elsewhere(str(error), THEIR_LAYERS, where) from None
+            raise
+    return run
+
+
+def _layers_explain(student, cell_reference, params, X, y, result, reg):
+    """In the grade: the layer checks that charge what makes the gradient check fail, if
+    the student's layers explain it (hidden fc_nets.their_layers_explain); else None."""
+    if cell_reference is None:
+        return None
+    import fc_nets  # hidden: only in the grade
+
+    def explain():
+        return fc_nets.their_layers_explain(student, cell_reference, params, X, y,
+                                            result.get("grads"), normalization="batchnorm",
+                                            reg=reg)
+    return explain
+
+
 @pytest.mark.grade(number="5.1", points=4, files=FC_FILES)
-def test_fc_net_batchnorm_notebook(student, credit):
+def test_fc_net_batchnorm_notebook(student, credit, scoring, cell_reference):
     """FC net with batchnorm, under "Fully connected networks with batch normalization"
 
     Initial losses with reg 0 and 3.14; directional gradient check of every parameter
-    (of a net that returns a loss and gradients).
+    (of a net that returns a loss and gradients). A bug the net without normalization
+    shows too is charged in the FullyConnectedNets notebook's cell check when the grade
+    holds it; in the grade, gradients that disagree only because of the student's layers
+    (a forward bug) are charged in those layers' checks.
     """
     # X, y and the initial weights from the stream the notebook draws them from, made
     # here: the same numbers whatever order the net's __init__ draws in (the net's own
@@ -106,11 +171,16 @@ def test_fc_net_batchnorm_notebook(student, credit):
             result["loss"], result["grads"] = _loss(student, net, X, y, "model.loss(X, y)")
             _check_initial_loss(result["loss"], reg, expected, tol)
 
-        parts.run(0.25, f"initial loss, reg={reg}", initial_loss)
+        parts.run(0.25, f"initial loss, reg={reg}",
+                  _charged_once(student, scoring, reg, "loss", initial_loss,
+                                lambda: _real(result)))
         # The gradient check needs a loss to check (not how close it is to the notebook's
         # initial value: that is the part above): a net whose loss is 0 with zero
         # gradients agrees with its centered differences and earns nothing for it.
-        parts.run(0.25, f"gradient check, reg={reg}", lambda: _check_gradients(
-            student, net, X, y, params, result["grads"], reg), needs=_real(result),
+        parts.run(0.25, f"gradient check, reg={reg}", _charged_once(
+            student, scoring, reg, "gradients", lambda: _check_gradients(
+                student, net, X, y, params, result["grads"], reg), lambda: _real(result),
+            _layers_explain(student, cell_reference, params, X, y, result, reg)),
+            needs=_real(result),
             why="model.loss(X, y) returned no positive loss with gradients to check")
     parts.finish()

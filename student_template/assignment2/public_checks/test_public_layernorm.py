@@ -39,12 +39,14 @@ def test_layernorm_forward_notebook(student, credit):
 
 
 @pytest.mark.grade(number="4.3", points=2, files=[LAYERS_PY])
-def test_layernorm_gradient_check_notebook(student, credit):
+def test_layernorm_gradient_check_notebook(student, credit, cell_reference):
     """Layer norm gradient check, under "Layer normalization: forward and backward"
 
     Centered differences of the student's forward against its backward, once the
-    forward normalizes.
+    forward normalizes; in the grade, of the reference's forward (a forward bug is
+    charged in the forward's check, not here).
     """
     parts = Parts(credit)
-    norm_gradient_check(student, parts, "layernorm", ln_param(), nb.gradient_check_inputs())
+    norm_gradient_check(student, parts, "layernorm", ln_param(), nb.gradient_check_inputs(),
+                        reference_layers=cell_reference)
     parts.finish()

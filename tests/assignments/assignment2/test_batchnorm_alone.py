@@ -100,3 +100,62 @@ def test_it_grades_batchnorm_alone(configs, tmp_path):
     assert others, "the other notebooks' checks run for staff"
     for number, _, most, _, output in others:
         assert most == 0 and "which this release does not include" in output, number
+
+
+# Bugs of the net without normalization, in one hand-in: the FullyConnectedNets notebook's
+# checks (10.x) own them in the whole assignment; alone, Batch Normalization's net checks
+# (5.x) must charge them, since nothing else does.
+def _plain_net_bugs() -> dict[str, tuple[str, str]]:
+    from tests.assignments.assignment2.mutants import MUTANTS
+
+    wanted = {"L2 without 0.5", "weights without weight_scale"}
+    return {m.name: m for m in MUTANTS if m.name in wanted}
+
+
+PLAIN_CHARGED_ALONE = {"5.1", "5.2", "5.3", "5.7"}
+PLAIN_OWNERS = {"10.2", "10.3", "10.5"}
+
+
+def _grade_plain_bugs(folder: str, config_path: str,
+                      support: str | None = None) -> dict[str, tuple[float, float, str]]:
+    from gradekit.grading.grade import grade_submission
+
+    config = load_assignment(Path(config_path))
+    if support is not None:  # the released notebook lies in that config's student folder
+        notebooks = tuple(dataclasses.replace(n, released=Path(support) / n.file)
+                          for n in config.grading.notebooks)
+        config = dataclasses.replace(config, grading=dataclasses.replace(
+            config.grading, support_root=Path(support), notebooks=notebooks))
+    result = grade_submission(Path(folder), config, seed=5)
+    assert result.error is None, result.error
+    return {c.number: (c.score, c.max_score, c.output) for c in result.checks}
+
+
+@pytest.mark.confined
+@pytest.mark.slow
+def test_a_plain_net_bug_is_charged_once_alone_and_in_the_whole_assignment(configs, tmp_path):
+    from tests.support.mutation import apply
+
+    support = tmp_path / "template"
+    write_folder(Release(configs[0]).template_tree, support)
+    folder = tmp_path / "hand-in"
+    mutants = list(_plain_net_bugs().values())
+    assert len(mutants) == 2
+    source = A2.solutions
+    for index, item in enumerate(mutants):
+        folder_i = tmp_path / f"step{index}"
+        apply(item, source, folder_i)
+        source = folder_i
+    source.rename(folder)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        alone_job = pool.submit(_grade_plain_bugs, str(folder), str(ALONE), str(support))
+        whole_job = pool.submit(_grade_plain_bugs, str(folder), str(A2.toml))
+        alone, whole = alone_job.result(), whole_job.result()
+    lost = lambda checks: {n for n, (got, most, _) in checks.items()  # noqa: E731
+                           if most > 0 and got < most - 1e-9}
+    assert PLAIN_CHARGED_ALONE <= lost(alone), alone
+    assert "without the 0.5 factor" in alone["5.7"][2]
+    assert PLAIN_OWNERS <= lost(whole)
+    assert not PLAIN_CHARGED_ALONE & lost(whole), {n: whole[n] for n in PLAIN_CHARGED_ALONE}
+    for number in PLAIN_CHARGED_ALONE:
+        assert "charged in check 10." in whole[number][2], (number, whole[number][2])

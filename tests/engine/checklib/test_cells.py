@@ -92,3 +92,29 @@ def test_the_runner_keeps_one_namespace_and_reports_student_errors(tmp_path):
         assert runner.get("out") == 0
         with pytest.raises(StudentException, match="ZeroDivisionError"):
             runner.run("1 / scale")
+
+
+@pytest.mark.confined
+def test_a_cells_frames_show_in_the_students_traceback_with_their_line(tmp_path):
+    """The innermost frame in the student's own code is named with its line, whether the
+    cell itself raises or a function it defined raises when check code calls it later."""
+    path = tmp_path / "N.ipynb"
+    path.write_bytes(notebook([("markdown", "h", "## Part II"),
+                               ("code", "conv-fn", "def conv(x):\n    y = 2 * x\n"
+                                                   "    return y / 0\n")]))
+    cell = find_cell(path, QUERY)
+    broken = find_cell(path, CellQuery(id="conv-fn", what="the cell", defines=("conv",)))
+    with Sandbox(tmp_path) as student:
+        runner = CellRunner(student)
+        runner.run_cell(cell, notebook="N.ipynb")
+        with pytest.raises(StudentException) as raised:
+            runner.run("conv(1.5)", "<check>")
+        where = raised.value.traceback
+        assert any("N.ipynb, " in line and "line 3, in conv" in line for line in where), where
+        assert where[-1].strip() == "return y / 0", where
+        with pytest.raises(StudentException) as raised:
+            runner.run(broken.source + "conv(2)\n", "N.ipynb, again", student_file=True)
+        assert any('"N.ipynb, again", line 3, in conv' in line
+                   for line in raised.value.traceback), raised.value.traceback
+        # Check-owned code keeps its frames out of the student's traceback.
+        assert not any("<check>" in line for line in raised.value.traceback)

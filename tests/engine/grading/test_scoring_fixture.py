@@ -1,0 +1,79 @@
+"""The ``scoring`` fixture: a check learns which other checks this grade scores, so that a
+bug both see is charged once, in its owner (the owner scores) or here (it does not).
+
+The plugin runs on check files written to tmp_path, without a sandbox (these checks never
+call student code).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gradekit.grading.fixtures import Scoring
+from gradekit.grading.marks import MarkDefaults
+from gradekit.grading.plugin import GradingPlugin
+
+CHECKS = '''\
+import pytest
+
+from gradekit.grading.checks import CheckFailed
+
+
+@pytest.mark.grade(number="1.1", points=2)
+def test_asks(scoring):
+    """Reports what scoring says"""
+    answers = {n: scoring.scores(n) for n in ("1.2", "2.1", "2.2", "9.9")}
+    raise CheckFailed(repr(sorted(n for n, yes in answers.items() if yes)))
+
+
+@pytest.mark.grade(number="1.2", points=3)
+def test_owner_here():
+    """An owner in the same notebook"""
+
+
+@pytest.mark.grade(number="2.1", points=4, notebook="Later")
+def test_owner_of_another_notebook():
+    """An owner in a notebook the release may leave out"""
+
+
+@pytest.mark.grade(number="2.2", points=0)
+def test_worth_nothing():
+    """A self-check worth nothing"""
+'''
+
+
+def _answer(tmp_path: Path, notebooks, select=None) -> str:
+    folder = tmp_path / "checks"
+    folder.mkdir(exist_ok=True)
+    (folder / "test_checks.py").write_text(CHECKS)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    plugin = GradingPlugin(sandbox=None, seed=1, present=set(), submit=(), public_dirs=[],
+                           reference_root=None, select=select,
+                           defaults=MarkDefaults(notebooks=notebooks))
+    pytest.main([str(folder), "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(folder),
+                 "--import-mode=importlib", "-p", "no:cacheprovider", "-p",
+                 "no:terminal"], plugins=[plugin])
+    asks = next(r for r in plugin.results if r.number == "1.1")
+    return asks.output
+
+
+def test_a_check_of_a_released_notebook_with_points_scores(tmp_path):
+    assert _answer(tmp_path, None) == "['1.2', '2.1']"
+    assert _answer(tmp_path, frozenset({"Main", "Later"})) == "['1.2', '2.1']"
+
+
+def test_a_check_of_a_notebook_left_out_does_not_score(tmp_path):
+    assert _answer(tmp_path, frozenset({"Main"})) == "['1.2']"
+
+
+def test_the_answer_is_the_whole_grades_when_only_a_part_runs(tmp_path):
+    """`gradekit check --section` runs some checks: the others still count as scored."""
+    assert _answer(tmp_path, None, select=lambda number: number == "1.1") == "['1.2', '2.1']"
+
+
+def test_scoring_alone():
+    scoring = Scoring({"3.1": 2.0, "3.2": 0.0})
+    assert scoring.scores("3.1") and not scoring.scores("3.2")
+    assert not scoring.scores("4.4") and "3.2" in scoring and "4.4" not in scoring
