@@ -28,7 +28,11 @@ GOAL_MB = 300.0
 
 def grade_once(submission: Path, assignment: Path, seed: int,
                public_only: bool) -> tuple[float, float, float, dict]:
-    """One grade in a fresh process: wall s, CPU s (controller + worker), peak MB, json."""
+    """One grade in a fresh process: wall s, CPU s (controller + worker), peak MB, json.
+
+    The controller's CPU is what the kernel charged this bench's child; the worker's (run
+    under bubblewrap and killed, charged to no process waited for here) is read from the
+    grade's profile (``extra_data.profile``), as the controller measured it from outside."""
     command = [sys.executable, "-m", "gradekit", "grade", str(submission), "--assignment",
                str(assignment), "--json", "--seed", str(seed)]
     if public_only:
@@ -42,6 +46,8 @@ def grade_once(submission: Path, assignment: Path, seed: int,
     if done.returncode not in (0, 1):
         raise SystemExit(f"gradekit grade failed ({done.returncode}):\n{done.stderr[-2000:]}")
     document = json.loads(done.stdout)
+    phases = document["extra_data"].get("profile", {}).get("phases", {})
+    cpu += sum(times.get("worker_cpu", 0.0) for times in phases.values())
     memory = document["extra_data"].get("peak_memory_mb", {})
     return wall, cpu, memory.get("controller", 0.0) + memory.get("worker", 0.0), document
 

@@ -1,3 +1,3 @@
-from gradekit.cli import main
+from gradekit.cli import run_and_exit
 
-raise SystemExit(main())
+run_and_exit()

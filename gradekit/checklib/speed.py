@@ -25,6 +25,10 @@ from typing import Callable, Iterable
 from gradekit.checklib.callstudent import remote_constant
 from gradekit.checklib.parts import fail
 from gradekit.sandbox.controller import StudentException
+from gradekit.sandbox.phases import phase
+
+SPEED_PHASE = "speed verdicts"
+"""The profile phase (:mod:`gradekit.sandbox.phases`) a race's timed calls are counted in."""
 
 
 @dataclass(frozen=True)
@@ -109,15 +113,17 @@ class Race:
             self.times.add(self.repeat(True))
 
     def start(self) -> None:
-        for _ in range(self.rule.warm_up):
-            self.repeat(False)
-        self.run(self.rule.first)
+        with phase(SPEED_PHASE):
+            for _ in range(self.rule.warm_up):
+                self.repeat(False)
+            self.run(self.rule.first)
 
     def decide(self) -> SpeedVerdict:
         rule = self.rule
         extended = rule.fail_at < self.times.ratio < rule.pass_at
         if extended:
-            self.run(rule.more)
+            with phase(SPEED_PHASE):
+                self.run(rule.more)
         passed = self.times.ratio >= (rule.decide_at if extended else rule.pass_at)
         return SpeedVerdict(self.times, passed, extended)
 

@@ -41,7 +41,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                             "run the public checks only")
     grade.add_argument("--json", action="store_true",
                        help="print results.json to stdout instead of the table")
-    grade.set_defaults(func=run_grade)
+    grade.set_defaults(func=run_grade, quick_exit=True)
 
 
 def run_grade(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gradekit.sandbox.phases import phase
+
 
 @dataclass
 class Credit:
@@ -71,7 +73,11 @@ class Reference:
             sys.path.insert(0, str(self.root))
             self._on_path = True
             self._known = set(sys.modules)
-        module = importlib.import_module(name)
+        if name in sys.modules:
+            module = importlib.import_module(name)
+        else:
+            with phase("reference: imports"):
+                module = importlib.import_module(name)
         origin = Path(getattr(module, "__file__", "") or "").resolve()
         if self.root not in origin.parents:
             raise RuntimeError(f"{name} was imported from {origin}, not from {self.root}")

@@ -50,6 +50,7 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     stop the grade cleanly: the results known so far are written, every other check is
     listed as not run, and :class:`GradeStopped` is raised.
     """
+    from gradekit.sandbox import phases
     from gradekit.sandbox.allocator import steady_malloc
 
     started = time.perf_counter()
@@ -57,7 +58,7 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     seed = secrets.randbits(32) if seed is None else int(seed)
     accounts: set[int] = set()
     try:
-        with stop_on_signals():
+        with stop_on_signals(), phases.recording() as profile:
             grading = _grading(assignment)
             named = [("the submission", Path(submission)),
                      ("the results", None if results_path is None else Path(results_path)),
@@ -65,6 +66,7 @@ def grade_submission(submission: Path, assignment: Assignment, *,
             result = _grade(Path(submission), assignment, grading, seed,
                             public_only or own_code, on_result, accounts, select, own_code,
                             named)
+        result.extra["profile"] = profile.as_json()
     except BaseException as error:  # noqa: BLE001 - a valid results.json whatever happens
         result = _fallback(assignment, seed, public_only, error)
         result.execution_time = time.perf_counter() - started
@@ -140,6 +142,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
     # Imported here so that `gradekit --help` and the release commands stay light.
     from gradekit.grading.intake import copy_support, take_in
     from gradekit.sandbox.controller import Sandbox
+    from gradekit.sandbox.phases import phase
 
     deadline = time.monotonic() + grading.time_budget
     paths = _check_paths(grading, public_only)
@@ -157,24 +160,28 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
         folder.mkdir()
         skip = [p for p in (grading.checks, grading.public_checks, grading.reference_root,
                             _ENGINE_DIR) if p is not None]
-        left_out = copy_support(grading.support_root, folder, skip, grading.submit)
-        intake = take_in(submission, grading.submit, folder)
+        with phase("intake"):
+            left_out = copy_support(grading.support_root, folder, skip, grading.submit)
+            intake = take_in(submission, grading.submit, folder)
         # `gradekit check` runs a student's own code on their own machine: never as a
         # sandbox account (none is created, root or not). Staff grades always use one.
-        sandbox = Sandbox(folder, limits=limits, deadline=deadline, budget=grading.time_budget,
-                          user=not own_code, seed=seed)
-        sandbox.start()
+        with phase("sandbox: slot, runtime, spawn"):
+            sandbox = Sandbox(folder, limits=limits, deadline=deadline,
+                              budget=grading.time_budget, user=not own_code, seed=seed)
+            sandbox.start()
         if sandbox.account is not None:
             accounts.add(sandbox.account.pw_uid)
-        plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), assignment,
-                             public_only, on_result, deadline, select)
+        with phase("pytest: start, collection, teardown"):
+            plugin = _run_checks(paths, private, sandbox, seed, set(intake.found), assignment,
+                                 public_only, on_result, deadline, select)
         if plugin.stopped is None and select is None:
             notebooks = _score_notebooks(assignment, grading, folder, sandbox, intake.found,
                                          public_only, on_result, deadline)
     finally:
-        if sandbox is not None:
-            sandbox.close()
-        shutil.rmtree(private, ignore_errors=True)
+        with phase("sandbox: close, slot cleaning"):
+            if sandbox is not None:
+                sandbox.close()
+            shutil.rmtree(private, ignore_errors=True)
     if plugin.stopped is not None:
         raise GradeStopped(plugin.stopped, plugin.results)
     result = GradeResult(checks=plugin.results, seed=seed, staff_log=plugin.staff_log)

@@ -22,6 +22,12 @@ from gradekit.grading.fixtures import Credit, Reference, Scoring
 from gradekit.grading.marks import CheckInfo, MarkDefaults, read_mark, scan_file
 from gradekit.grading.results import CheckResult
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError
+from gradekit.sandbox.phases import item as item_time, phase
+
+CHECKS_PHASE = "checks: controller (reference computations, comparisons)"
+CALLS_PHASE = "checks: student calls"
+"""The profile phases (:mod:`gradekit.sandbox.phases`) of a check's own work and of its
+sandbox calls."""
 
 
 class GradingPlugin:
@@ -118,6 +124,14 @@ class GradingPlugin:
         items[:] = keep
 
     # -- running
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+        """Profile a check apart from pytest's own start and collection."""
+        info = self._info.get(item.nodeid)
+        with item_time(info.number if info else item.nodeid), \
+                phase(CHECKS_PHASE, calls=CALLS_PHASE):
+            return (yield)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Score a check without running it when the grade failed or a file is missing.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, NoReturn
 
-from gradekit.sandbox import cgroup, launch, protocol, timing
+from gradekit.sandbox import cgroup, launch, phases, protocol, timing
 from gradekit.sandbox.errors import (
     BudgetExhausted,
     ProtocolViolation,
@@ -302,6 +302,7 @@ class Sandbox:
         process = launch.start_worker(self.slot, self._runtime, self.limits, self.mode,
                                       self.preload)
         self._link = WorkerLink(process, self.limits, self.mode, self.account, self._ended)
+        phases.watch_worker(self._link)
 
     def _ended(self, link: WorkerLink) -> None:
         """The worker of ``link`` was killed: its values are gone."""
@@ -325,9 +326,12 @@ def _started_again(box: Sandbox) -> None:
                 box._take_slot()
             if box._link is None:
                 box._spawn()
-            assert box._link is not None
-            if not box._link.ready:
-                box._link.await_ready()
+            link = box._link
+            assert link is not None
+            if not link.ready:
+                with phases.phase("waiting for the worker"):
+                    link.await_ready()
+                phases.add(phases.WORKER_START, link.boot_seconds, worker_cpu=link.boot_cpu)
             return
         except SandboxError as error:
             box._kill()

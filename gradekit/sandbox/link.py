@@ -11,12 +11,14 @@ the :class:`~gradekit.sandbox.controller.Sandbox` forgets that worker's values a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
+import time
 from typing import Any, Callable, Optional
 
-from gradekit.sandbox import launch, protocol, timing
+from gradekit.sandbox import launch, phases, protocol, timing
 from gradekit.sandbox.channel import ChannelClosed, ChannelTimeout
 from gradekit.sandbox.errors import (
     ProtocolViolation,
@@ -51,6 +53,12 @@ class WorkerLink:
         self.alive = True
         self.peak_rss_kb = 0
         """The worker's largest resident size, read just before it was killed."""
+        self.boot_seconds = 0.0
+        """Wall seconds from the start to ``ready`` (known once ready)."""
+        self.boot_cpu = 0.0
+        """The worker's CPU seconds at ``ready`` (its limits and preloaded imports)."""
+        self._started = time.perf_counter()
+        self._final_cpu: float | None = None
         self._on_end = on_end
         self._clock = timing.cpu_clock(process.pid)
         self._idle = timing.idle_signature(process.request_fd)
@@ -78,6 +86,16 @@ class WorkerLink:
             self.kill()
             raise SandboxError(self._cannot_run(f"unexpected first message {output[-400:]}"))
         self.ready = True
+        self.boot_seconds = time.perf_counter() - self._started
+        self.boot_cpu = timing.cpu_seconds(self._clock)
+
+    def cpu_since_ready(self) -> float:
+        """The worker's CPU seconds since it was ready (until it was killed)."""
+        if self._final_cpu is not None:
+            return self._final_cpu
+        if not self.ready:
+            return 0.0
+        return max(0.0, timing.cpu_seconds(self._clock) - self.boot_cpu)
 
     def _cannot_run(self, detail: str) -> str:
         return launch.cannot_run(self.account, f"with numpy ({self.mode} confinement; "
@@ -90,7 +108,8 @@ class WorkerLink:
         channel = self.process.channel
         start_cpu = timing.cpu_seconds(self._clock) if measure_cpu else 0.0
         try:
-            reader, output, wall = channel.exchange(frame, timeout)
+            with phases.sandbox_call() if frame is not None else contextlib.nullcontext():
+                reader, output, wall = channel.exchange(frame, timeout)
             cpu = None
             if measure_cpu:
                 if not timing.await_idle(self.pid, self._idle, self._clock):
@@ -159,6 +178,7 @@ class WorkerLink:
         """Kill the worker (and anything it started), close its pipes, call ``on_end``."""
         if not self.alive:
             return
+        self._final_cpu = self.cpu_since_ready()
         self.alive, self.ready = False, False
         process = self.process
         self.peak_rss_kb = timing.peak_rss_kb(process.pid)

@@ -10,6 +10,7 @@ and reused, owned by the grader and readable by all.
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import importlib
 import importlib.metadata
@@ -17,13 +18,14 @@ import importlib.util
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parent.parent
-LAYOUT = 3
+LAYOUT = 4
 """Bumped when what a runtime folder holds changes (a new folder is then built)."""
 WORKER_MODULES = ("__init__.py", "sandbox/__init__.py", "sandbox/protocol.py",
                   "sandbox/worker.py", "sandbox/allocator.py",
@@ -125,6 +127,7 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
             target = building / "engine" / "gradekit" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ENGINE / relative, target)
+        compileall.compile_dir(building / "engine", quiet=2)  # the worker cannot write it
         (building / "lib").mkdir(parents=True, exist_ok=True)
         for folder in folders:
             if folder.is_dir():
@@ -158,11 +161,20 @@ def _prune(parent: Path, keep: Path, age: float = 3600.0) -> None:
 
 
 def _left_out(folder: str, names: list[str]) -> set[str]:
-    """Caches, and the test modules of a package's test folders; the helpers there stay
-    (``numpy.testing`` imports ``numpy._core.tests._natype``)."""
-    left = {name for name in names if name == "__pycache__"}
+    """The test modules of a package's test folders (the helpers there stay:
+    ``numpy.testing`` imports ``numpy._core.tests._natype``) and, in ``__pycache__``
+    folders, the bytecode of other interpreters. This interpreter's bytecode stays: the
+    worker cannot write to the runtime, so without it every import compiles its module
+    again, in every worker (importing torch that way costs twice the CPU). The files are
+    the grader's own, written by pip or the grader, never by a worker (no worker can
+    write to the packages or the runtime), and Python checks each against its source's
+    size and time."""
+    left: set[str] = set()
     if os.path.basename(folder) == "tests":
         left |= {name for name in names if name.startswith("test_") and name.endswith(".py")}
+    if os.path.basename(folder) == "__pycache__":
+        tag = f".{sys.implementation.cache_tag}."
+        left |= {name for name in names if tag not in name}
     return left
 
 

@@ -23,6 +23,11 @@ from gradekit.grading.notebook.reading import (Notebook, NotebookUnreadable, err
                                                read_notebook_file, stdout_text)
 from gradekit.grading.notebook.rerun import Stored, prepare, run_and_compare
 from gradekit.grading.results import CheckResult, GradeResult
+from gradekit.sandbox.phases import item, phase
+
+READING_PHASE = "notebooks: reading, matching, judging"
+RERUN_PHASE = "notebooks: re-runs"
+"""The profile phases (:mod:`gradekit.sandbox.phases`) of notebook scoring."""
 
 ANSWER_CHARS = 20000
 MAX_FINDINGS = 200
@@ -76,6 +81,15 @@ def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, san
     ``deadline`` (``time.monotonic()``) is the grade's: checked before the notebook is read,
     after its cells are matched and before any re-run; once passed, the parts not scored
     yet score 0 with a message that the time budget (``budget`` s) ran out."""
+    with item(config.file), phase(READING_PHASE):
+        return _score_notebook(config, config_path, folder, sandbox, present, submit, on_result,
+                               deadline, budget)
+
+
+def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sandbox: Any,
+                    present: set[str], submit: tuple[str, ...],
+                    on_result: Callable[[CheckResult], None] | None,
+                    deadline: float | None, budget: float) -> NotebookReport:
     began = time.perf_counter()
     released = _released(config.released, str(config_path), config)
     report = NotebookReport(extra={"file": config.file})
@@ -185,8 +199,9 @@ def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook
         text = stdout_text(submitted.cells[s], STORED_CHARS)
         stored[rule.cell] = Stored(text, error_outputs(submitted.cells[s]),
                                    cut=len(text) >= STORED_CHARS)
-    verdicts = run_and_compare(sandbox, setup, cells, stored, config.env, config.timeout,
-                               config.total_timeout)
+    with phase(RERUN_PHASE):
+        verdicts = run_and_compare(sandbox, setup, cells, stored, config.env, config.timeout,
+                                   config.total_timeout)
     report.extra["rerun_seconds"] = round(verdicts.seconds, 3)
     report.staff_log += [f"notebook: {note}" for note in verdicts.notes]
     found = [find.Finding("consistent", ident, "mismatch",

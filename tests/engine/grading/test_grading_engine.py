@@ -68,6 +68,13 @@ def test_reference_scores_full_marks_and_results_json_is_valid(toy, tmp_path):
     assert {t["visibility"] for t in document["tests"]} == {"visible", "hidden", "after_due_date"}
     # Hidden checks ran with a confined worker (never with the grader's own identity).
     assert document["extra_data"]["confinement"] in ("bwrap", "account")
+    # The profile of where the time went (bench/profile_grade.py prints it).
+    profile = document["extra_data"]["profile"]
+    assert {"intake", "pytest: start, collection, teardown", "checks: student calls",
+            "worker start"} <= set(profile["phases"])
+    assert profile["phases"]["checks: student calls"]["count"] == document["extra_data"]["calls"]
+    assert profile["phases"]["worker start"]["worker_cpu"] > 0
+    assert set(profile["items"]) == ALL
 
 
 @pytest.mark.confined

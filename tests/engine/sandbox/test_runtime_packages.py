@@ -56,3 +56,18 @@ def test_setup_sh_installs_the_assignment_extras():
     assert 'EXTRAS=""' in plain
     assert "EXTRAS=assignment2,pdf" in baked and 'EXTRAS=""' not in baked
     assert 'TARGET="$SOURCE[$EXTRAS]"' in baked
+
+
+def test_the_runtime_keeps_this_interpreters_bytecode_only(tmp_path):
+    """A worker cannot write its runtime: without the packages' bytecode there, every
+    import would compile its module again in every worker."""
+    import sys
+
+    from gradekit.sandbox.runtime import build_runtime
+
+    runtime = build_runtime(tmp_path, ("numpy",))
+    caches = list((runtime.lib / "numpy").rglob("__pycache__/*.pyc"))
+    tag = f".{sys.implementation.cache_tag}."
+    assert caches and all(tag in path.name for path in caches)
+    assert (runtime.lib / "numpy" / "__pycache__" / f"__init__{tag}pyc").is_file()
+    assert list((runtime.engine / "sandbox" / "__pycache__").glob(f"worker{tag}pyc"))
