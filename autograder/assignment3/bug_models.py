@@ -489,10 +489,12 @@ def lstm_sequence_backward(dh, x, h0, Wx, Wh, b, bug="", order=SPEC_ORDER):
 def lstm_sample(p, features, length, start, bug="", student=None):
     """Greedy LSTM captions (N, length) as floats: h0 = features W_proj + b_proj, a zero
     cell, <START> (``start``) first; ``bug`` "cell_h0" (the cell starts as h0),
-    "no_cell_carry" (the cell reset at every step); ``student``: with the student's own
-    lstm_step_forward."""
+    "no_cell_carry" (the cell reset at every step), "zero_h0" (h0 not projected from the
+    features); ``student``: with the student's own lstm_step_forward."""
     n = len(features)
     h = features @ p["W_proj"] + p["b_proj"]
+    if bug == "zero_h0":
+        h = np.zeros_like(h)
     c = h.copy() if bug == "cell_h0" else np.zeros_like(h)
     word, out = np.full(n, start), np.zeros((n, length))
     for t in range(length):

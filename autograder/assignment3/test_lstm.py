@@ -252,6 +252,8 @@ def test_lstm_captioning_sample(student, rng, credit, hidden_models):
         hints = [
             ("<START> written into column 0 (every word shifted by one)",
              np.concatenate([np.ones((N + 1, 1)), want[:, :-1]], axis=1)),
+            ("h0 not computed from the features (features @ W_proj + b_proj)",
+             lambda: bm.lstm_sample(params, features, length, start, bug="zero_h0")),
             ("the LSTM cell not started at zero (it starts as h0)",
              lambda: bm.lstm_sample(params, features, length, start, bug="cell_h0")),
             ("the LSTM cell not carried from step to step (reset to zero each step)",

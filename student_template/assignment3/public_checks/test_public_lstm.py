@@ -14,6 +14,15 @@ from gradekit.checklib import (Elsewhere, Parts, array, compare, outputs, relati
                                remote_constant, scalar)
 
 STEP_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
+
+
+def _step_in_order(x, prev_h, prev_c, Wx, Wh, b, order):
+    """(next_h, next_c) of an LSTM step that reads its gate blocks in ``order`` (the spec's
+    is "ifog"): what a step with another gate order computes."""
+    blocks = dict(zip(order, np.split(x @ Wx + prev_h @ Wh + b, 4, axis=1)))
+    i, f, o = (1 / (1 + np.exp(-blocks[gate])) for gate in "ifo")
+    next_c = f * prev_c + i * np.tanh(blocks["g"])
+    return o * np.tanh(next_c), next_c
 SEQUENCE_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 
 
@@ -26,12 +35,15 @@ def test_lstm_step_forward_notebook(student, credit):
     args = nb.lstm_step_forward_inputs()
     next_h, next_c, _ = layer(student, "lstm_step_forward", *args,
                               labels=("next_h", "next_c", "cache"))
+    models = {order: _step_in_order(*args, order) for order in ("ifgo", "fiog")}
     parts = Parts(credit)
-    for name, value, want in (("next_h", next_h, nb.LSTM_STEP_EXPECTED_H),
-                              ("next_c", next_c, nb.LSTM_STEP_EXPECTED_C)):
-        parts.run(0.5, name, lambda name=name, value=value, want=want: compare(
+    for k, (name, value, want) in enumerate((("next_h", next_h, nb.LSTM_STEP_EXPECTED_H),
+                                             ("next_c", next_c, nb.LSTM_STEP_EXPECTED_C))):
+        parts.run(0.5, name, lambda k=k, name=name, value=value, want=want: compare(
             f"{name} (notebook: error ~1e-8)", array(value, name, (3, 5)), want, 1e-7,
-            error=relative_error))
+            error=relative_error, hypotheses=[
+                (f"gate blocks read in the order {', '.join(order)} instead of i, f, o, g",
+                 model[k]) for order, model in models.items()]))
     parts.finish()
 
 
