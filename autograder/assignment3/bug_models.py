@@ -110,6 +110,13 @@ class Hidden:
         self.student = student
         self.layers = reference.module("cs231n.rnn_layers")
         self.rng = np.random.default_rng(7)
+        self.lstm = LSTMHidden(student, self.rng)
+
+    @staticmethod
+    def where(name: str) -> str:
+        """The check number a bug model names (``LSTM_FORWARD``, ...), for the public
+        checks, which cannot import this module."""
+        return globals()[name]
 
     # -- which of the student's layers are wrong (each asked on a mismatch only)
     def step_wrong(self) -> bool:
@@ -328,17 +335,17 @@ class Hidden:
         return worker_code(student, fixed).call("fixed_scores", *args, timeout=60.0)
 
     # -- the captioning pipeline, with the reference's layers or the student's own
-    def reference_loss(self, params, features, captions, null=0):
-        return self._pipeline(None, params, features, captions, null)
+    def reference_loss(self, params, features, captions, null=0, cell="rnn"):
+        return self._pipeline(None, params, features, captions, null, cell=cell)
 
-    def own_layers_loss(self, student, params, features, captions, null=0):
-        return self._pipeline(student, params, features, captions, null)
+    def own_layers_loss(self, student, params, features, captions, null=0, cell="rnn"):
+        return self._pipeline(student, params, features, captions, null, cell=cell)
 
     def _pipeline(self, student, p, features, captions, null, own_loss=False,
-                  own_layers=True):
+                  own_layers=True, cell="rnn"):
         """(loss, grads) of the captioning model built on the reference's layers
         (``student`` None) or the student's (``own_layers``); ``own_loss``: the loss only,
-        by the student's temporal_softmax_loss."""
+        by the student's temporal_softmax_loss; ``cell``: "rnn" or "lstm"."""
         L = self.layers
 
         def use(name, *args):
@@ -350,7 +357,7 @@ class Hidden:
         mask = cout != null
         h0 = features @ p["W_proj"] + p["b_proj"]
         words, ecache = use("word_embedding_forward", cin, p["W_embed"])
-        states, rcache = use("rnn_forward", np.asarray(words, dtype=float), h0, p["Wx"],
+        states, rcache = use(f"{cell}_forward", np.asarray(words, dtype=float), h0, p["Wx"],
                              p["Wh"], p["b"])
         scores, acache = L.temporal_affine_forward(np.asarray(states, dtype=float),
                                                    p["W_vocab"], p["b_vocab"])
@@ -359,7 +366,7 @@ class Hidden:
             return loss, None
         loss, dscores = L.temporal_softmax_loss(scores, cout, mask)
         dstates, dWv, dbv = L.temporal_affine_backward(dscores, acache)
-        dwords, dh0, dWx, dWh, db = use("rnn_backward", dstates, rcache)
+        dwords, dh0, dWx, dWh, db = use(f"{cell}_backward", dstates, rcache)
         dWe = use("word_embedding_backward", np.asarray(dwords, dtype=float), ecache)
         grads = {"W_embed": dWe, "W_proj": features.T @ dh0, "b_proj": np.sum(dh0, axis=0),
                  "Wx": dWx, "Wh": dWh, "b": db, "W_vocab": dWv, "b_vocab": dbv}
@@ -384,3 +391,228 @@ def attention_mask_wrong(student, rng) -> bool:
     want = tm.attention(weights, x, x, x, heads, mask)[0]
     return not isinstance(out, np.ndarray) or out.shape != want.shape or \
         not np.all(np.isfinite(out)) or np.max(np.abs(out - want)) > 1e-5 * np.max(np.abs(want))
+
+
+# ------------------------------------------------------------------ the LSTM (extra credit)
+LSTM_STEP_FORWARD = check_number("test_lstm.py::test_lstm_step_forward")
+LSTM_STEP_BACKWARD = check_number("test_lstm.py::test_lstm_step_backward")
+LSTM_FORWARD = check_number("test_lstm.py::test_lstm_forward")
+LSTM_BACKWARD = check_number("test_lstm.py::test_lstm_backward")
+
+SPEC_ORDER = "ifog"
+"""The spec's order of the four gate blocks of a = x Wx + prev_h Wh + b."""
+
+
+def _sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def to_spec_order(W, order):
+    """The columns of W (..., 4H), whose blocks are the gates in ``order`` (a string such
+    as "ifgo"), rearranged into the spec's order i, f, o, g."""
+    blocks = np.split(W, 4, axis=-1)
+    return np.concatenate([blocks[order.index(gate)] for gate in SPEC_ORDER], axis=-1)
+
+
+def from_spec_order(W, order):
+    """The inverse of :func:`to_spec_order`: spec-ordered columns laid out in ``order``."""
+    blocks = np.split(W, 4, axis=-1)
+    return np.concatenate([blocks[SPEC_ORDER.index(gate)] for gate in order], axis=-1)
+
+
+def lstm_step(x, prev_h, prev_c, Wx, Wh, b, order=SPEC_ORDER, bug=""):
+    """(next_h, next_c) of one LSTM step (spec A3.2), its gate blocks read in ``order``,
+    or with ``bug``: "sigmoid_g" (sigmoid on the candidate), "no_tanh_c" (next_h =
+    o * next_c).
+    Shapes: x (N, D), prev_h and prev_c (N, H), Wx (D, 4H), Wh (H, 4H), b (4H,)."""
+    a = x @ to_spec_order(Wx, order) + prev_h @ to_spec_order(Wh, order) + \
+        to_spec_order(b, order)
+    i, f, o, g = np.split(a, 4, axis=1)
+    i, f, o = _sigmoid(i), _sigmoid(f), _sigmoid(o)
+    g = _sigmoid(g) if bug == "sigmoid_g" else np.tanh(g)
+    next_c = f * prev_c + i * g
+    next_h = o * (next_c if bug == "no_tanh_c" else np.tanh(next_c))
+    return next_h, next_c
+
+
+def lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, order=SPEC_ORDER,
+                       bug=""):
+    """(dx, dprev_h, dprev_c, dWx, dWh, db) of one LSTM step whose gates are read in
+    ``order``, or with ``bug``: "no_h_path" (the cell gradient is dnext_c alone),
+    "no_f" (dprev_c without the factor f)."""
+    Wxs, Whs, bs = (to_spec_order(v, order) for v in (Wx, Wh, b))
+    a = x @ Wxs + prev_h @ Whs + bs
+    i, f, o, g = np.split(a, 4, axis=1)
+    i, f, o, g = _sigmoid(i), _sigmoid(f), _sigmoid(o), np.tanh(g)
+    tc = np.tanh(f * prev_c + i * g)
+    dc = dnext_c if bug == "no_h_path" else dnext_c + dnext_h * o * (1 - tc ** 2)
+    dprev_c = dc if bug == "no_f" else dc * f
+    da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f),
+                         dnext_h * tc * o * (1 - o), dc * i * (1 - g ** 2)], axis=1)
+    return (da @ Wxs.T, da @ Whs.T, dprev_c,
+            from_spec_order(x.T @ da, order), from_spec_order(prev_h.T @ da, order),
+            from_spec_order(da.sum(axis=0), order))
+
+
+def lstm_sequence(x, h0, Wx, Wh, b, c0=None, order=SPEC_ORDER):
+    """(h (N, T, H), c (N, T, H)) of the LSTM over x (N, T, D) from h0 and a zero cell
+    (or ``c0``)."""
+    N, T, _ = x.shape
+    h, c = np.zeros((N, T, h0.shape[1])), np.zeros((N, T, h0.shape[1]))
+    prev_h, prev_c = h0, np.zeros_like(h0) if c0 is None else c0
+    for t in range(T):
+        prev_h, prev_c = lstm_step(x[:, t], prev_h, prev_c, Wx, Wh, b, order)
+        h[:, t], c[:, t] = prev_h, prev_c
+    return h, c
+
+
+def lstm_sequence_backward(dh, x, h0, Wx, Wh, b, bug="", order=SPEC_ORDER):
+    """(dx, dh0, dWx, dWh, db) of the LSTM over a sequence, or with ``bug``:
+    "no_c_carry" (the cell gradient not carried between steps), "no_h_carry" (the hidden
+    gradient not carried)."""
+    h, c = lstm_sequence(x, h0, Wx, Wh, b, order=order)
+    N, T, _ = x.shape
+    dx = np.zeros_like(x)
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+    carried_h, carried_c = np.zeros_like(h0), np.zeros_like(h0)
+    for t in range(T - 1, -1, -1):
+        prev_h = h0 if t == 0 else h[:, t - 1]
+        prev_c = np.zeros_like(h0) if t == 0 else c[:, t - 1]
+        up_h = dh[:, t] if bug == "no_h_carry" else dh[:, t] + carried_h
+        up_c = np.zeros_like(h0) if bug == "no_c_carry" else carried_c
+        dx[:, t], carried_h, carried_c, gx, gh, gb = lstm_step_backward(
+            up_h, up_c, x[:, t], prev_h, prev_c, Wx, Wh, b, order)
+        dWx, dWh, db = dWx + gx, dWh + gh, db + gb
+    return dx, carried_h, dWx, dWh, db
+
+
+def lstm_sample(p, features, length, start, bug="", student=None):
+    """Greedy LSTM captions (N, length) as floats: h0 = features W_proj + b_proj, a zero
+    cell, <START> (``start``) first; ``bug`` "cell_h0" (the cell starts as h0),
+    "no_cell_carry" (the cell reset at every step), "zero_h0" (h0 not projected from the
+    features); ``student``: with the student's own lstm_step_forward."""
+    n = len(features)
+    h = features @ p["W_proj"] + p["b_proj"]
+    if bug == "zero_h0":
+        h = np.zeros_like(h)
+    c = h.copy() if bug == "cell_h0" else np.zeros_like(h)
+    word, out = np.full(n, start), np.zeros((n, length))
+    for t in range(length):
+        if bug == "no_cell_carry":
+            c = np.zeros_like(h)
+        if student is None:
+            h, c = lstm_step(p["W_embed"][word], h, c, p["Wx"], p["Wh"], p["b"])
+        else:
+            got = call(student, "lstm_step_forward", p["W_embed"][word], h, c, p["Wx"],
+                       p["Wh"], p["b"]).value
+            h, c = np.asarray(got[0], dtype=float), np.asarray(got[1], dtype=float)
+        out[:, t] = (h @ p["W_vocab"] + p["b_vocab"]).argmax(axis=1)
+        word = out[:, t].astype(int)
+    return out
+
+
+def _lstm_args(rng, N=3, D=4, H=5, T=None):
+    shape_x = (N, D) if T is None else (N, T, D)
+    return (rng.standard_normal(shape_x), rng.standard_normal((N, H)),
+            rng.standard_normal((D, 4 * H)) * 0.5, rng.standard_normal((H, 4 * H)) * 0.5,
+            rng.standard_normal(4 * H) * 0.5)
+
+
+class LSTMHidden:
+    """Which of the student's LSTM functions are wrong (each asked on a mismatch only),
+    and the pipelines on the student's own LSTM layers."""
+
+    def __init__(self, student, rng):
+        self.student = student
+        self.rng = rng
+
+    def step_forward_wrong(self) -> bool:
+        x, h, Wx, Wh, b = _lstm_args(self.rng)
+        c = self.rng.standard_normal(h.shape)
+        try:
+            got = call(self.student, "lstm_step_forward", x, h, c, Wx, Wh, b).value
+            return any(scaled_error(np.asarray(g, dtype=float).reshape(w.shape), w) > 1e-6
+                       for g, w in zip(got[:2], lstm_step(x, h, c, Wx, Wh, b)))
+        except (StudentException, TypeError, ValueError, IndexError):
+            return True
+
+    def step_backward_wrong(self) -> bool:
+        x, h, Wx, Wh, b = _lstm_args(self.rng)
+        c = self.rng.standard_normal(h.shape)
+        dh, dc = self.rng.standard_normal(h.shape), self.rng.standard_normal(h.shape)
+        try:
+            cache = call(self.student, "lstm_step_forward", x, h, c, Wx, Wh, b).value[2]
+            got = call(self.student, "lstm_step_backward", dh, dc, cache).value
+            want = lstm_step_backward(dh, dc, x, h, c, Wx, Wh, b)
+            return any(scaled_error(np.asarray(g, dtype=float).reshape(w.shape), w) > 1e-6
+                       for g, w in zip(got, want))
+        except (StudentException, TypeError, ValueError, IndexError):
+            return True
+
+    def sequence_forward_wrong(self) -> bool:
+        x, h0, Wx, Wh, b = _lstm_args(self.rng, N=2, T=3)
+        return wrong(self.student, "lstm_forward", (x, h0, Wx, Wh, b),
+                     lstm_sequence(x, h0, Wx, Wh, b)[0], pick=0)
+
+    def sequence_backward_wrong(self) -> bool:
+        x, h0, Wx, Wh, b = _lstm_args(self.rng, N=2, T=3)
+        dh = self.rng.standard_normal((2, 3, 5))
+        try:
+            cache = call(self.student, "lstm_forward", x, h0, Wx, Wh, b).value[1]
+            got = call(self.student, "lstm_backward", dh, cache).value
+            want = lstm_sequence_backward(dh, x, h0, Wx, Wh, b)
+            return any(scaled_error(np.asarray(g, dtype=float).reshape(w.shape), w) > 1e-6
+                       for g, w in zip(got, want))
+        except (StudentException, TypeError, ValueError, IndexError):
+            return True
+
+    def own_steps_forward(self, x, h0, Wx, Wh, b):
+        """h (N, T, H): the right recursion over the student's lstm_step_forward."""
+        h, c, states = h0, np.zeros_like(h0), []
+        for t in range(x.shape[1]):
+            got = call(self.student, "lstm_step_forward", x[:, t], h, c, Wx, Wh, b).value
+            h, c = np.asarray(got[0], dtype=float), np.asarray(got[1], dtype=float)
+            states.append(h)
+        return np.stack(states, axis=1)
+
+    def own_steps_backward(self, x, h0, Wx, Wh, b, dh):
+        """(dx, dh0, dWx, dWh, db): the right recursion over the student's own
+        lstm_step_forward and lstm_step_backward."""
+        h, c, caches = h0, np.zeros_like(h0), []
+        for t in range(x.shape[1]):
+            h, c, step_cache = call(self.student, "lstm_step_forward", x[:, t], h, c, Wx,
+                                    Wh, b).value
+            caches.append(step_cache)
+        carried_h, carried_c = np.zeros_like(h0), np.zeros_like(h0)
+        dx, sums = np.zeros_like(x), None
+        for t in range(x.shape[1] - 1, -1, -1):
+            g = call(self.student, "lstm_step_backward", dh[:, t] + carried_h, carried_c,
+                     caches[t]).value
+            g = [np.asarray(v, dtype=float) for v in g]
+            dx[:, t], carried_h, carried_c = g[0], g[1], g[2]
+            sums = g[3:] if sums is None else [s + v for s, v in zip(sums, g[3:])]
+        return (dx, carried_h, *sums)
+
+    def forward_hints(self, args):
+        """lstm_forward right for the student's lstm_step_forward, or from a wrong cell."""
+        x, h0, Wx, Wh, b = args
+        return [Elsewhere("lstm_forward is right for what your lstm_step_forward gives; "
+                          "lstm_step_forward is wrong", lambda: self.own_steps_forward(*args),
+                          LSTM_STEP_FORWARD, confirm=self.step_forward_wrong),
+                ("the cell state starts as h0 instead of zeros",
+                 lambda: lstm_sequence(x, h0, Wx, Wh, b, c0=h0)[0])]
+
+    def backward_hints(self, args, dh, index):
+        """lstm_backward right for what the student's step functions give."""
+        found = {}
+
+        def predict():
+            if "value" not in found:
+                found["value"] = self.own_steps_backward(*args, dh)
+            return found["value"][index]
+        return [Elsewhere("lstm_backward is right for what your lstm_step_forward gives; "
+                          "lstm_step_forward is wrong", predict, LSTM_STEP_FORWARD,
+                          confirm=self.step_forward_wrong),
+                Elsewhere("lstm_backward is right for what your lstm_step_backward gives; "
+                          "lstm_step_backward is wrong", predict, LSTM_STEP_BACKWARD,
+                          confirm=self.step_backward_wrong)]

@@ -98,3 +98,77 @@ SEQUENCE_FORWARD_EXPECTED = np.array(
     [-0.271501986, -0.0708880427, 0.1356293887, 0.3309972767, 0.5015876838], [-0.5101482462,
     -0.3052442859, -0.0675520165, 0.1780639206, 0.4033304299]]])
 """The forward over a sequence's expected h (N, T, H)."""
+
+
+# ------------------------------------------------------------------ LSTM_Captioning (extra credit)
+def lstm_step_forward_inputs():
+    """LSTM: step forward: N, D, H = 3, 4, 5, linspace inputs
+    (x, prev_h, prev_c, Wx, Wh, b)."""
+    N, D, H = 3, 4, 5
+    return (np.linspace(-0.4, 1.2, num=N * D).reshape(N, D),
+            np.linspace(-0.3, 0.7, num=N * H).reshape(N, H),
+            np.linspace(-0.4, 0.9, num=N * H).reshape(N, H),
+            np.linspace(-2.1, 1.3, num=4 * D * H).reshape(D, 4 * H),
+            np.linspace(-0.7, 2.2, num=4 * H * H).reshape(H, 4 * H),
+            np.linspace(0.3, 0.7, num=4 * H))
+
+
+LSTM_STEP_EXPECTED_H = np.array(
+    [[0.24635157, 0.28610883, 0.32240467, 0.35525807, 0.38474904],
+     [0.49223563, 0.55611431, 0.61507696, 0.66844003, 0.71591810],
+     [0.56735664, 0.66310127, 0.74419266, 0.80889665, 0.85829900]])
+LSTM_STEP_EXPECTED_C = np.array(
+    [[0.32986176, 0.39145139, 0.45155600, 0.51014116, 0.56717407],
+     [0.66382255, 0.76674007, 0.87195994, 0.97902709, 1.08751345],
+     [0.74192008, 0.90592151, 1.07717006, 1.25120233, 1.42395676]])
+"""The LSTM step forward's expected next_h and next_c, as the notebook prints them."""
+
+
+def lstm_step_backward_inputs():
+    """LSTM: step backward: seed 231, N, D, H = 4, 5, 6
+    (x, prev_h, prev_c, Wx, Wh, b, dnext_h, dnext_c)."""
+    rs = np.random.RandomState(231)
+    N, D, H = 4, 5, 6
+    return (rs.randn(N, D), rs.randn(N, H), rs.randn(N, H), rs.randn(D, 4 * H),
+            rs.randn(H, 4 * H), rs.randn(4 * H), rs.randn(N, H), rs.randn(N, H))
+
+
+def lstm_forward_inputs():
+    """LSTM: forward over a sequence: N, D, H, T = 2, 5, 4, 3, linspace inputs
+    (x, h0, Wx, Wh, b)."""
+    N, D, H, T = 2, 5, 4, 3
+    return (np.linspace(-0.4, 0.6, num=N * T * D).reshape(N, T, D),
+            np.linspace(-0.4, 0.8, num=N * H).reshape(N, H),
+            np.linspace(-0.2, 0.9, num=4 * D * H).reshape(D, 4 * H),
+            np.linspace(-0.3, 0.6, num=4 * H * H).reshape(H, 4 * H),
+            np.linspace(0.2, 0.7, num=4 * H))
+
+
+LSTM_FORWARD_EXPECTED = np.array(
+    [[[0.01764008, 0.01823233, 0.01882671, 0.01942320],
+      [0.11287491, 0.12146228, 0.13018446, 0.13902939],
+      [0.31358768, 0.33338627, 0.35304453, 0.37250975]],
+     [[0.45767879, 0.47610920, 0.49368870, 0.51041945],
+      [0.67048450, 0.69350089, 0.71486014, 0.73464490],
+      [0.81733511, 0.83677871, 0.85403753, 0.86935314]]])
+"""The LSTM forward over a sequence's expected h (N, T, H)."""
+
+
+def lstm_backward_inputs():
+    """LSTM: backward over a sequence: seed 231, N, D, T, H = 2, 3, 10, 6
+    (x, h0, Wx, Wh, b, dh)."""
+    rs = np.random.RandomState(231)
+    N, D, T, H = 2, 3, 10, 6
+    return (rs.randn(N, T, D), rs.randn(N, H), rs.randn(D, 4 * H), rs.randn(H, 4 * H),
+            rs.randn(4 * H), rs.randn(N, T, H))
+
+
+def lstm_captioning_loss_inputs():
+    """The captioning model with an LSTM: as captioning_loss_inputs, but features
+    linspace(-0.5, 1.7)."""
+    sizes, _, captions = captioning_loss_inputs()
+    features = np.linspace(-0.5, 1.7, num=10 * 20).reshape(10, 20)
+    return sizes, features, captions
+
+
+LSTM_EXPECTED_LOSS = 9.82445935443

@@ -74,11 +74,11 @@ RNN_PATTERNS = [
              "            if t + 1 < max_length:\n                captions[:, t + 1] = word\n"),
             (MODEL, "        word = np.full(N, self._start)\n",
              "        word = np.full(N, self._start)\n        captions[:, 0] = self._start\n")),
-           "4.5", "<START> written into column 0", only=True),
+           "4.5 10.4", "<START> written into column 0", only=True),  # both branches
     mutant("sample without the projection",
            (MODEL, "        state, _ = affine_forward(features, W_proj, b_proj)\n",
             "        state = np.zeros((N, W_proj.shape[1]))\n"),
-           "4.5", "h0 not computed from the features", only=True),
+           "4.5 10.4", "h0 not computed from the features", only=True),  # both branches
 ]
 
 TRANSFORMER_PATTERNS = [

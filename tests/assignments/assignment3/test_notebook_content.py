@@ -88,6 +88,33 @@ SPEC = {
                                             "lr_decay": 0.95, "print_every": 10}]},
             "prints": ["Final loss: "]},
     },
+    # The extra credit (spec A3.3, "LSTM_Captioning.ipynb").
+    "LSTM_Captioning": {
+        "lstm-step-forward": {"values": {"N": [3], "D": [4], "H": [5]},
+                              "prints": ["next_h error: ", "next_c error: "]},
+        "lstm-step-backward": {"seed": True, "values": {"N": [4], "D": [5], "H": [6]},
+                               "prints": ["dx error: ", "dh error: ", "dc error: ", "dWx error: ",
+                                          "dWh error: ", "db error: "]},
+        "lstm-forward": {"values": {"N": [2], "D": [5], "H": [4], "T": [3]}, "prints": ["h error: "]},
+        "lstm-backward": {"seed": True, "values": {"N": [2], "D": [3], "T": [10], "H": [6]},
+                          "prints": ["dx error: ", "dh0 error: ", "dWx error: ", "dWh error: ",
+                                     "db error: "]},
+        "lstm-captioning-loss": {
+            "values": {"N": [10], "D": [20], "W": [30], "H": [40], "T": [13],
+                       "word_to_idx": [{"<NULL>": 0, "cat": 2, "dog": 3}],
+                       "expected_loss": [9.82445935443]},
+            "calls": {"CaptioningRNN": [{"input_dim": "D", "wordvec_dim": "W", "hidden_dim": "H",
+                                         "cell_type": "lstm", "dtype": "np.float64"}]},
+            "prints": ["loss: ", "expected loss: ", "difference: "]},
+        "overfit-train": {
+            "seed": True,
+            "calls": {"load_coco_data": [{"max_train": 50}],
+                      "CaptioningRNN": [{"cell_type": "lstm", "hidden_dim": 512, "wordvec_dim": 256}],
+                      "CaptioningSolver": [{"update_rule": "adam", "num_epochs": 50, "batch_size": 25,
+                                            "optim_config": {"learning_rate": 5e-3},
+                                            "lr_decay": 0.995, "print_every": 10}]},
+            "prints": ["Final loss: "]},
+    },
     "Transformer_Captioning": {
         "mha-test": {"seed": True, "eval": True,
                      "values": {"batch_size": [1], "sequence_length": [3], "embed_dim": [8]},
@@ -122,6 +149,10 @@ BOUNDS = {
                        "dx error": 1e-6, "dprev_h error": 1e-8, "dWx error": 1e-6,
                        "dWh error": 1e-6, "db error": 1e-6, "dh0 error": 1e-6,
                        "dw error": 1e-8},
+    "LSTM_Captioning": {"next_h error": 1e-8, "next_c error": 1e-8, "h error": 1e-6,
+                        "difference": 1e-10, "dx error": 1e-7, "dh error": 1e-7,
+                        "dc error": 1e-7, "dWx error": 1e-7, "dWh error": 1e-5,
+                        "db error": 1e-7, "dh0 error": 1e-7},
     "Transformer_Captioning": {"attn_output error": 1e-6, "pe_output error": 1e-6,
                                "scores error": 1e-6, "largest change": 1e-12},
 }
@@ -273,7 +304,7 @@ def is_plot(cell) -> bool:
 
 # ----------------------------------------------------------------------------- structure
 def test_config_lists_each_notebook_once_with_a_scoring_table():
-    assert len(NOTEBOOKS) == len(set(NOTEBOOKS)) == 2
+    assert len(NOTEBOOKS) == len(set(NOTEBOOKS)) == 3
     assert [path.name for path in NOTEBOOKS] == [table.file for table in ASSIGNMENT.grading.notebooks]
     for path in NOTEBOOKS:
         assert path.name in ASSIGNMENT.grading.submit
@@ -433,6 +464,9 @@ def test_expected_loss_and_spec_arrays_are_written_out(cells, notebook):
         source = cells["step-forward"].source
         assert "-0.58172089" in source and "0.99854353" in source
         assert "expected_loss = 9.83235591003" in cells["captioning-loss"].source
+    if notebook.stem == "LSTM_Captioning":
+        assert "expected_loss = 9.82445935443" in cells["lstm-captioning-loss"].source
+        assert "0.5" in cells["overfit-md"].source and "0.1" not in cells["overfit-md"].source
 
 
 def test_text_warns_that_training_mode_numbers_do_not_reproduce(cells, notebook):
@@ -468,7 +502,8 @@ def test_every_deterministic_check_cell_is_rerun(notebook, grading):
 
 
 def test_scoring_parts_are_numbered_by_notebook(notebook, grading):
-    prefix = {"RNN_Captioning": "11.", "Transformer_Captioning": "12."}[notebook.stem]
+    prefix = {"RNN_Captioning": "11.", "Transformer_Captioning": "12.",
+              "LSTM_Captioning": "13."}[notebook.stem]
     kinds = [part.kind for part in grading.parts]
     assert sorted(kinds) == sorted(["complete", "answered", "untampered", "consistent", "figures"])
     assert all(part.number.startswith(prefix) for part in grading.parts)
@@ -527,6 +562,10 @@ def test_rerun_cells_meet_their_announced_bounds_on_the_reference(notebook, grad
         assert abs(float(loss[0].split()[-1]) - 9.83235591003) < 1e-10
         sanity = [float(x) for x in printed["temporal-softmax"].splitlines()[:3]]
         assert 2.2 < sanity[0] < 2.4 and 22 < sanity[1] < 24 and 2.2 < sanity[2] < 2.4
+    if notebook.stem == "LSTM_Captioning":
+        loss = [line for line in printed["lstm-captioning-loss"].splitlines()
+                if line.startswith("loss:")]
+        assert abs(float(loss[0].split()[-1]) - 9.82445935443) < 1e-10
 
 
 # ----------------------------------------------------------------------------- images offline
