@@ -11,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help test release notebook-check template bench clean system-check docs container-check
+.PHONY: help test release notebook-check template bench clean system-check docs container-check lock
 
 help:
 	@echo "make release         build every assignment's student zips, autograder zip and solutions"
@@ -24,6 +24,8 @@ help:
 	@echo "make container-check build assignment1's autograder image with podman and grade the"
 	@echo "                     reference, the skeleton and a hostile hand-in in it as Gradescope"
 	@echo "                     runs it (root, 768 MB, half a CPU, no network)"
+	@echo "make lock            pin every package the autograder image installs, per Python"
+	@echo "                     (gradekit/release/gradescope/constraints.txt; needs PyPI)"
 	@echo "make clean           remove .venv, dist/ and caches"
 
 $(STAMP): pyproject.toml
@@ -65,6 +67,10 @@ container-check: $(STAMP)
 clean:
 	rm -rf $(VENV) dist build *.egg-info
 	find . -name __pycache__ -prune -exec rm -rf {} +
+
+# The autograder image's pins (setup.sh installs with them); a test says when they are stale.
+lock: $(STAMP)
+	$(PY) scripts/lock_autograder.py
 
 # docs/CONFIGURATION.md from gradekit/config.py's declarations (a test checks it is current).
 docs: $(STAMP)

@@ -268,6 +268,8 @@ class Release:
         # readme pyproject.toml names), and the Dockerfile it tells them to build with.
         tree["README.md"] = self._instructors_readme()
         tree["Dockerfile"] = read_file(self._gradescope_file("Dockerfile"))
+        # Every package setup.sh installs, pinned (scripts/lock_autograder.py).
+        tree["constraints.txt"] = read_file(self._gradescope_file("constraints.txt"))
         tree[self.shown(self.assignment.path)] = read_file(self.assignment.path)
         tree |= self._translations()
         tree |= under(self.shown(grading.checks), self.folder(grading.checks, "grading.checks"))

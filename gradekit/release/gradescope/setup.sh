@@ -3,7 +3,7 @@
 # /autograder/source (the unzipped autograder.zip) while it builds the image.
 #
 # - installs python3, bubblewrap (namespaces for the worker, where the container allows
-#   them) and the engine (core dependencies pinned in pyproject.toml, plus the extras the
+#   them) and the engine (every package pinned by constraints.txt, plus the extras the
 #   assignment's [grading] extras names, baked into EXTRAS below by gradekit release) into
 #   /opt/gradekit/venv, which every user can read and run; GRADEKIT_PIP_ARGS adds pip
 #   options (e.g. "--extra-index-url https://download.pytorch.org/whl/cpu" for CPU torch);
@@ -32,8 +32,10 @@ apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null \
 TARGET="$SOURCE"
 if [ -n "$EXTRAS" ]; then TARGET="$SOURCE[$EXTRAS]"; fi
 # shellcheck disable=SC2086 # GRADEKIT_PIP_ARGS is a list of options
+# constraints.txt pins every package, direct and transitive, per Python: the same zip
+# builds the same image (scripts/lock_autograder.py in the repository writes it).
 "$VENV/bin/python" -m pip install --quiet --no-cache-dir --disable-pip-version-check \
-    ${GRADEKIT_PIP_ARGS:-} "$TARGET"
+    --constraint "$SOURCE/constraints.txt" ${GRADEKIT_PIP_ARGS:-} "$TARGET"
 chmod -R a+rX "$VENV"
 
 if ! id -u "$SANDBOX_USER" >/dev/null 2>&1; then

@@ -210,7 +210,7 @@ def test_autograder_zip_carries_the_instructors_readme(fixture_built) -> None:
                    "assignment/assignment.toml"):
         assert needed in readme, needed
     developers = (REPO / "README.md").read_text()
-    assert readme != developers and "Dockerfile" in files
+    assert readme != developers and "Dockerfile" in files and "constraints.txt" in files
     assert b'readme = "README.md"' in files["pyproject.toml"].data
 
 
