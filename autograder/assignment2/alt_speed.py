@@ -150,7 +150,8 @@ class Speedup:
                     f"compared, because {self.no_yardstick} (charged in check {STAGED_CHECK} "
                     f"only).")
         if self.restated:
-            return (f"batchnorm_backward_alt restates the chain rule: {self.restated}. Write "
+            return (f"batchnorm_backward_alt restates the staged backward's chain rule: "
+                    f"{self.restated}. Write "
                     f"dx in the simplified closed form: its only sums over the batch are "
                     f"dbeta and dgamma (or the same sums of dout * gamma); reuse them.")
         if self.passed:

@@ -82,7 +82,8 @@ def test_a_copy_of_the_staged_backward_fails_and_is_named(sandbox_for):
 def test_the_chain_rule_restated_fails_without_a_clock(sandbox_for, name, shown):
     speed = measure(sandbox_for(CASES[name]))
     assert not speed.passed and not speed.timings.alt  # decided from the data flow alone
-    assert speed.message().startswith("batchnorm_backward_alt restates the chain rule: ")
+    assert speed.message().startswith(
+        "batchnorm_backward_alt restates the staged backward's chain rule: ")
     assert shown in speed.message()
 
 

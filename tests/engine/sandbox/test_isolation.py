@@ -358,6 +358,8 @@ def test_results_folder_others_write_to_keeps_their_files(env, tmp_path, account
 
     writer = threading.Thread(target=other_job)
     writer.start()
+    while len(os.listdir(shared)) < 5:  # the other job's files exist before the grade
+        time.sleep(0.01)
     try:
         planted = submission(tmp_path, "planted", stats=f"RESULTS = {str(shared)!r}\n" + PLANT)
         done, document = grade(course, planted, shared / "results.json", env)
