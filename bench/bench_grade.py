@@ -26,26 +26,33 @@ GOAL_SECONDS = 1.5
 GOAL_MB = 300.0
 
 
-def grade_once(submission: Path, assignment: Path, seed: int,
-               public_only: bool) -> tuple[float, float, float, dict]:
-    """One grade in a fresh process: wall s, CPU s (controller + worker), peak MB, json.
-
-    The controller's CPU is what the kernel charged this bench's child; the worker's (run
-    under bubblewrap and killed, charged to no process waited for here) is read from the
-    grade's profile (``extra_data.profile``), as the controller measured it from outside."""
+def run_grade(submission: Path, assignment: Path, seed: int, public_only: bool = False,
+              timeout: float = 600) -> tuple[float, float, dict]:
+    """One `gradekit grade --json` in a fresh process: wall s, the controller's CPU s (what
+    the kernel charged this bench's child), and the results document."""
     command = [sys.executable, "-m", "gradekit", "grade", str(submission), "--assignment",
                str(assignment), "--json", "--seed", str(seed)]
     if public_only:
         command.append("--public-only")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise SystemExit(f"gradekit grade failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    document = json.loads(done.stdout)
+    return wall, cpu, json.loads(done.stdout)
+
+
+def grade_once(submission: Path, assignment: Path, seed: int,
+               public_only: bool) -> tuple[float, float, float, dict]:
+    """One grade in a fresh process: wall s, CPU s (controller + worker), peak MB, json.
+
+    The worker (run under bubblewrap and killed) is charged to no process waited for
+    here: its CPU is read from the grade's profile (``extra_data.profile``), as the
+    controller measured it from outside."""
+    wall, cpu, document = run_grade(submission, assignment, seed, public_only)
     phases = document["extra_data"].get("profile", {}).get("phases", {})
     cpu += sum(times.get("worker_cpu", 0.0) for times in phases.values())
     memory = document["extra_data"].get("peak_memory_mb", {})

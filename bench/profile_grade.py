@@ -19,19 +19,15 @@ both read by the controller; the total is what the kernel charged the whole grad
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_grade import ROOT, complete_hand_in  # noqa: E402
+from bench_grade import ROOT, complete_hand_in, run_grade  # noqa: E402
 
 WORKER_START = "worker start"
 BEFORE = "process start, imports"
@@ -45,17 +41,7 @@ def profile_once(submission: Path, assignment: Path, seed: int
     the engine's order, with the process's start first and the rest last; and the
     results document. CPU: the controller's as the engine and the kernel report it, the
     worker's as the controller read it."""
-    command = [sys.executable, "-m", "gradekit", "grade", str(submission), "--assignment",
-               str(assignment), "--json", "--seed", str(seed)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"gradekit grade failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    document = json.loads(done.stdout)
+    wall, cpu, document = run_grade(submission, assignment, seed, timeout=900)
     profile = document["extra_data"].get("profile")
     if not profile:
         raise SystemExit("this engine records no profile (extra_data.profile)")
