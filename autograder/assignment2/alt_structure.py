@@ -7,8 +7,9 @@ restated needs more, in one of two ways, and both show in what dx is computed fr
 
 - a sum over the batch of an array that already carries such a sum (dmean taken over
   terms that include dvar's; the staged graph's last node), or
-- a sum over the batch, inside the backward, of the input's terms alone (the paper's
-  ``mean(-2 * (x - mu))`` of dmean, which is zero).
+- a sum over the batch, inside the backward, of a linear combination of the input's
+  terms alone (the paper's ``mean(-2 * (x - mu))`` of dmean, which is zero); recomputing
+  the batch statistics from x is not that.
 
 The first parameter is dout, whatever its name. A sum over the batch is ``sum``/``mean``
 over axis 0 (as a function, a method, ``np.add.reduce`` or the built-in ``sum``). What a
@@ -152,9 +153,27 @@ class _Flow:
     def batch_sum(self, operand: ast.expr) -> Flags:
         inner = self.expr(operand)
         if DOUT not in inner:
-            return inner | {INPUT_SUM}
+            # Only a sum of terms linear in the input, such as -2 * (x - mu), is the chain
+            # rule's; recomputing the statistics (mean of x, mean of (x - mu) ** 2) is not.
+            return inner | {INPUT_SUM} if _linear_combination(operand) else inner
         summed = inner | {SUMMED}
         return summed | {RESUMMED} if SUMMED in inner else summed
+
+
+def _linear_combination(node: ast.expr) -> bool:
+    """Whether ``node`` adds, subtracts or scales arrays (``-2.0 * xc``, ``x - mu``), with
+    no power, call or comparison: more than a bare name, which may be x itself."""
+    if not isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        return False
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.BinOp) and not isinstance(
+                inner.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            return False
+        if isinstance(inner, ast.UnaryOp) and not isinstance(inner.op, (ast.USub, ast.UAdd)):
+            return False
+        if isinstance(inner, (ast.Call, ast.Compare, ast.BoolOp, ast.IfExp, ast.Lambda)):
+            return False
+    return True
 
 
 def _base_name(node: ast.expr) -> str | None:

@@ -287,6 +287,22 @@ def test_the_chain_rule_is_found_whatever_its_names(tmp_path, names):
     assert "the input's own terms" in _restated(tmp_path, source).text
 
 
+def test_a_closed_form_recomputing_the_statistics_from_x_is_no_evidence(tmp_path):
+    """A minimal cache (x, gamma, eps): the batch statistics are sums of the input's terms,
+    recomputed in the backward, and the closed form is still a closed form."""
+    minimal = CLOSED + ("\ndef batchnorm_backward_alt(dout, cache):\n"
+                        "    x, gamma, eps = cache\n"
+                        "    N = x.shape[0]\n"
+                        "    mu = np.mean(x, axis=0)\n"
+                        "    var = ((x - mu) ** 2).mean(axis=0)\n"
+                        "    xhat = (x - mu) / np.sqrt(var + eps)\n"
+                        "    dbeta = dout.sum(axis=0)\n"
+                        "    dgamma = (dout * xhat).sum(axis=0)\n"
+                        "    dx = gamma / (N * np.sqrt(var + eps)) * (N * dout - dbeta - xhat * dgamma)\n"
+                        "    return dx, dgamma, dbeta\n")
+    assert _restated(tmp_path, minimal) is None
+
+
 def test_a_debugging_sum_that_dx_does_not_use_is_no_evidence(tmp_path):
     debug = CLOSED.replace('    """Closed form."""\n',
                            '    """Closed form."""\n    print(np.sum(dout, axis=0).sum(0))\n')
