@@ -7,9 +7,9 @@ restated needs more, in one of two ways, and both show in what dx is computed fr
 
 - a sum over the batch of an array that already carries such a sum (dmean taken over
   terms that include dvar's; the staged graph's last node), or
-- a sum over the batch, inside the backward, of a linear combination of the input's
-  terms alone (the paper's ``mean(-2 * (x - mu))`` of dmean, which is zero); recomputing
-  the batch statistics from x is not that.
+- a sum over the batch, inside the backward, of the input's terms alone (the paper's
+  ``mean(-2 * (x - mu))`` of dmean, which is zero); recomputing the batch statistics
+  from x (their sums feed dout's sums through xhat) is not that.
 
 The first parameter is dout, whatever its name. A sum over the batch is ``sum``/``mean``
 over axis 0 (as a function, a method, ``np.add.reduce`` or the built-in ``sum``). What a
@@ -25,7 +25,8 @@ from dataclasses import dataclass
 DOUT = "depends on dout"
 SUMMED = "carries a sum over the batch of dout's terms"
 RESUMMED = "carries a sum over the batch of an array that carries one already"
-INPUT_SUM = "carries a sum over the batch of the input's terms"
+INPUT_SUM = "carries a sum over the batch of a linear combination of the input's terms"
+BARE_INPUT_SUM = "carries a sum over the batch of one of the input's arrays as it is"
 REDUCERS = {"sum", "mean", "nansum", "nanmean", "average"}
 Flags = frozenset
 
@@ -46,7 +47,8 @@ def restated(function: ast.FunctionDef) -> Restated | None:
     if RESUMMED in flow.returned:
         return Restated("dx is built from a sum over the batch of terms that already hold a "
                         "sum over the batch (the chain rule's dmean step after its dvar step)")
-    if INPUT_SUM in flow.returned and DOUT in flow.returned:
+    bare = BARE_INPUT_SUM in flow.returned and not flow.statistics
+    if (INPUT_SUM in flow.returned or bare) and DOUT in flow.returned:
         return Restated("dx uses a sum over the batch of the input's own terms, computed in "
                         "the backward (the chain rule's dmean step sums x - mean, which the "
                         "closed form does without)")
@@ -59,6 +61,7 @@ class _Flow:
     def __init__(self, names: dict[str, Flags]) -> None:
         self.names = dict(names)
         self.returned: Flags = Flags()
+        self.statistics = False  # a sum of an input array feeds a sum of dout's terms
 
     # ---------------------------------------------------------------- statements
     def block(self, statements: list[ast.stmt]) -> None:
@@ -153,9 +156,17 @@ class _Flow:
     def batch_sum(self, operand: ast.expr) -> Flags:
         inner = self.expr(operand)
         if DOUT not in inner:
-            # Only a sum of terms linear in the input, such as -2 * (x - mu), is the chain
-            # rule's; recomputing the statistics (mean of x, mean of (x - mu) ** 2) is not.
-            return inner | {INPUT_SUM} if _linear_combination(operand) else inner
+            # A sum of terms linear in the input, such as -2 * (x - mu), is the chain
+            # rule's; so is the sum of a cached array as it is (x - mu, or x itself?) unless
+            # it feeds dout's sums, as recomputed batch statistics do (mean of x into xhat
+            # into dgamma). A sum of (x - mu) ** 2 is a statistic.
+            if _linear_combination(operand):
+                return inner | {INPUT_SUM}
+            if isinstance(operand, (ast.Name, ast.Attribute, ast.Subscript)):
+                return inner | {BARE_INPUT_SUM}
+            return inner
+        if BARE_INPUT_SUM in inner:
+            self.statistics = True
         summed = inner | {SUMMED}
         return summed | {RESUMMED} if SUMMED in inner else summed
 
