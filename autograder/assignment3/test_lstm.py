@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import bug_models as bm
-from a3lib import RNN_FILES, RNN_MODEL, RNN_PY, call, judged, layer
-from gradekit.checklib import (Elsewhere, Parts, Shapes, array, compare, fail, outputs,
-                               remote_constant, scalar)
+from a3lib import RNN_FILES, RNN_PY, call, judged, layer
+from captioning_setup import VOCAB, model_params, padded_captions, student_model
+from gradekit.checklib import Elsewhere, Parts, Shapes, array, compare, fail, outputs, scalar
 
 N, T, D, H = 3, 4, 5, 6
 
@@ -131,36 +131,6 @@ def test_lstm_backward(student, rng, credit, hidden_models):
     parts.finish()
 
 
-VOCAB = {"<NULL>": 0, "<START>": 1, "<END>": 2, "a": 3, "cat": 4, "on": 5, "mat": 6, "dog": 7}
-
-
-def _model(student, params, D_, W_, H_):
-    dtype = remote_constant(student, "numpy.dtype", "float64")
-    model = call(student, RNN_MODEL, dict(VOCAB), input_dim=D_, wordvec_dim=W_, hidden_dim=H_,
-                 cell_type="lstm", dtype=dtype).value
-    keys = set(student.getattr(model, "params"))
-    if keys != set(params):
-        fail(f"CaptioningRNN.params has keys {sorted(keys)}; expected {sorted(params)}.")
-    student.setattr(model, "params", dict(params))
-    return model
-
-
-def _params(rng, D_, W_, H_, V=len(VOCAB), scale=0.5):
-    shapes = {"W_embed": (V, W_), "W_proj": (D_, H_), "b_proj": (H_,), "Wx": (W_, 4 * H_),
-              "Wh": (H_, 4 * H_), "b": (4 * H_,), "W_vocab": (H_, V), "b_vocab": (V,)}
-    return {k: rng.standard_normal(s) * scale for k, s in shapes.items()}
-
-
-def _captions(rng, n, length):
-    """<START>, words, <END>, then <NULL> padding of various lengths."""
-    captions = np.zeros((n, length), dtype=np.int64)
-    for i in range(n):
-        words = rng.integers(3, len(VOCAB), size=rng.integers(1, length - 1))
-        row = [1, *words, 2][:length]
-        captions[i, :len(row)] = row
-    return captions
-
-
 def _layer_excuses(hidden_models, what):
     """Elsewhere hints: ``what`` (a callable) is right for the student's own layers and one
     of them is wrong."""
@@ -182,10 +152,10 @@ def test_lstm_captioning_loss(student, rng, credit, hidden_models):
     """CaptioningRNN.loss with cell_type='lstm': the masked loss on random weights and
     padded captions"""
     D_, W_, H_ = 6, 5, 4
-    params = _params(rng, D_, W_, H_)
+    params = model_params(rng, D_, W_, H_, "lstm")
     features = rng.standard_normal((N + 2, D_))
-    captions = _captions(rng, N + 2, 7)
-    model = _model(student, params, D_, W_, H_)
+    captions = padded_captions(rng, N + 2, 7)
+    model = student_model(student, params, D_, W_, H_, "lstm")
     loss, _ = outputs(call(student, (model, "loss"), features, captions).value,
                       "CaptioningRNN.loss", ("loss", "grads"))
     loss = scalar(loss, "loss")
@@ -201,10 +171,10 @@ def test_lstm_captioning_loss(student, rng, credit, hidden_models):
 def test_lstm_captioning_gradients(student, rng, credit, hidden_models):
     """CaptioningRNN.loss with cell_type='lstm': the eight gradients"""
     D_, W_, H_ = 6, 5, 4
-    params = _params(rng, D_, W_, H_)
+    params = model_params(rng, D_, W_, H_, "lstm")
     features = rng.standard_normal((N + 1, D_))
-    captions = _captions(rng, N + 1, 6)
-    model = _model(student, params, D_, W_, H_)
+    captions = padded_captions(rng, N + 1, 6)
+    model = student_model(student, params, D_, W_, H_, "lstm")
     _, grads = outputs(call(student, (model, "loss"), features, captions).value,
                        "CaptioningRNN.loss", ("loss", "grads"))
     if not isinstance(grads, dict) or set(grads) != set(params):
@@ -235,9 +205,9 @@ def test_lstm_captioning_sample(student, rng, credit, hidden_models):
     """CaptioningRNN.sample with cell_type='lstm': greedy captions from h0 and a zero
     cell, the cell carried from step to step"""
     D_, W_, H_ = 6, 5, 8
-    params = _params(rng, D_, W_, H_, scale=1.0)
+    params = model_params(rng, D_, W_, H_, "lstm", scale=1.0)
     features = rng.standard_normal((N + 1, D_)) * 2
-    model = _model(student, params, D_, W_, H_)
+    model = student_model(student, params, D_, W_, H_, "lstm")
     length = 6
     start = VOCAB["<START>"]
     captions = call(student, (model, "sample"), features, max_length=length).value
