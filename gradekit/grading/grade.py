@@ -282,7 +282,8 @@ def _score_notebooks(assignment: Assignment, grading: GradingConfig, folder: Pat
 
     return [score_notebook(notebook, assignment.path, folder, sandbox, set(found),
                            grading.submit, on_result, deadline=deadline,
-                           budget=grading.time_budget) for notebook in grading.notebooks]
+                           budget=grading.time_budget, package_root=grading.support_root)
+            for notebook in grading.notebooks]
 
 
 def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, present: set[str],

@@ -75,21 +75,26 @@ def _result(part: NotebookPart, earned: float, output: str) -> CheckResult:
 def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sandbox: Any,
                    present: set[str], submit: tuple[str, ...],
                    on_result: Callable[[CheckResult], None] | None = None,
-                   deadline: float | None = None, budget: float = 0.0) -> NotebookReport:
+                   deadline: float | None = None, budget: float = 0.0,
+                   package_root: Path | None = None) -> NotebookReport:
     """Score ``folder / config.file`` (the sandbox folder's copy) part by part.
+
+    ``package_root`` holds the released package the re-run cells import (default: the
+    released notebook's folder); the ``submit`` files among it run in the worker.
 
     ``deadline`` (``time.monotonic()``) is the grade's: checked before the notebook is read,
     after its cells are matched and before any re-run; once passed, the parts not scored
     yet score 0 with a message that the time budget (``budget`` s) ran out."""
     with item(config.file), phase(READING_PHASE):
         return _score_notebook(config, config_path, folder, sandbox, present, submit, on_result,
-                               deadline, budget)
+                               deadline, budget, package_root or config.released.parent)
 
 
 def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sandbox: Any,
                     present: set[str], submit: tuple[str, ...],
                     on_result: Callable[[CheckResult], None] | None,
-                    deadline: float | None, budget: float) -> NotebookReport:
+                    deadline: float | None, budget: float,
+                    package_root: Path) -> NotebookReport:
     began = time.perf_counter()
     released = _released(config.released, str(config_path), config)
     report = NotebookReport(extra={"file": config.file})
@@ -112,7 +117,8 @@ def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sa
         report.checks = part_results(config, message)
     else:
         try:
-            _score(config, released, submitted, sandbox, present, report, deadline)
+            _score(config, released, submitted, sandbox, present, report, deadline,
+                   (package_root, submit))
         except _OutOfTime:
             report.checks = part_results(config, _late_message(budget))
             report.extra["error"] = "the time budget ran out while scoring"
@@ -137,7 +143,8 @@ def _late_message(budget: float) -> str:
 
 
 def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, sandbox: Any,
-           present: set[str], report: NotebookReport, deadline: float | None = None) -> None:
+           present: set[str], report: NotebookReport, deadline: float | None,
+           package: tuple[Path, tuple[str, ...]]) -> None:
     matching = match_cells(released.cells, submitted.cells)
     if _late(deadline):
         raise _OutOfTime
@@ -152,7 +159,7 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
         raise _OutOfTime
     if consistent_part is not None and not missing_for[consistent_part.number]:
         outcomes["consistent"] = _consistent(config, released, submitted, matching, sandbox,
-                                             report)
+                                             report, package)
     for part in config.parts:
         missing = missing_for[part.number]
         if missing:
@@ -184,7 +191,8 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
 
 
 def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook,
-                matching: Any, sandbox: Any, report: NotebookReport) -> find.Outcome:
+                matching: Any, sandbox: Any, report: NotebookReport,
+                package: tuple[Path, tuple[str, ...]]) -> find.Outcome:
     by_id = {cell.id: cell for cell in released.cells}
     setup = [(ident, prepare(by_id[ident].source, config.skip_imports, ident))
              for ident in config.setup]
@@ -201,7 +209,8 @@ def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook
                                    cut=len(text) >= STORED_CHARS)
     with phase(RERUN_PHASE):
         verdicts = run_and_compare(sandbox, setup, cells, stored, config.env, config.timeout,
-                                   config.total_timeout)
+                                   config.total_timeout, package[0],
+                                   [path for path in package[1] if path.endswith(".py")])
     report.extra["rerun_seconds"] = round(verdicts.seconds, 3)
     report.staff_log += [f"notebook: {note}" for note in verdicts.notes]
     found = [find.Finding("consistent", ident, "mismatch",

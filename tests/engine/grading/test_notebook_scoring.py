@@ -558,7 +558,7 @@ def test_matching_pairs_moved_and_rewritten_cells():
     assert len(matching.pairs) == len(released.cells)
 
 
-def test_rerun_survives_timeouts_and_sets_the_environment(sandbox):
+def test_rerun_survives_timeouts_and_sets_the_environment(sandbox, tmp_path):
     cells = [(RerunCell("loop"), "while True:\n    pass\n"),
              (RerunCell("env"), "import os\nprint(os.environ['GRADEKIT_NB_TEST'])\n"),
              (RerunCell("raises"), "raise ValueError('broken')\n"),
@@ -566,25 +566,28 @@ def test_rerun_survives_timeouts_and_sets_the_environment(sandbox):
     stored = {"loop": Stored("1\n", []), "env": Stored("7\n", []),
               "raises": Stored("", ["ValueError: broken"]),
               "chatty": Stored("".join(f"{i + 0.5}\n" for i in range(100000)), [])}
-    verdicts = run_and_compare(sandbox, [], cells, stored, {"GRADEKIT_NB_TEST": "7"}, 1.0, 30)
+    verdicts = run_and_compare(sandbox, [], cells, stored, {"GRADEKIT_NB_TEST": "7"}, 1.0, 30,
+                               tmp_path, [])
     assert verdicts.cells["loop"] == "re-running it timed out after 1 s"
-    assert verdicts.cells["env"] is None and verdicts.cells["raises"] is None
+    assert verdicts.cells["env"] is None
+    # The same error as stored is no mismatch, but shows no numbers: not credited.
+    assert verdicts.cells["raises"].startswith("it stops with ValueError")
     assert verdicts.cells["chatty"] is None  # the worker kept 64 KB of it: compared so far
 
 
-def test_a_setup_cell_that_hangs_stops_the_rerun_within_its_budget(sandbox):
+def test_a_setup_cell_that_hangs_stops_the_rerun_within_its_budget(sandbox, tmp_path):
     cells = [(RerunCell(f"c{i}"), "print(1)\n") for i in range(3)]
     stored = {f"c{i}": Stored("1\n", []) for i in range(3)}
     began = time.perf_counter()
     verdicts = run_and_compare(sandbox, [("setup", "import time\ntime.sleep(60)\n")], cells,
-                               stored, {}, 1.0, 30)
+                               stored, {}, 1.0, 30, tmp_path, [])
     assert time.perf_counter() - began < 10
     assert all(v == "not re-run: the setup cell setup did not finish"
                for v in verdicts.cells.values())
     assert "timed out" in verdicts.setup_errors[0]
     verdicts = run_and_compare(sandbox, [], [(RerunCell("slow"), "import time\ntime.sleep(5)\n"),
                                              *cells], {**stored, "slow": Stored("", [])}, {},
-                               30.0, 1.5)
+                               30.0, 1.5, tmp_path, [])
     stopped = re.fullmatch(r"re-running it timed out after ([\d.]+) s", verdicts.cells["slow"])
     assert stopped and float(stopped.group(1)) <= 1.5  # what was left of the budget
     assert verdicts.cells["c0"] == "not re-run: the time for re-running cells ran out"
