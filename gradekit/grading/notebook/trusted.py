@@ -192,7 +192,10 @@ class Relay:
         return _incoming(value)
 
     def attribute(self, owner: RemoteObject, name: str) -> Any:
-        value = self.sandbox.getattr(owner.remote, name)
+        """The attribute as data (dtypes and tensors too), or a Remote when it is not."""
+        result, _ = self.sandbox.relayed("builtins.getattr", [owner.remote, name], {}, {},
+                                         timeout=round(max(min(self.clock()), 1.0), 1))
+        value = result.value
         return value if isinstance(value, Remote) else _incoming(value)
 
     def set_attribute(self, owner: RemoteObject, name: str, value: Any) -> None:
