@@ -288,15 +288,21 @@ class RemoteObject:
         return f"<{self.remote.type_name} object in your process>"
 
     def _pushes(self) -> dict[str, Any]:
-        return {name: _outgoing(value) for name, value in self._mirrors.items()
-                if wire.fingerprint(value) != self._marks[name]}
+        """The mirrored attributes changed here since the worker last had them."""
+        pushes = {}
+        for name, value in self._mirrors.items():
+            mark = wire.fingerprint(value)
+            if mark != self._marks[name]:
+                pushes[name] = _outgoing(value)
+                self._marks[name] = mark  # what the worker will have
+        return pushes
 
     def _pulled(self, attrs: dict[str, Any]) -> None:
+        """The attributes the call changed in the worker, written into the mirrors."""
         for name, value in attrs.items():
             if name in self._mirrors:
                 self._mirrors[name] = refresh(self._mirrors[name], _incoming(value))
-        for name, value in self._mirrors.items():
-            self._marks[name] = wire.fingerprint(value)
+                self._marks[name] = wire.fingerprint(self._mirrors[name])
 
 
 class _Member:
