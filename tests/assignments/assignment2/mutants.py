@@ -69,7 +69,7 @@ SPEC_PATTERNS = [
            ((LAYERS, BN_START, BN_START.replace(
                "        mean =", "        x = gamma * x + beta\n        mean =")),
             (LAYERS, BN_OUT, "        out = xhat\n\n        running_mean = momentum")),
-           "2.1 2.2", "applied before normalizing"),
+           "2.1 2.2", "applied before normalizing"),  # 3.x: a cache of gamma * x + beta
     mutant("x mutated in place",
            (LAYERS, "        xc = x - mean\n" + BN_TRAIN_VAR,
             "        x -= mean\n        xc = x\n" + BN_TRAIN_VAR),
@@ -79,7 +79,7 @@ SPEC_PATTERNS = [
              "    mean = x.mean(axis=0, keepdims=True)\n"),
             (LAYERS, "    var = (xc**2).mean(axis=1, keepdims=True)\n",
              "    var = (xc**2).mean(axis=0, keepdims=True)\n")),
-           "4.1 4.2", "over the batch axis"),
+           "4.1 4.2", "over the batch axis"),  # 4.3, 4.4: row-wise backward, column stats
     mutant("gamma and beta for the last layer",
            (FC_NET, "if self.normalization is not None and k < self.num_layers:",
             "if self.normalization is not None:"),
