@@ -172,7 +172,8 @@ def test_conv_backward_notebook(student, credit, cell_reference):
 
     x (4, 3, 5, 5), w (2, 3, 3, 3), stride 1, pad 1: dx, dw and db against centered
     differences of your forward; in the grade, of the expected forward (a forward bug is
-    charged in the forward's checks, not here).
+    charged in the forward's checks, not here: a forward that raises leaves your backward
+    the expected forward's cache (x, w, b, conv_param)).
     """
     rs = np.random.RandomState(231)
     x, w, b = rs.randn(4, 3, 5, 5), rs.randn(2, 3, 3, 3), rs.randn(2)
