@@ -173,10 +173,21 @@ def norm_backward(x, gamma, dout, eps=EPS, axis=0):
 def backward_for_forward(x, out, gamma, beta, dout, axis=0):
     """(dx, dgamma, dbeta) of a backward that is right for what the student's forward
     computed: the xhat of its output, (out - beta) / gamma, and the std that turns x - mean
-    into that xhat (the forward's normalization, eps placement and ddof included).
+    into that xhat (the forward's normalization, eps placement and ddof included), with the
+    statistics over ``axis`` or, for a forward that normalizes over the other axis of the
+    (N, D) input (layer norm over the batch), over that one.
 
     None when the output is not of that form (then no backward is right for it).
     """
+    for over in (axis, 1 - axis):
+        grads = _backward_over(x, out, gamma, beta, dout, over)
+        if grads is not None:
+            return grads
+    return None
+
+
+def _backward_over(x, out, gamma, beta, dout, axis):
+    """:func:`backward_for_forward` with the statistics over ``axis`` only."""
     xhat = (out - beta) / gamma
     xc = x - x.mean(axis=axis, keepdims=True)
     std = np.sum(xc * xc, axis=axis, keepdims=True) / np.sum(xc * xhat, axis=axis,

@@ -5,9 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from checklib import FC_FILES, model
-from gradekit.checklib import (ChargedElsewhere, Parts, Shapes, charged_elsewhere, check_number,
-                               fail, show)
+from checklib import FC_FILES, charged_once, model
+from gradekit.checklib import Parts, Shapes, charged_elsewhere, check_number, fail, show
 from gradekit.grading.checks import CheckFailed
 from gradekit.grading.fixtures import Credit
 
@@ -26,30 +25,11 @@ def expected_names(layers: int, normalized: bool) -> set[str]:
 # normalization (COURSE_SPEC A2.3: an unnormalized FC bug fails Q1, not BN) when the
 # grade scores it; Batch Normalization alone charges them here.
 PLAIN_PARAMS = check_number("test_fc_nets_plain.py::test_fc_net_any_depth_parameters")
-PLAIN_NET = ("a bug of the net itself, not of its normalization: the net without "
-             "normalization shows it too")
 
 
 def plain_owner(scoring, number):
     """``number`` when this grade scores that check, else None."""
     return number if scoring is not None and scoring.scores(number) else None
-
-
-def owned(part, owner, shown_by_plain, real):
-    """``part``, whose failure is credited with a note naming ``owner`` (a check number, or
-    None: charged here) when ``shown_by_plain()`` says the net without normalization fails
-    the same way. Only a net that builds parameters (``real()``) is excused: a stub fails
-    both checks and earns nothing."""
-    def run():
-        try:
-            part()
-        except ChargedElsewhere:
-            raise
-        except CheckFailed as error:
-            if owner is not None and real() and shown_by_plain():
-                raise charged_elsewhere(str(error), PLAIN_NET, owner) from None
-            raise
-    return run
 
 
 def plain_structure(student):
@@ -138,13 +118,15 @@ def check_structure(student, normalization, parts, weight, owner=None):
     def real():
         return made
 
-    passed = {"names": parts.run(weight * 0.45, f"params with {label}",
-                                 owned(names, owner, plain_fails("names"), real))}
+    def once(part, name):
+        return charged_once(part, real, owner, plain_fails(name))
+
+    passed = {"names": parts.run(weight * 0.45, f"params with {label}", once(names, "names"))}
     passed["values"] = parts.run(weight * 0.45, f"initial values with {label}",
-                                 owned(initial_values, owner, plain_fails("values"), real),
+                                 once(initial_values, "values"),
                                  needs=made, why="model.params holds no parameters")
     passed["shapes"] = parts.run(weight * 0.1, f"parameter shapes with {label}",
-                                 owned(shapes.check, owner, plain_fails("shapes"), real),
+                                 once(shapes.check, "shapes"),
                                  needs=made, why="model.params holds no parameters")
     return net, made, passed
 
@@ -204,6 +186,6 @@ def test_fc_net_other_structures(student, credit, scoring):
             return True
         return False
 
-    parts.run(0.3, "default dtype", owned(default_dtype, owner, plain_dtype_wrong,
-                                          lambda: built.get("batchnorm", False)))
+    parts.run(0.3, "default dtype", charged_once(
+        default_dtype, lambda: built.get("batchnorm", False), owner, plain_dtype_wrong))
     parts.finish()

@@ -4,12 +4,16 @@ and pooling, spatial batch and group norm) and the ThreeLayerConvNet sanity chec
 Gradients are checked against centered differences of the same student's forward, along
 random directions (a few calls instead of one per entry)."""
 
+import copy
+
 import numpy as np
 import pytest
 
 from checklib import LAYERS_PY, bn_param, call, conv_bias_hints, forward
-from gradekit.checklib import (Parts, array, compare, fail, max_abs_error, outputs,
-                               remote_constant, scalar)
+from gradekit.checklib import (Parts, array, charged_elsewhere, compare, fail, max_abs_error,
+                               outputs, remote_constant, scalar, scaled_error)
+from gradekit.grading.checks import CheckFailed, describe
+from gradekit.sandbox.errors import StudentException, StudentTimeout
 
 CNN = "cs231n.classifiers.cnn.ThreeLayerConvNet"
 CNN_FILES = ["cs231n/classifiers/cnn.py", "cs231n/layers.py", "cs231n/layer_utils.py"]
@@ -25,32 +29,17 @@ CONV_OUT = np.array([
      [[1.725664335664, 1.75332020611], [1.826270887008, 1.847248803828]]]])
 
 
-def _directional_check(student, name, backward, args, grad_args, labels, dout, rs,
-                       tol=1e-7, what="", reference=None):
-    """Each gradient of ``backward`` (through the cache of the student's own ``name``)
-    against centered differences of ``name``'s output along two random directions: of
-    the student's ``name``, or in the grade (``reference``: the reference's function of
-    that name) of the expected one, so that a forward bug is charged in its own check."""
-    def out_at(changed):
-        full = list(args)
-        for index, value in changed.items():
-            full[index] = value
-        if reference is not None:
-            return np.asarray(reference(*full)[0], dtype=float)
-        return array(outputs(call(student, name, *full).value, name, ("out", "cache"))[0],
-                     f"{name} out", dout.shape)
-
-    _, cache, _ = forward(student, name, *args, shape=dout.shape)
-    grads = outputs(call(student, backward, dout, cache).value, backward, labels)
+def _directional_bad(out_at, args, grad_args, labels, grads, dout, directions, tol, backward):
+    """The lines of the gradients in ``grads`` that disagree with centered differences of
+    ``out_at`` (a dict {argument index: value} -> the output) along ``directions`` (per
+    argument index, unit arrays); empty when every one agrees within ``tol``."""
     bad = []
     for label, index, grad in zip(labels, grad_args, grads):
         if index is None:
             continue
         value = args[index]
         grad = array(grad, f"{backward} {label}", np.shape(value), reshape=True)
-        for _ in range(2):
-            v = rs.randn(*np.shape(value))
-            v /= np.linalg.norm(v)
+        for v in directions[index]:
             h = 1e-5
             plus = out_at({index: value + h * v})
             minus = out_at({index: value - h * v})
@@ -61,11 +50,98 @@ def _directional_check(student, name, backward, args, grad_args, labels, dout, r
                 bad.append(f"  {label}: numeric {numeric:.8g}, yours {analytic:.8g} "
                            f"(rel error {error:.1e})")
                 break
+    return bad
+
+
+def _directional_check(student, name, backward, args, grad_args, labels, dout, rs,
+                       tol=1e-7, what="", reference=None, forward_check=None):
+    """Each gradient of ``backward`` (through the cache of the student's own ``name``)
+    against centered differences of ``name``'s output along two random directions: of
+    the student's ``name``, or in the grade (``reference``: the reference's function of
+    that name) of the expected one, so that a forward bug is charged in its own check.
+
+    In the grade, with ``forward_check`` (the check of ``name``), a forward bug costs
+    nothing here: when the student's ``name`` gives no cache (it raises, times out or
+    returns no (out, cache) pair), ``backward`` gets the cache of the reference's ``name``
+    (the layout the code after the forward's region fixes), and a backward that is right
+    for what the student's forward computes earns its credit with a note.
+    """
+    def student_out(full):
+        return array(outputs(call(student, name, *full).value, name, ("out", "cache"))[0],
+                     f"{name} out", dout.shape)
+
+    def out_at(changed, ours=reference is not None):
+        full = list(args)
+        for index, value in changed.items():
+            full[index] = value
+        if ours:
+            return np.asarray(reference(*full)[0], dtype=float)
+        return student_out(full)
+
+    directions = {}
+    for index in grad_args:
+        if index is not None:
+            vs = [rs.randn(*np.shape(args[index])) for _ in range(2)]
+            directions[index] = [v / np.linalg.norm(v) for v in vs]
+    if reference is not None and forward_check is not None:
+        theirs, cache, no_cache = _cache_or_reference(student, name, args, reference)
+    else:
+        theirs, no_cache = None, ""
+        _, cache, _ = forward(student, name, *args, shape=dout.shape)
+    try:
+        grads = outputs(call(student, backward, dout, cache).value, backward, labels)
+        bad = _directional_bad(out_at, args, grad_args, labels, grads, dout, directions,
+                               tol, backward)
+    except (CheckFailed, StudentException) as error:
+        if no_cache:
+            fail(f"{error}\n{no_cache}")
+        raise
+    whose = f"the expected {name}" if reference is not None else f"your {name}"
+    message = (f"{backward}{what} against centered differences of {whose} (derivative "
+               f"along a random direction; expected rel error {tol:.0e} or less):\n"
+               + "\n".join(bad))
+    if bad and _differs(theirs, out_at({})):
+        try:
+            own = _directional_bad(lambda changed: out_at(changed, ours=False), args,
+                                   grad_args, labels, grads, dout, directions, tol, backward)
+        except (CheckFailed, StudentException):  # the forward fails near the point
+            own = bad
+        if not own:
+            raise charged_elsewhere(message, f"a {backward} that is right for what your "
+                                    f"{name} computes; that forward differs from the "
+                                    f"expected one", forward_check)
     if bad:
-        whose = f"the expected {name}" if reference is not None else f"your {name}"
-        fail(f"{backward}{what} against centered differences of {whose} (derivative "
-             f"along a random direction; expected rel error {tol:.0e} or less):\n"
-             + "\n".join(bad))
+        fail(message + (f"\n{no_cache}" if no_cache else ""))
+    if no_cache:
+        raise charged_elsewhere(f"{backward}{what} agrees with centered differences of "
+                                f"{whose}. {no_cache}", f"a bug of {name}, which gave no "
+                                f"cache", forward_check)
+
+
+def _cache_or_reference(student, name, args, reference):
+    """(the student's out or None, the cache for the backward, why the reference's cache
+    stands in for the student's: "" when it does not)."""
+    try:
+        value = call(student, name, *copy.deepcopy(args)).value
+    except (StudentException, StudentTimeout, CheckFailed) as error:
+        why = str(error)  # CheckFailed: it timed out in an earlier check
+    else:
+        if isinstance(value, (tuple, list)) and len(value) == 2 and value[1] is not None:
+            out = value[0]
+            out = np.asarray(out, dtype=float) if isinstance(out, np.ndarray) else None
+            return out, value[1], ""
+        why = f"{name} returned {describe(value)}, not (out, cache)"
+    cache = reference(*copy.deepcopy(args))[1]
+    return None, cache, (f"Your {name} gave no cache ({why}); your backward was given the "
+                         f"cache of the expected {name} instead, in the layout the code after "
+                         f"its region builds.")
+
+
+def _differs(theirs, expected):
+    """Does the student's forward output differ from the expected one?"""
+    if theirs is None or np.shape(theirs) != np.shape(expected):
+        return False
+    return scaled_error(theirs, expected) > 1e-8
 
 
 @pytest.mark.grade(number="12.1", points=5, notebook="ConvolutionalNetworks",
@@ -96,7 +172,8 @@ def test_conv_backward_notebook(student, credit, cell_reference):
 
     x (4, 3, 5, 5), w (2, 3, 3, 3), stride 1, pad 1: dx, dw and db against centered
     differences of your forward; in the grade, of the expected forward (a forward bug is
-    charged in the forward's checks, not here).
+    charged in the forward's checks, not here: a forward that raises leaves your backward
+    the expected forward's cache (x, w, b, conv_param)).
     """
     rs = np.random.RandomState(231)
     x, w, b = rs.randn(4, 3, 5, 5), rs.randn(2, 3, 3, 3), rs.randn(2)
@@ -105,7 +182,8 @@ def test_conv_backward_notebook(student, credit, cell_reference):
     parts.run(1.0, "dx, dw, db", lambda: _directional_check(
         student, "conv_forward_naive", "conv_backward_naive",
         (x, w, b, {"stride": 1, "pad": 1}), (0, 1, 2), ("dx", "dw", "db"), dout, rs,
-        reference=None if cell_reference is None else cell_reference.conv_forward_naive))
+        reference=None if cell_reference is None else cell_reference.conv_forward_naive,
+        forward_check=test_conv_forward_notebook))
     parts.finish()
 
 

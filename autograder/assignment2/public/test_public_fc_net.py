@@ -4,10 +4,8 @@ connected networks with batch normalization")."""
 import numpy as np
 import pytest
 
-from checklib import FC_FILES, call, model
-from gradekit.checklib import (ChargedElsewhere, Parts, array, charged_elsewhere,
-                               check_number, directional_errors, fail, outputs, scalar)
-from gradekit.grading.checks import CheckFailed
+from checklib import FC_FILES, call, charged_once, model
+from gradekit.checklib import Parts, array, check_number, directional_errors, fail, outputs, scalar
 
 N, D, H1, H2, C = 2, 15, 20, 30, 10
 
@@ -82,10 +80,6 @@ def _real(result) -> bool:
         for g in grads.values())
 
 
-PLAIN_NET = ("a bug of the net itself, not of its normalization: the net without "
-             "normalization shows it too")
-
-
 def _plain_owner(scoring):
     """The FullyConnectedNets notebook's cell check (10.2), when this grade scores it: it
     owns the bugs of the net without normalization. None otherwise (Batch Normalization
@@ -97,35 +91,15 @@ def _plain_owner(scoring):
     return number if scoring.scores(number) else None
 
 
-THEIR_LAYERS = ("gradients that disagree with the loss only because some of your layers "
-                "(whose checks charge them) differ from the expected ones: the net computes "
-                "exactly what the architecture gives with your layers")
-
-
 def _charged_once(student, scoring, reg, kind, part, real, layers_explain=None):
-    """``part``, whose failure is credited with a note when the net without normalization
-    fails the same part of the owner's check, or (``layers_explain``, in the grade) when
-    the student's own layers explain it: a bug is charged where it lives. Only a net that
-    computes something (``real()``: a positive loss with gradients) is excused: a stub
-    fails both checks and earns nothing."""
-    def run():
-        try:
-            part()
-        except ChargedElsewhere:
-            raise
-        except CheckFailed as error:
-            if not real():
-                raise
-            owner = _plain_owner(scoring)
-            if owner is not None:
-                from test_public_fc_nets import plain_cell_fails
-                if plain_cell_fails(student, reg, kind):
-                    raise charged_elsewhere(str(error), PLAIN_NET, owner) from None
-            where = layers_explain() if layers_explain is not None else None
-            if where:
-                raise charged_elsewhere(str(error), THEIR_LAYERS, where) from None
-            raise
-    return run
+    """:func:`checklib.charged_once` for this cell: the owner is the FullyConnectedNets
+    notebook's cell check, which the net without normalization fails the same way when
+    its cell fails ``kind`` ("loss" or "gradients") with ``reg``."""
+    def shown_by_plain():
+        from test_public_fc_nets import plain_cell_fails
+        return plain_cell_fails(student, reg, kind)
+    return charged_once(part, real, lambda: _plain_owner(scoring), shown_by_plain,
+                        layers_explain)
 
 
 def _layers_explain(student, cell_reference, params, X, y, result, reg):

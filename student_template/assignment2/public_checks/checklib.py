@@ -13,8 +13,10 @@ import weakref
 import numpy as np
 
 from gradekit import checklib
-from gradekit.checklib import (TIMEOUT, array, compare, fail, numeric_gradient, outputs,
-                               relative_error, remote_constant)
+from gradekit.checklib import (TIMEOUT, ChargedElsewhere, array, charged_elsewhere, compare,
+                               fail, numeric_gradient, outputs, relative_error,
+                               remote_constant)
+from gradekit.grading.checks import CheckFailed
 from gradekit.sandbox.controller import StudentException
 
 LAYERS = "cs231n.layers."
@@ -113,6 +115,45 @@ def model(student, hidden_dims, **kwargs):
         if unexpected == "normalization":
             fail(API_2017)
         raise
+
+
+PLAIN_NET = ("a bug of the net itself, not of its normalization: the net without "
+             "normalization shows it too")
+THEIR_LAYERS = ("gradients that disagree with the loss only because some of your layers "
+                "(whose checks charge them) differ from the expected ones: the net computes "
+                "exactly what the architecture gives with your layers")
+
+
+def charged_once(part, real, owner, shown_by_plain, layers_explain=None):
+    """``part`` (a part of a normalized net's check), wrapped so that a bug is charged where
+    it lives: a failure is credited with a note naming the check that charges it.
+
+    - ``owner``: the number of the check that owns the net without normalization, or a
+      callable giving it (asked only on a failure), or None (the bug is charged here);
+      with ``shown_by_plain()`` true (the net without normalization fails the same way)
+      the failure is that check's.
+    - ``layers_explain``: optional callable giving the checks of the student's own layers
+      that explain the failure (text), or None.
+
+    Only a net that computes something (``real()``) is excused: a stub fails every check
+    and earns nothing.
+    """
+    def run():
+        try:
+            part()
+        except ChargedElsewhere:
+            raise
+        except CheckFailed as error:
+            if not real():
+                raise
+            number = owner() if callable(owner) else owner
+            if number is not None and shown_by_plain():
+                raise charged_elsewhere(str(error), PLAIN_NET, number) from None
+            where = layers_explain() if layers_explain is not None else None
+            if where:
+                raise charged_elsewhere(str(error), THEIR_LAYERS, where) from None
+            raise
+    return run
 
 
 def _unexpected_keyword(error: StudentException) -> str | None:

@@ -69,7 +69,7 @@ SPEC_PATTERNS = [
            ((LAYERS, BN_START, BN_START.replace(
                "        mean =", "        x = gamma * x + beta\n        mean =")),
             (LAYERS, BN_OUT, "        out = xhat\n\n        running_mean = momentum")),
-           "2.1 2.2", "applied before normalizing"),
+           "2.1 2.2", "applied before normalizing"),  # 3.x: a cache of gamma * x + beta
     mutant("x mutated in place",
            (LAYERS, "        xc = x - mean\n" + BN_TRAIN_VAR,
             "        x -= mean\n        xc = x\n" + BN_TRAIN_VAR),
@@ -79,7 +79,7 @@ SPEC_PATTERNS = [
              "    mean = x.mean(axis=0, keepdims=True)\n"),
             (LAYERS, "    var = (xc**2).mean(axis=1, keepdims=True)\n",
              "    var = (xc**2).mean(axis=0, keepdims=True)\n")),
-           "4.1 4.2", "over the batch axis"),
+           "4.1 4.2", "over the batch axis"),  # 4.3, 4.4: row-wise backward, column stats
     mutant("gamma and beta for the last layer",
            (FC_NET, "if self.normalization is not None and k < self.num_layers:",
             "if self.normalization is not None:"),
@@ -150,7 +150,7 @@ OWN_BUGS = [
                     "            window = x_pad[:, :, top:top + HH, left:left + WW].reshape(",
             "            top, left = i, j\n"
             "            window = x_pad[:, :, top:top + HH, left:left + WW].reshape("),
-           "12.1 12.3", "conv_forward_naive out (stride 2, pad 1)"),
+           "12.1 12.3", "conv_forward_naive out (stride 2, pad 1)", only=True),
     mutant("max pool gradient to every position",
            (LAYERS, "            dx[n_idx, c_idx, top + r, left + s] += dout[:, :, i, j]\n",
             "            dx[:, :, top:top + ph, left:left + pw] += "
@@ -280,15 +280,16 @@ OTHER_NOTEBOOKS = [
     mutant("conv kernel flipped",
            (LAYERS, "    w_rows = w.reshape(F, -1)\n",
             "    w_rows = w[:, :, ::-1, ::-1].reshape(F, -1)\n"),
-           "12.1 12.3", "kernel flipped"),  # 12.2: the expected forward's differences
+           "12.1 12.3", "kernel flipped", only=True),  # 12.2 differentiates the expected one
     mutant("conv bias added once per image",
            (LAYERS, "            out[:, :, i, j] = window.dot(w_rows.T) + b\n",
             "            out[:, :, i, j] = window.dot(w_rows.T) + (b if i == j == 0 else 0)\n"),
-           "12.1 12.3", "bias added once per image"),
+           "12.1 12.3", "bias added once per image", only=True),
+    # The forward raises: 12.2 gives the (right) backward the expected forward's cache.
     mutant("conv output size with /",
            (LAYERS, "    H_out = 1 + (H + 2 * pad - HH) // stride\n",
             "    H_out = 1 + (H + 2 * pad - HH) / stride\n"),
-           "12.1 12.2 12.3", "cannot be interpreted as an integer"),
+           "12.1 12.3", "cannot be interpreted as an integer", only=True),
     mutant("max pool overwrites instead of accumulating",
            (LAYERS, POOL_ACC, POOL_ACC.replace("+=", "=")),
            "12.6", "overwrite dx", only=True),
