@@ -4,7 +4,9 @@ numpy models on random inputs, the bug patterns named.
 
 These points are extra credit: README.md's point table lists them apart, and the
 Gradescope total is set without them. A bug is charged in the checks of the function it
-lives in (lstm_backward is not charged for a wrong lstm_step_backward it calls).
+lives in: lstm_backward is not charged for a wrong lstm_step_backward it calls, and a
+backward is not charged for a wrong forward whose cache it was given (right for what that
+forward computed, it earns its credit with a note naming the forward's check).
 """
 
 import numpy as np
