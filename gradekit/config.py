@@ -335,7 +335,8 @@ class NotebookGrading:
     total_timeout: float = setting(180.0, check=_positive)
     """Wall-clock seconds for all re-run cells together (the rest are not re-run)."""
     env: dict[str, str] = setting(factory=dict)
-    """Environment variables set in the worker before the re-run."""
+    """Environment variables set for the re-run, where the cells run (the controller)
+    and in the worker."""
 
 
 @dataclass(frozen=True)

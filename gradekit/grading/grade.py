@@ -283,7 +283,8 @@ def _score_notebooks(assignment: Assignment, grading: GradingConfig, folder: Pat
 
     return [score_notebook(notebook, assignment.path, folder, sandbox, set(found),
                            grading.submit, on_result, deadline=deadline,
-                           budget=grading.time_budget, optional=grading.optional)
+                           budget=grading.time_budget, package_root=grading.support_root,
+                           optional=grading.optional)
             for notebook in grading.notebooks]
 
 

@@ -1,24 +1,35 @@
-"""Re-run the released copy's deterministic cells in the sandbox worker and compare numbers.
+"""Re-run the released copy's deterministic cells and compare the numbers they print.
 
-The worker runs the *released* source of each cell (never the student's copy of it)
-against the submitted package, in one namespace kept in the worker: the setup cells
-first, then the re-run cells in notebook order. IPython magics become ``pass``; imports
-of ``skip_imports`` modules (plotting, say) and the top-level statements that use what
-they bind are left out. The worker's stdin is closed; warnings and stderr are dropped so
-that what is compared is what the cell prints to stdout, as Jupyter stores it.
+The *released* source of each cell (never the student's copy of it) runs in the
+controller, in one namespace kept for the notebook: the setup cells first, then the
+re-run cells in notebook order, against the released package in which every function
+and class of a submitted file calls the student's version in the sandbox worker
+(:mod:`.trusted`): what the cell prints is computed from what the student's code
+returns, never by a process the student's code could prepare. IPython magics become
+``pass``; imports of ``skip_imports`` modules (plotting, say) and the top-level statements
+that use what they bind are left out. Warnings and stderr are dropped, so that what is
+compared is what the cell prints to stdout, as Jupyter stores it. A cell that stops on
+an error earns nothing, even when the notebook stored the same error: it shows no numbers
+that the code produced.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import math
+import os
 import re
 import time
+import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gradekit.config import RerunCell
 from gradekit.errors import UserError
+from gradekit.grading.notebook import trusted
 from gradekit.markers import strip_magics
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError, StudentException
 
@@ -26,20 +37,9 @@ NUMBER = re.compile(r"(?<![\w.])[-+]?(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|
                     re.IGNORECASE)
 _TRUNCATED = re.compile(r"\n\[\.\.\. \d+ more bytes of output not shown\]$")
 MAX_NUMBERS = 20000
-
-# Run in the worker with globals {"source": ..., "namespace": <the kept dict>}.
-_DRIVER = """
-import io as _io, sys as _sys, warnings as _warnings
-_stderr = _sys.stderr
-_sys.stderr = _io.StringIO()
-try:
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("ignore")
-        exec(compile(source, "<notebook cell>", "exec"), namespace)
-finally:
-    _sys.stderr = _stderr
-"""
-
+MAX_PRINTED = 256 * 1024
+"""Characters of a re-run cell's printout kept (what is past it is cut, as the worker's
+output is)."""
 
 def prepare(source: str, skip_imports: tuple[str, ...], where: str) -> str:
     """The source the worker runs: magics out, skipped imports and their uses out.
@@ -92,9 +92,10 @@ class Rerun:
 
 
 class Runner:
-    """Runs released cells in one namespace kept in the worker (rebuilt after a crash).
+    """Runs released cells in one namespace of the controller (rebuilt after the worker
+    restarts), the student's callables relayed to the worker (:mod:`.trusted`).
 
-    Every call is bounded by ``timeout`` and, together, by ``budget`` seconds. Setup cells
+    Every cell is bounded by ``timeout`` and, together, by ``budget`` seconds. Setup cells
     that time out or crash are not tried again: the cells after them are not re-run.
     """
 
@@ -105,9 +106,17 @@ class Runner:
         self.env = env
         self.timeout = timeout
         self.deadline = time.perf_counter() + budget
-        self.namespace: Any = None
+        self.cell_deadline = self.deadline
+        self.cell_allowed = timeout
+        self.namespace: dict[str, Any] | None = None
         self.setup_errors: list[str] = []
         self.broken = ""
+        self.printed = io.StringIO()
+        self.relay = trusted.Relay(sandbox, self._clock, self.printed.write)
+
+    def _clock(self) -> tuple[float, float]:
+        now = time.perf_counter()
+        return self.cell_deadline - now, self.deadline - now
 
     def run(self, cell: str, source: str) -> Rerun:
         began = time.perf_counter()
@@ -116,7 +125,7 @@ class Runner:
             if self.namespace is None and not self.broken:
                 self._fresh()
             if not self.broken:
-                outcome.stdout = self._exec(source).stdout
+                outcome.stdout = self._exec(source)
         except _OutOfTime:
             pass
         except StudentException as error:
@@ -125,38 +134,72 @@ class Runner:
         except StudentError as error:
             outcome.error_type = "Stopped"
             outcome.error = _plain(error)[:600]
-            self.namespace = None  # the worker was restarted: the namespace is gone
+            self.namespace = None  # the worker was restarted: its objects are gone
+        except trusted.CellTimeUp:
+            outcome.error_type, outcome.error = "Stopped", self._timed_out()
+        except trusted.BrokenReply as error:
+            outcome.error_type, outcome.error = "Stopped", str(error)[:600]
+            self.namespace = None
+        except Exception as error:  # noqa: BLE001 - the released code stopped on a value
+            outcome.error_type = type(error).__name__
+            outcome.error = f"{outcome.error_type}: {error}"[:600]
         if self.broken and not outcome.error and not outcome.stdout:
             outcome.error_type, outcome.error = "NotRun", f"not re-run: {self.broken}"
         outcome.seconds = time.perf_counter() - began
         return outcome
 
-    def _exec(self, source: str) -> Any:
-        left = self.deadline - time.perf_counter()
-        if left < 0.5:
+    def _exec(self, source: str) -> str:
+        """Run ``source`` here; what it printed (and the student's calls printed)."""
+        now = time.perf_counter()
+        if self.deadline - now < 0.5:
             self.broken = "the time for re-running cells ran out"
             raise _OutOfTime
-        return self.sandbox.call("builtins.exec", _DRIVER,
-                                 {"source": source, "namespace": self.namespace},
-                                 timeout=round(min(self.timeout, left), 1))
+        self.cell_deadline = min(self.deadline, now + self.timeout)
+        self.cell_allowed = self.cell_deadline - now
+        self.printed.seek(0)
+        self.printed.truncate()
+        assert self.namespace is not None
+        with warnings.catch_warnings(), contextlib.redirect_stdout(self.printed), \
+                contextlib.redirect_stderr(io.StringIO()), \
+                trusted.alarm(self.relay, self.cell_deadline - now):
+            warnings.simplefilter("ignore")
+            try:
+                exec(compile(source, "<notebook cell>", "exec"), self.namespace)
+            finally:
+                text = self.printed.getvalue()
+        return text if len(text) <= MAX_PRINTED else (
+            text[:MAX_PRINTED] + f"\n[... {len(text) - MAX_PRINTED} more bytes of output not shown]")
+
+    def _timed_out(self) -> str:
+        """Why a cell stopped on its time (the whole re-run's, when that is spent too)."""
+        if time.perf_counter() >= self.deadline - 0.5:
+            self.broken = "the time for re-running cells ran out"
+        return f"re-running it timed out after {round(self.cell_allowed, 1):g} s"
 
     def _fresh(self) -> None:
-        """A new namespace in the worker, the environment set, the setup cells run."""
-        self.namespace = self.sandbox.call("builtins.dict", keep=True,
-                                           __name__="__main__").value
+        """A new namespace, the worker's environment set, the setup cells run."""
+        self.namespace = {"__name__": "__main__"}
         if self.env:
             self.sandbox.call("os.environ.update", dict(self.env))
         for cell, source in self.setup:
             try:
                 self._exec(source)
-            except StudentException as error:
-                self.setup_errors.append(f"the setup cell {cell} raised {error.type_name}: "
-                                         f"{error.message[:300]}")
-            except StudentError as error:
-                self.setup_errors.append(f"the setup cell {cell}: {_plain(error)[:300]}")
+            except (StudentException, trusted.BrokenReply) as error:
+                self.setup_errors.append(f"the setup cell {cell} raised {_error_name(error)}")
+            except (StudentError, trusted.CellTimeUp) as error:
+                why = _plain(error) if isinstance(error, StudentError) else self._timed_out()
+                self.setup_errors.append(f"the setup cell {cell}: {why[:300]}")
                 self.broken = f"the setup cell {cell} did not finish"
                 self.namespace = None
                 return
+            except Exception as error:  # noqa: BLE001 - the released code stopped on a value
+                self.setup_errors.append(f"the setup cell {cell} raised {_error_name(error)}")
+
+
+def _error_name(error: BaseException) -> str:
+    if isinstance(error, StudentException):
+        return f"{error.type_name}: {error.message[:300]}"
+    return f"{type(error).__name__}: {str(error)[:300]}"
 
 
 class _OutOfTime(Exception):
@@ -250,12 +293,36 @@ class Verdicts:
 def run_and_compare(sandbox: Sandbox, setup: list[tuple[str, str]],
                     cells: list[tuple[RerunCell, str]],
                     stored: dict[str, Stored | None], env: dict[str, str],
-                    timeout: float, budget: float) -> Verdicts:
+                    timeout: float, budget: float, released: Path,
+                    submitted: list[str]) -> Verdicts:
     """Re-run ``cells`` (rule, prepared source) after ``setup``; compare with ``stored``
     (None for a cell the submission does not have). ``timeout`` bounds each cell,
-    ``budget`` all of them."""
+    ``budget`` all of them. ``released`` holds the released package; the ``submitted``
+    files (paths under it) are the student's, run in the worker."""
     began = time.perf_counter()
     runner = Runner(sandbox, setup, env, timeout, budget)
+    with trusted.released_package(released, submitted, runner.relay), _environment(env):
+        verdicts, notes = _rerun(runner, cells, stored)
+    return Verdicts(verdicts, runner.setup_errors, notes, time.perf_counter() - began)
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str]) -> Any:
+    """``os.environ`` with ``env`` on top for the length of the block (the cells read it)."""
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _rerun(runner: Runner, cells: list[tuple[RerunCell, str]],
+           stored: dict[str, Stored | None]) -> tuple[dict[str, str | None], list[str]]:
     verdicts: dict[str, str | None] = {}
     notes: list[str] = []
     for rule, source in cells:
@@ -275,8 +342,10 @@ def run_and_compare(sandbox: Sandbox, setup: list[tuple[str, str]],
             verdicts[rule.cell] = outcome.error
         elif outcome.error:
             same = any(e.split(":", 1)[0] == outcome.error_type for e in kept.errors)
-            verdicts[rule.cell] = None if same else (
+            verdicts[rule.cell] = (
+                f"it stops with {outcome.error_type}, in your notebook and when re-run, so "
+                "it shows no numbers your code computed" if same else
                 f"re-running it with your code raised {outcome.error}")
         else:
             verdicts[rule.cell] = compare(kept.text, outcome.stdout, rule, kept.cut)
-    return Verdicts(verdicts, runner.setup_errors, notes, time.perf_counter() - began)
+    return verdicts, notes

@@ -77,8 +77,12 @@ def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, san
                    present: set[str], submit: tuple[str, ...],
                    on_result: Callable[[CheckResult], None] | None = None,
                    deadline: float | None = None, budget: float = 0.0,
+                   package_root: Path | None = None,
                    optional: tuple[str, ...] = ()) -> NotebookReport:
     """Score ``folder / config.file`` (the sandbox folder's copy) part by part.
+
+    ``package_root`` holds the released package the re-run cells import (default: the
+    released notebook's folder); the ``submit`` files among it run in the worker.
 
     ``deadline`` (``time.monotonic()``) is the grade's: checked before the notebook is read,
     after its cells are matched and before any re-run; once passed, the parts not scored
@@ -87,14 +91,15 @@ def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, san
     scores 0 with the one line saying it was not handed in (optional)."""
     with item(config.file), phase(READING_PHASE):
         return _score_notebook(config, config_path, folder, sandbox, present, submit, on_result,
-                               deadline, budget, optional)
+                               deadline, budget, package_root or config.released.parent,
+                               optional)
 
 
 def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sandbox: Any,
                     present: set[str], submit: tuple[str, ...],
                     on_result: Callable[[CheckResult], None] | None,
                     deadline: float | None, budget: float,
-                    optional: tuple[str, ...] = ()) -> NotebookReport:
+                    package_root: Path, optional: tuple[str, ...] = ()) -> NotebookReport:
     began = time.perf_counter()
     released = _released(config.released, str(config_path), config)
     report = NotebookReport(extra={"file": config.file})
@@ -117,7 +122,8 @@ def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sa
         report.checks = part_results(config, message)
     else:
         try:
-            _score(config, released, submitted, sandbox, present, report, deadline, optional)
+            _score(config, released, submitted, sandbox, present, report, deadline,
+                   (package_root, submit), optional)
         except _OutOfTime:
             report.checks = part_results(config, _late_message(budget))
             report.extra["error"] = "the time budget ran out while scoring"
@@ -142,8 +148,8 @@ def _late_message(budget: float) -> str:
 
 
 def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, sandbox: Any,
-           present: set[str], report: NotebookReport, deadline: float | None = None,
-           optional: tuple[str, ...] = ()) -> None:
+           present: set[str], report: NotebookReport, deadline: float | None,
+           package: tuple[Path, tuple[str, ...]], optional: tuple[str, ...] = ()) -> None:
     matching = match_cells(released.cells, submitted.cells)
     if _late(deadline):
         raise _OutOfTime
@@ -158,7 +164,7 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
         raise _OutOfTime
     if consistent_part is not None and not missing_for[consistent_part.number]:
         outcomes["consistent"] = _consistent(config, released, submitted, matching, sandbox,
-                                             report)
+                                             report, package)
     for part in config.parts:
         missing = missing_for[part.number]
         if missing:
@@ -188,7 +194,8 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
 
 
 def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook,
-                matching: Any, sandbox: Any, report: NotebookReport) -> find.Outcome:
+                matching: Any, sandbox: Any, report: NotebookReport,
+                package: tuple[Path, tuple[str, ...]]) -> find.Outcome:
     by_id = {cell.id: cell for cell in released.cells}
     setup = [(ident, prepare(by_id[ident].source, config.skip_imports, ident))
              for ident in config.setup]
@@ -205,7 +212,8 @@ def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook
                                    cut=len(text) >= STORED_CHARS)
     with phase(RERUN_PHASE):
         verdicts = run_and_compare(sandbox, setup, cells, stored, config.env, config.timeout,
-                                   config.total_timeout)
+                                   config.total_timeout, package[0],
+                                   [path for path in package[1] if path.endswith(".py")])
     report.extra["rerun_seconds"] = round(verdicts.seconds, 3)
     report.staff_log += [f"notebook: {note}" for note in verdicts.notes]
     found = [find.Finding("consistent", ident, "mismatch",

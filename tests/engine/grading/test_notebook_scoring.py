@@ -35,6 +35,7 @@ from gradekit.grading.notebook.rerun import (Stored, agree, compare, numbers, pr
 from gradekit.config import RerunCell
 from gradekit.grading.results import GradeResult, write_results
 from gradekit.markers import END, START
+from gradekit.sandbox import launch
 from gradekit.sandbox.controller import Limits, Sandbox
 from tests.support.paths import A2
 from tests.support.results_validation import validate
@@ -401,6 +402,123 @@ def test_forged_output_is_caught(executed, sandbox, tmp_path):
     assert "number 4 is 1." in consistent.output and "1.01531428" in consistent.output
 
 
+# Appended to the skeleton's layers.py: code that makes the re-run print what the notebook
+# stored, whatever the functions compute. "compile": every cell the grader compiles as
+# "<notebook cell>" in this process becomes a print of the stored output of the notebook
+# cell it comes from, and print itself goes quiet. "calls": each skeleton function prints
+# the stored output of the cell calling it and returns an object whose every method
+# answers with empty text, so the cell's own prints show no numbers of their own.
+FORGERIES = {
+    "compile": r"""
+import builtins as _builtins, json as _json, os as _os, sys as _sys
+
+def _stored_outputs():
+    here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    for folder in (here, _os.getcwd()):
+        path = _os.path.join(folder, "BatchNormalization.ipynb")
+        if _os.path.exists(path):
+            cells = _json.load(open(path, encoding="utf-8"))["cells"]
+            return [("".join(c["source"]), "".join(o.get("text", "") for o in c["outputs"]
+                     if o.get("name") == "stdout")) for c in cells if c["cell_type"] == "code"]
+    return []
+
+_STORED = _stored_outputs()
+_real_compile = _builtins.compile
+
+def _lines(text):
+    return [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+
+def _forged_compile(source, filename, mode, *args, **kwargs):
+    if filename == "<notebook cell>" and isinstance(source, str) and _lines(source):
+        mine = set(_lines(source))
+        shared, output = max(((len(mine & set(_lines(text))), output)
+                              for text, output in _STORED if output), default=(0, ""))
+        if shared:
+            source = "import sys as _s\n_s.__stdout__.write(%r)\n" % output
+    return _real_compile(source, filename, mode, *args, **kwargs)
+
+_builtins.compile = _forged_compile
+_builtins.print = lambda *args, **kwargs: None
+""",
+    "calls": r"""
+import json as _json, os as _os, sys as _sys
+
+def _outputs():
+    here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    for folder in (here, _os.getcwd()):
+        path = _os.path.join(folder, "BatchNormalization.ipynb")
+        if _os.path.exists(path):
+            cells = _json.load(open(path, encoding="utf-8"))["cells"]
+            return {c.get("id"): "".join(o.get("text", "") for o in c["outputs"]
+                    if o.get("name") == "stdout") for c in cells if c["cell_type"] == "code"}
+    return {}
+
+_OUTPUTS, _SAID = _outputs(), set()
+
+class _Blank:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: _Blank()
+    def __getitem__(self, key):
+        return _Blank()
+    def __format__(self, spec):
+        return ""
+    __str__ = __repr__ = lambda self: ""
+
+def _forger(name):
+    cells = {"batchnorm_forward": ["bn-forward-train", "bn-forward-test"],
+             "batchnorm_backward": ["bn-backward-check"],
+             "batchnorm_backward_alt": ["bn-backward-alt-compare"],
+             "layernorm_forward": ["ln-forward-check"],
+             "layernorm_backward": ["ln-backward-check"]}.get(name, [])
+    def forged(*args, **kwargs):
+        for cell in cells:
+            if cell not in _SAID:
+                _SAID.add(cell)
+                _sys.stdout.write(_OUTPUTS.get(cell, ""))
+                break
+        return _Blank(), _Blank()
+    return forged
+
+for _name in ("batchnorm_forward", "batchnorm_backward", "batchnorm_backward_alt",
+              "layernorm_forward", "layernorm_backward"):
+    globals()[_name] = _forger(_name)
+""",
+}
+
+FORGERY_MODES = [mode for mode, usable in (("bwrap", launch.bwrap_works()),
+                                           ("account", launch.is_root()), ("none", True))
+                 if usable]
+
+
+@pytest.mark.parametrize("mode", FORGERY_MODES)
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+def test_skeleton_code_cannot_forge_the_consistent_part(executed, tmp_path, monkeypatch, mode,
+                                                        forgery):
+    """Skeleton code whose module patches its own process to print the stored numbers
+    scores 0 on `consistent`: the cells run in the controller, not in that process."""
+    folder = open_folder("gradekit-nb-forger-")
+    try:
+        shutil.copytree(A2.template / "cs231n", folder / "cs231n",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        layers = folder / "cs231n" / "layers.py"
+        layers.write_text(layers.read_text(encoding="utf-8") + FORGERIES[forgery],
+                          encoding="utf-8")
+        (folder / NAME).write_text(json.dumps(executed), encoding="utf-8")
+        open_tree(folder)
+        monkeypatch.setenv("GRADEKIT_CONFINEMENT", mode)
+        with Sandbox(folder, limits=Limits(timeout=30.0)) as box:
+            box.wait_ready()
+            assert box.mode == mode or (mode == "account" and box.mode == "none")
+            report, checks = score(executed, box, tmp_path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    consistent = part(checks, "consistent")
+    assert consistent.score == 0, consistent.output
+    assert "match what your code prints now" in consistent.output
+    # The parts that do not re-run anything are the stored notebook's (the reference's).
+    assert full(part(checks, "complete")) and full(part(checks, "answered"))
+
+
 def test_stale_output_is_caught(sandbox, tmp_path):
     """Outputs saved while batchnorm used the N-1 variance, code fixed and not re-run."""
     stale_root = package_copy(open_folder("gradekit-nb-stale-"), (
@@ -558,7 +676,7 @@ def test_matching_pairs_moved_and_rewritten_cells():
     assert len(matching.pairs) == len(released.cells)
 
 
-def test_rerun_survives_timeouts_and_sets_the_environment(sandbox):
+def test_rerun_survives_timeouts_and_sets_the_environment(sandbox, tmp_path):
     cells = [(RerunCell("loop"), "while True:\n    pass\n"),
              (RerunCell("env"), "import os\nprint(os.environ['GRADEKIT_NB_TEST'])\n"),
              (RerunCell("raises"), "raise ValueError('broken')\n"),
@@ -566,25 +684,28 @@ def test_rerun_survives_timeouts_and_sets_the_environment(sandbox):
     stored = {"loop": Stored("1\n", []), "env": Stored("7\n", []),
               "raises": Stored("", ["ValueError: broken"]),
               "chatty": Stored("".join(f"{i + 0.5}\n" for i in range(100000)), [])}
-    verdicts = run_and_compare(sandbox, [], cells, stored, {"GRADEKIT_NB_TEST": "7"}, 1.0, 30)
+    verdicts = run_and_compare(sandbox, [], cells, stored, {"GRADEKIT_NB_TEST": "7"}, 1.0, 30,
+                               tmp_path, [])
     assert verdicts.cells["loop"] == "re-running it timed out after 1 s"
-    assert verdicts.cells["env"] is None and verdicts.cells["raises"] is None
+    assert verdicts.cells["env"] is None
+    # The same error as stored is no mismatch, but shows no numbers: not credited.
+    assert verdicts.cells["raises"].startswith("it stops with ValueError")
     assert verdicts.cells["chatty"] is None  # the worker kept 64 KB of it: compared so far
 
 
-def test_a_setup_cell_that_hangs_stops_the_rerun_within_its_budget(sandbox):
+def test_a_setup_cell_that_hangs_stops_the_rerun_within_its_budget(sandbox, tmp_path):
     cells = [(RerunCell(f"c{i}"), "print(1)\n") for i in range(3)]
     stored = {f"c{i}": Stored("1\n", []) for i in range(3)}
     began = time.perf_counter()
     verdicts = run_and_compare(sandbox, [("setup", "import time\ntime.sleep(60)\n")], cells,
-                               stored, {}, 1.0, 30)
+                               stored, {}, 1.0, 30, tmp_path, [])
     assert time.perf_counter() - began < 10
     assert all(v == "not re-run: the setup cell setup did not finish"
                for v in verdicts.cells.values())
     assert "timed out" in verdicts.setup_errors[0]
     verdicts = run_and_compare(sandbox, [], [(RerunCell("slow"), "import time\ntime.sleep(5)\n"),
                                              *cells], {**stored, "slow": Stored("", [])}, {},
-                               30.0, 1.5)
+                               30.0, 1.5, tmp_path, [])
     stopped = re.fullmatch(r"re-running it timed out after ([\d.]+) s", verdicts.cells["slow"])
     assert stopped and float(stopped.group(1)) <= 1.5  # what was left of the budget
     assert verdicts.cells["c0"] == "not re-run: the time for re-running cells ran out"

@@ -1,0 +1,429 @@
+"""Re-run released cells in the controller, with only the student's callables in the worker.
+
+A notebook's printed numbers must come from what the student's code *returns*, never
+from a process the student's code has prepared: student modules imported into a worker
+can patch ``print``, ``sys.stdout``, numpy or the frames of the code that runs the cell.
+So the released cells run here, in a namespace of the controller, against the released
+copies of the package (``support_root``); in the modules the student submits, every
+top-level function and class the released file defines is replaced by a proxy that
+calls the student's version in the sandbox worker (:meth:`Sandbox.relayed`).
+
+What crosses stays data. Arguments go over as values; what the call changed in them
+comes back and is written into the caller's objects in place, as Python would have
+done. numpy's (and torch's) global generator is kept in step with the worker's, so
+draws inside student code advance the stream the cell sees. An object built by a
+student class stays in the worker (:class:`RemoteObject`): its methods are called
+there, and its data attributes read here are mirrored (sent back before each of its
+method calls, refreshed after). Any other object a student call returns is
+:class:`Opaque`: it can be handed back to student code but not looked into, so no
+student object can decide what the trusted code prints. What a student call prints
+itself is kept in the cell's output where the call printed it.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.abc
+import importlib.machinery
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from gradekit.sandbox import relay as wire
+from gradekit.sandbox.protocol import Remote
+
+MIN_CALL_SECONDS = 0.2
+
+
+class CellTimeUp(BaseException):
+    """The cell's time ran out (in the released code, or before a student call).
+
+    A BaseException, so the released cell's own ``except Exception`` cannot swallow it."""
+
+
+class BrokenReply(Exception):
+    """The worker's account of what a call changed is malformed (the student's doing)."""
+
+
+def module_name(path: str) -> str | None:
+    """``"pkg/sub/mod.py"`` -> ``"pkg.sub.mod"`` (None for a file that is no module)."""
+    if not path.endswith(".py"):
+        return None
+    parts = path[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
+
+
+def defined_names(source: str) -> list[tuple[str, bool]]:
+    """``(name, is_class)`` of every top-level function and class ``source`` defines."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [(node.name, isinstance(node, ast.ClassDef)) for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+
+# ---------------------------------------------------------------- crossing values
+class Opaque:
+    """An object a student call returned that is not data: it can be passed back to
+    student code, never looked into here."""
+
+    __slots__ = ("remote",)
+
+    def __init__(self, remote: Remote) -> None:
+        self.remote = remote
+
+    def __getattr__(self, name: str) -> Any:
+        raise TypeError(f"the grader cannot look into the {self.remote.type_name} object your "
+                        f"code returned (reading .{name}); return arrays, numbers, tuples, "
+                        "lists or dicts")
+
+    def __repr__(self) -> str:
+        return f"<{self.remote.type_name} object in your process>"
+
+
+def _outgoing(value: Any, depth: int = 0) -> Any:
+    if depth > wire.MAX_DEPTH:
+        return value
+    if isinstance(value, (RemoteObject, Opaque)):
+        return value.remote
+    if isinstance(value, _Member):
+        raise TypeError("the grader cannot pass a method of your object to your code")
+    kind = type(value)
+    if kind is list:
+        return [_outgoing(item, depth + 1) for item in value]
+    if kind is tuple:
+        return tuple(_outgoing(item, depth + 1) for item in value)
+    if kind is dict:
+        return {key: _outgoing(item, depth + 1) for key, item in value.items()}
+    return wire.to_wire(value)
+
+
+def _incoming(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, Remote):
+        return Opaque(value)
+    if depth > wire.MAX_DEPTH:
+        return value
+    kind = type(value)
+    if kind is list:
+        return [_incoming(item, depth + 1) for item in value]
+    if kind is tuple:
+        return tuple(_incoming(item, depth + 1) for item in value)
+    if kind is dict:
+        if wire.TENSOR in value or wire.DTYPE in value:
+            return wire.from_wire(value)
+        return {key: _incoming(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+def refresh(local: Any, new: Any) -> Any:
+    """``new`` written into ``local`` where it can be (same-shaped arrays and tensors,
+    dicts, lists), so that every name holding ``local`` sees it; returns what to keep."""
+    if type(local) is np.ndarray and type(new) is np.ndarray and local.shape == new.shape \
+            and local.dtype == new.dtype and local.flags.writeable:
+        np.copyto(local, new)
+        return local
+    if type(local) is dict and type(new) is dict:
+        for key in [key for key in local if key not in new]:
+            del local[key]
+        for key, value in new.items():
+            local[key] = refresh(local[key], value) if key in local else value
+        return local
+    if type(local) is list and type(new) is list:
+        local[:] = [refresh(local[i], v) if i < len(local) else v for i, v in enumerate(new)]
+        return local
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(local, torch.Tensor) and isinstance(new, torch.Tensor) \
+            and local.shape == new.shape and local.dtype == new.dtype:
+        with torch.no_grad():
+            local.copy_(new)
+        return local
+    return new
+
+
+# ---------------------------------------------------------------- the relay
+class Relay:
+    """Sends the student's calls to the worker and keeps the shared state in step.
+
+    ``output`` collects what the student's calls print; ``clock`` returns the seconds
+    left for the current cell and for the whole re-run."""
+
+    def __init__(self, sandbox: Any, clock: Callable[[], tuple[float, float]],
+                 output: Callable[[str], Any]) -> None:
+        self.sandbox = sandbox
+        self.clock = clock
+        self.output = output
+        self.numpy_known = b""  # the mark (relay.numpy_mark) of the state the worker has
+        self.torch_known: Any = None
+        self.calling = False  # inside a call to the worker: the alarm waits for it
+        self.rang = False
+
+    def call(self, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+             owner: RemoteObject | None = None, construct: bool = False) -> Any:
+        left = min(self.clock())
+        if left < MIN_CALL_SECONDS or self.rang:
+            raise CellTimeUp
+        sync = self._generators()
+        if owner is not None:
+            sync["push"], sync["pull"] = owner._pushes(), list(owner._mirrors)
+        self.calling = True
+        try:
+            result, changes = self.sandbox.relayed(
+                target, [_outgoing(a) for a in args],
+                {k: _outgoing(v) for k, v in kwargs.items()}, sync, timeout=round(left, 1))
+        finally:
+            self.calling = False
+        if self.rang:
+            raise CellTimeUp
+        if result.stdout:
+            self.output(result.stdout)
+        self._apply(changes, args, kwargs, owner)
+        value = result.value
+        if construct and isinstance(value, Remote):
+            return RemoteObject(self, value)
+        return _incoming(value)
+
+    def attribute(self, owner: RemoteObject, name: str) -> Any:
+        """The attribute as data (dtypes and tensors too), or a Remote when it is not."""
+        result, _ = self.sandbox.relayed("builtins.getattr", [owner.remote, name], {}, {},
+                                         timeout=round(max(min(self.clock()), 1.0), 1))
+        value = result.value
+        return value if isinstance(value, Remote) else _incoming(value)
+
+    def set_attribute(self, owner: RemoteObject, name: str, value: Any) -> None:
+        self.sandbox.setattr(owner.remote, name, _outgoing(value))
+
+    def _generators(self) -> dict[str, Any]:
+        sync: dict[str, Any] = {}
+        mark = wire.numpy_mark()
+        if mark != self.numpy_known or not mark:
+            sync["numpy"] = np.random.get_state()
+            self.numpy_known = mark
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            now = torch.get_rng_state().numpy().copy()
+            if self.torch_known is None or not np.array_equal(now, self.torch_known):
+                sync["torch"] = now
+                self.torch_known = now
+        return sync
+
+    def _apply(self, changes: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+               owner: RemoteObject | None) -> None:
+        if type(changes) is not dict:
+            raise BrokenReply("the worker's report of the call is malformed")
+        if "numpy" in changes:
+            try:
+                np.random.set_state(changes["numpy"])
+            except (TypeError, ValueError) as error:
+                raise BrokenReply(f"the worker sent a broken generator state ({error})") from None
+            self.numpy_known = wire.numpy_mark()
+        torch = sys.modules.get("torch")
+        if torch is not None and type(changes.get("torch")) is np.ndarray:
+            try:
+                torch.set_rng_state(torch.from_numpy(changes["torch"].astype(np.uint8)))
+            except (RuntimeError, TypeError, ValueError) as error:
+                raise BrokenReply(f"the worker sent a broken generator state ({error})") from None
+            self.torch_known = changes["torch"]
+        changed_args, changed_kwargs = changes.get("args", {}), changes.get("kwargs", {})
+        if type(changed_args) is not dict or type(changed_kwargs) is not dict:
+            raise BrokenReply("the worker's report of changed arguments is malformed")
+        for key, value in changed_args.items():
+            if isinstance(key, str) and key.isdigit() and int(key) < len(args):
+                refresh(args[int(key)], _incoming(value))
+        for key, value in changed_kwargs.items():
+            if key in kwargs:
+                refresh(kwargs[key], _incoming(value))
+        if owner is not None:
+            attrs = changes.get("attrs", {})
+            if type(attrs) is not dict:
+                raise BrokenReply("the worker's report of changed attributes is malformed")
+            owner._pulled(attrs)
+
+
+# ---------------------------------------------------------------- proxies
+class RemoteObject:
+    """An object a student class built, kept in the worker; its data attributes are
+    mirrored here, its methods run there."""
+
+    def __init__(self, relay: Relay, remote: Remote) -> None:
+        object.__setattr__(self, "_relay", relay)
+        object.__setattr__(self, "remote", remote)
+        object.__setattr__(self, "_mirrors", {})
+        object.__setattr__(self, "_marks", {})
+        object.__setattr__(self, "_members", {})
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        if name in self._mirrors:
+            return self._mirrors[name]
+        if name in self._members:
+            return self._members[name]
+        value = self._relay.attribute(self, name)
+        if isinstance(value, Remote):
+            self._members[name] = _Member(self, name)
+            return self._members[name]
+        self._mirrors[name] = value
+        self._marks[name] = wire.fingerprint(value)
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._relay.set_attribute(self, name, value)
+        self._members.pop(name, None)
+        self._mirrors[name] = value
+        self._marks[name] = wire.fingerprint(value)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._relay.call((self.remote, "__call__"), args, kwargs, owner=self)
+
+    def __repr__(self) -> str:
+        return f"<{self.remote.type_name} object in your process>"
+
+    def _pushes(self) -> dict[str, Any]:
+        return {name: _outgoing(value) for name, value in self._mirrors.items()
+                if wire.fingerprint(value) != self._marks[name]}
+
+    def _pulled(self, attrs: dict[str, Any]) -> None:
+        for name, value in attrs.items():
+            if name in self._mirrors:
+                self._mirrors[name] = refresh(self._mirrors[name], _incoming(value))
+        for name, value in self._mirrors.items():
+            self._marks[name] = wire.fingerprint(value)
+
+
+class _Member:
+    """A method (or other callable member) of a :class:`RemoteObject`."""
+
+    def __init__(self, owner: RemoteObject, name: str) -> None:
+        self.owner, self.name = owner, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.owner._relay.call((self.owner.remote, self.name), args, kwargs,
+                                      owner=self.owner)
+
+    def __getattr__(self, name: str) -> Any:
+        raise TypeError(f"the grader cannot look into {self.name} of your object "
+                        f"(reading .{self.name}.{name})")
+
+
+def _function_proxy(relay: Relay, target: str, name: str) -> Callable[..., Any]:
+    def student_function(*args: Any, **kwargs: Any) -> Any:
+        return relay.call(target, args, kwargs)
+
+    student_function.__name__ = student_function.__qualname__ = name
+    return student_function
+
+
+class _ClassProxy:
+    """A student class: calling it builds the object in the worker."""
+
+    def __init__(self, relay: Relay, target: str, name: str) -> None:
+        self.relay, self.target, self.__name__ = relay, target, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.relay.call(self.target, args, kwargs, construct=True)
+
+    def __repr__(self) -> str:
+        return f"<your class {self.__name__}>"
+
+
+# ---------------------------------------------------------------- the package
+class _Proxying(importlib.abc.Loader):
+    """Loads a released module, then puts proxies in place of what it defines."""
+
+    def __init__(self, loader: Any, replace: Callable[[ModuleType], None]) -> None:
+        self.loader, self.replace = loader, replace
+
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.loader.exec_module(module)
+        self.replace(module)
+
+
+class _Released(importlib.abc.MetaPathFinder):
+    """Finds the modules of ``tops`` under ``root`` only (the released copies)."""
+
+    def __init__(self, root: Path, tops: set[str],
+                 proxied: dict[str, Callable[[ModuleType], None]]) -> None:
+        self.root, self.tops, self.proxied = root, tops, proxied
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname.partition(".")[0] not in self.tops:
+            return None
+        search = [str(self.root)] if "." not in fullname else path
+        spec = importlib.machinery.PathFinder.find_spec(fullname, search)
+        if spec is not None and spec.loader is not None and fullname in self.proxied:
+            spec.loader = _Proxying(spec.loader, self.proxied[fullname])
+        return spec
+
+
+@contextmanager
+def released_package(root: Path, submitted: list[str], relay: Relay) -> Iterator[None]:
+    """While active, ``import`` of the submitted files' packages loads the released
+    copies under ``root``, with each top-level function and class of a submitted module
+    replaced by a proxy to the student's (the modules imported before are put back after)."""
+    modules = {name for name in (module_name(path) for path in submitted) if name}
+    tops = {name.partition(".")[0] for name in modules}
+
+    def replacer(name: str) -> Callable[[ModuleType], None]:
+        def replace(module: ModuleType) -> None:
+            origin = getattr(module, "__file__", None)
+            source = Path(origin).read_text(encoding="utf-8") if origin else ""
+            for defined, is_class in defined_names(source):
+                target = f"{name}.{defined}"
+                setattr(module, defined, _ClassProxy(relay, target, defined) if is_class
+                        else _function_proxy(relay, target, defined))
+        return replace
+
+    finder = _Released(root, tops, {name: replacer(name) for name in modules})
+    saved = {name: module for name, module in sys.modules.items()
+             if name.partition(".")[0] in tops}
+    for name in saved:
+        del sys.modules[name]
+    writes = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        sys.dont_write_bytecode = writes
+        for name in [name for name in sys.modules if name.partition(".")[0] in tops]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+@contextmanager
+def alarm(relay: Relay, seconds: float) -> Iterator[None]:
+    """Stop the released code running in this block after ``seconds`` (raising
+    :class:`CellTimeUp`), but never inside a call to the worker, which its own timeout
+    bounds. Only in the main thread (signals go there); elsewhere only student calls are
+    bounded."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ring(_signal: int, _frame: Any) -> None:
+        relay.rang = True
+        if not relay.calling:
+            raise CellTimeUp
+
+    relay.rang = False
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        relay.rang = False
