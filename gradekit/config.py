@@ -423,6 +423,11 @@ class GradingConfig:
     """The reference package the hidden checks compare with."""
     hand_in_also: tuple[str, ...] = setting(())
     """What students hand in apart from the zip (shown by the README and gradekit collect)."""
+    optional: tuple[str, ...] = setting(())
+    """Files of ``submit`` a student may leave out (an extra-credit notebook). One that is
+    absent is reported in one line as not handed in (optional), not as missing; the
+    checks and notebook parts that need it score 0 with that line, and ``gradekit
+    collect`` zips the rest without complaint."""
     time_budget: float = setting(480.0, check=_positive)
     """Seconds the whole grade may take; checks not finished by then score 0 with a message
     (well inside Gradescope's 10 minutes, so a result is always written)."""
@@ -719,6 +724,10 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
         defaults["public_checks"] = layout.public_checks
     values = reader.take(GradingConfig, table, where, defaults)
     submit = values["submit"]
+    unknown = [name for name in values["optional"] if name not in submit]
+    if unknown:
+        raise reader.fail(where, "optional", f"{where}.optional: {', '.join(unknown)} not in "
+                                             "grading.submit")
     support_root = root / values["support_root"]
     placeholders = release_placeholders(release)
     items = values["notebooks"]
@@ -744,6 +753,7 @@ def _read_grading(reader: _Reader, table: dict[str, Any], root: Path,
     visibility = reader.take(Visibility, values["visibility"], where.child("visibility"))
     return GradingConfig(
         submit=submit,
+        optional=values["optional"],
         public_checks=root / values["public_checks"],
         support_root=support_root,
         checks=root / values["checks"] if values["checks"] else None,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from a3lib import call
+from a3lib import call, gradient_of
 from pathlib import Path
 
-from gradekit.checklib import Elsewhere, check_number, scaled_error, worker_code
+from gradekit.checklib import (Elsewhere, check_number, numeric_gradient, scaled_error,
+                               worker_code)
 from gradekit.sandbox.controller import StudentException
 
 STEP_FORWARD = check_number("test_rnn.py::test_rnn_step_forward")
@@ -110,7 +111,7 @@ class Hidden:
         self.student = student
         self.layers = reference.module("cs231n.rnn_layers")
         self.rng = np.random.default_rng(7)
-        self.lstm = LSTMHidden(student, self.rng)
+        self.lstm = LSTMHidden(student, self.rng, self.layers)
 
     @staticmethod
     def where(name: str) -> str:
@@ -420,31 +421,46 @@ def from_spec_order(W, order):
     return np.concatenate([blocks[SPEC_ORDER.index(gate)] for gate in order], axis=-1)
 
 
-def lstm_step(x, prev_h, prev_c, Wx, Wh, b, order=SPEC_ORDER, bug=""):
-    """(next_h, next_c) of one LSTM step (spec A3.2), its gate blocks read in ``order``,
-    or with ``bug``: "sigmoid_g" (sigmoid on the candidate), "no_tanh_c" (next_h =
-    o * next_c).
-    Shapes: x (N, D), prev_h and prev_c (N, H), Wx (D, 4H), Wh (H, 4H), b (4H,)."""
-    a = x @ to_spec_order(Wx, order) + prev_h @ to_spec_order(Wh, order) + \
-        to_spec_order(b, order)
-    i, f, o, g = np.split(a, 4, axis=1)
+LSTM_FORWARD_BUGS = {
+    "sigmoid_g": "sigmoid on the candidate g instead of tanh",
+    "no_tanh_c": "next_h = o * next_c (tanh of the cell left out)",
+    "forget_on_new": "the forget gate applied to the new content instead of the previous "
+                     "cell (next_c = f * (i * g) + prev_c instead of f * prev_c + i * g)",
+}
+"""Known bugs of lstm_step_forward (``bug`` of :func:`lstm_step`), named."""
+
+
+def _lstm_values(x, prev_h, prev_c, Wxs, Whs, bs, bug=""):
+    """i, f, o, g (N, H) each and next_c (N, H) of one step on spec-ordered weights, as
+    the spec's forward computes them or as the forward with ``bug`` does."""
+    i, f, o, g = np.split(x @ Wxs + prev_h @ Whs + bs, 4, axis=1)
     i, f, o = _sigmoid(i), _sigmoid(f), _sigmoid(o)
     g = _sigmoid(g) if bug == "sigmoid_g" else np.tanh(g)
-    next_c = f * prev_c + i * g
+    next_c = f * (i * g) + prev_c if bug == "forget_on_new" else f * prev_c + i * g
+    return i, f, o, g, next_c
+
+
+def lstm_step(x, prev_h, prev_c, Wx, Wh, b, order=SPEC_ORDER, bug=""):
+    """(next_h, next_c) of one LSTM step (spec A3.2), its gate blocks read in ``order``,
+    or with ``bug``, a key of :data:`LSTM_FORWARD_BUGS`.
+    Shapes: x (N, D), prev_h and prev_c (N, H), Wx (D, 4H), Wh (H, 4H), b (4H,)."""
+    _, _, o, _, next_c = _lstm_values(x, prev_h, prev_c, to_spec_order(Wx, order),
+                                      to_spec_order(Wh, order), to_spec_order(b, order), bug)
     next_h = o * (next_c if bug == "no_tanh_c" else np.tanh(next_c))
     return next_h, next_c
 
 
 def lstm_step_backward(dnext_h, dnext_c, x, prev_h, prev_c, Wx, Wh, b, order=SPEC_ORDER,
-                       bug=""):
+                       bug="", cached=""):
     """(dx, dprev_h, dprev_c, dWx, dWh, db) of one LSTM step whose gates are read in
     ``order``, or with ``bug``: "no_h_path" (the cell gradient is dnext_c alone),
-    "no_f" (dprev_c without the factor f)."""
+    "no_f" (dprev_c without the factor f). ``cached``: a bug of the forward (a key of
+    :data:`LSTM_FORWARD_BUGS`); the spec's backward formulas are then applied to the
+    gates and the cell that forward computed and cached (a backward right in itself, fed
+    by a wrong forward)."""
     Wxs, Whs, bs = (to_spec_order(v, order) for v in (Wx, Wh, b))
-    a = x @ Wxs + prev_h @ Whs + bs
-    i, f, o, g = np.split(a, 4, axis=1)
-    i, f, o, g = _sigmoid(i), _sigmoid(f), _sigmoid(o), np.tanh(g)
-    tc = np.tanh(f * prev_c + i * g)
+    i, f, o, g, next_c = _lstm_values(x, prev_h, prev_c, Wxs, Whs, bs, cached)
+    tc = np.tanh(next_c)
     dc = dnext_c if bug == "no_h_path" else dnext_c + dnext_h * o * (1 - tc ** 2)
     dprev_c = dc if bug == "no_f" else dc * f
     da = np.concatenate([dc * g * i * (1 - i), dc * prev_c * f * (1 - f),
@@ -466,18 +482,20 @@ def lstm_sequence(x, h0, Wx, Wh, b, c0=None, order=SPEC_ORDER):
     return h, c
 
 
-def lstm_sequence_backward(dh, x, h0, Wx, Wh, b, bug="", order=SPEC_ORDER):
+def lstm_sequence_backward(dh, x, h0, Wx, Wh, b, bug="", order=SPEC_ORDER, c0=None):
     """(dx, dh0, dWx, dWh, db) of the LSTM over a sequence, or with ``bug``:
     "no_c_carry" (the cell gradient not carried between steps), "no_h_carry" (the hidden
-    gradient not carried)."""
-    h, c = lstm_sequence(x, h0, Wx, Wh, b, order=order)
+    gradient not carried). ``c0``: along the states of a forward whose cell starts at
+    c0 (N, H) instead of zeros; dh0 then leaves out what flows through that cell, as a
+    right backward given such a cache does (the spec has no dc0)."""
+    h, c = lstm_sequence(x, h0, Wx, Wh, b, c0=c0, order=order)
     N, T, _ = x.shape
     dx = np.zeros_like(x)
     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
     carried_h, carried_c = np.zeros_like(h0), np.zeros_like(h0)
     for t in range(T - 1, -1, -1):
         prev_h = h0 if t == 0 else h[:, t - 1]
-        prev_c = np.zeros_like(h0) if t == 0 else c[:, t - 1]
+        prev_c = (np.zeros_like(h0) if c0 is None else c0) if t == 0 else c[:, t - 1]
         up_h = dh[:, t] if bug == "no_h_carry" else dh[:, t] + carried_h
         up_c = np.zeros_like(h0) if bug == "no_c_carry" else carried_c
         dx[:, t], carried_h, carried_c, gx, gh, gb = lstm_step_backward(
@@ -520,11 +538,109 @@ def _lstm_args(rng, N=3, D=4, H=5, T=None):
 
 class LSTMHidden:
     """Which of the student's LSTM functions are wrong (each asked on a mismatch only),
-    and the pipelines on the student's own LSTM layers."""
+    the pipelines on the student's own LSTM layers, and what the gradient checks compare
+    with: the gradients of the reference's forward (``layers``: its cs231n.rnn_layers),
+    so that a forward bug is charged in the forward's checks only."""
 
-    def __init__(self, student, rng):
+    def __init__(self, student, rng, layers=None):
         self.student = student
         self.rng = rng
+        self.layers = layers
+
+    # -- the expected gradients of the notebook's gradient-check cells (8.3, 9.3)
+    def step_numeric(self, args, dnext_h, dnext_c):
+        """Centered differences of the reference's lstm_step_forward, through next_h
+        (dnext_h) and next_c (dnext_c), with respect to each of ``args`` (x, prev_h,
+        prev_c, Wx, Wh, b): a tuple of six arrays of their shapes."""
+        forward = self.layers.lstm_step_forward
+
+        def grad(index):
+            def out(value):
+                full = list(args)
+                full[index] = value
+                next_h, next_c, _ = forward(*full)
+                return np.concatenate([next_h, next_c], axis=1)
+            return numeric_gradient(out, args[index], np.concatenate([dnext_h, dnext_c],
+                                                                      axis=1))
+        return tuple(grad(index) for index in range(len(args)))
+
+    def sequence_numeric(self, args, dh):
+        """Centered differences of the reference's lstm_forward (h, through dh) with
+        respect to each of ``args`` (x, h0, Wx, Wh, b): a tuple of five arrays."""
+        forward = self.layers.lstm_forward
+
+        def grad(index):
+            def out(value):
+                full = list(args)
+                full[index] = value
+                return forward(*full)[0]
+            return numeric_gradient(out, args[index], dh)
+        return tuple(grad(index) for index in range(len(args)))
+
+    # -- a backward right for what a wrong forward computed (charged in the forward's check)
+    def step_backward_hints(self, args, dnext_h, dnext_c, index):
+        """Hints for gradient ``index`` (dx, dprev_h, dprev_c, dWx, dWh, db) of the
+        student's lstm_step_backward on the cache of its own lstm_step_forward, compared
+        with the spec's gradients: the backward bugs named, then a backward that is right
+        for what a wrong forward computed (charged in lstm_step_forward's check): the
+        gradients of that forward (centered differences of the student's
+        lstm_step_forward, or a gate order kept in both), or the spec's formulas applied
+        to the gates and cell a known forward bug cached."""
+        full = (dnext_h, dnext_c, *args)
+        hints = [(label, lambda bug=bug: lstm_step_backward(*full, bug=bug)[index])
+                 for label, bug in (
+                     ("the path through next_h (dnext_h * o * (1 - tanh(next_c)**2)) missing "
+                      "from the cell gradient", "no_h_path"),
+                     ("dprev_c missing the factor f", "no_f"))]
+        hints += [Elsewhere(f"your backward is right for gate blocks read in the order "
+                            f"{', '.join(order)}, as your lstm_step_forward reads them; "
+                            "lstm_step_forward is wrong",
+                            lambda order=order: lstm_step_backward(*full, order=order)[index],
+                            LSTM_STEP_FORWARD, confirm=self.step_forward_wrong)
+                  for order in ("ifgo", "fiog")]
+        hints += [Elsewhere(f"lstm_step_backward is right for the gates and cell your "
+                            f"lstm_step_forward cached; lstm_step_forward is wrong: {label}",
+                            lambda bug=bug: lstm_step_backward(*full, cached=bug)[index],
+                            LSTM_STEP_FORWARD, confirm=self.step_forward_wrong)
+                  for bug, label in LSTM_FORWARD_BUGS.items() if bug != "no_tanh_c"]
+        hints.append(Elsewhere(
+            "lstm_step_backward gives the gradients of what your lstm_step_forward "
+            "computes; lstm_step_forward is wrong",
+            lambda: gradient_of(self.student, "lstm_step_forward", list(args), index,
+                                dnext_h, pick=0)
+            + gradient_of(self.student, "lstm_step_forward", list(args), index, dnext_c,
+                          pick=1),
+            LSTM_STEP_FORWARD, confirm=self.step_forward_wrong))
+        return hints
+
+    def sequence_backward_hints(self, args, dh, index):
+        """Hints for gradient ``index`` (dx, dh0, dWx, dWh, db) of the student's
+        lstm_backward on the cache of its own lstm_forward, compared with the spec's
+        gradients: the sequence bugs named; lstm_backward right for what the student's
+        step functions give (:meth:`backward_hints`); or right for what a wrong
+        lstm_forward computed: along a cell started at h0, or the gradients of that
+        forward (centered differences of the student's lstm_forward)."""
+        x, h0, Wx, Wh, b = args
+        hints = [(label, lambda bug=bug: lstm_sequence_backward(dh, *args, bug=bug)[index])
+                 for label, bug in (
+                     ("the cell gradient not carried back between steps (only dh is)",
+                      "no_c_carry"),
+                     ("the gradient carried back from step t+1 is not added to dh[:, t]",
+                      "no_h_carry"))]
+        hints += self.backward_hints(args, dh, index)
+
+        def charged():
+            return LSTM_STEP_FORWARD if self.step_forward_wrong() else LSTM_FORWARD
+        hints += [
+            Elsewhere("lstm_backward is right for the states your lstm_forward computed; "
+                      "lstm_forward is wrong (the cell state starts as h0 instead of zeros)",
+                      lambda: lstm_sequence_backward(dh, *args, c0=h0)[index], LSTM_FORWARD,
+                      confirm=self.sequence_forward_wrong),
+            Elsewhere("lstm_backward gives the gradients of what your lstm_forward "
+                      "computes; the forward is wrong",
+                      lambda: gradient_of(self.student, "lstm_forward", list(args), index, dh),
+                      charged, confirm=self.sequence_forward_wrong)]
+        return hints
 
     def step_forward_wrong(self) -> bool:
         x, h, Wx, Wh, b = _lstm_args(self.rng)

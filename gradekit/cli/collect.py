@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     collected = collect(args.folder, assignment, output, pdf)
     for name in collected.missing:
         print(f"MISSING  {name}")
+    for name in collected.not_handed_in:
+        print(f"optional {name}: not handed in (optional)")
     for warning in collected.warnings:
         print(f"warning  {warning}")
     if collected.files:

@@ -162,7 +162,7 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                             _ENGINE_DIR) if p is not None]
         with phase("intake"):
             left_out = copy_support(grading.support_root, folder, skip, grading.submit)
-            intake = take_in(submission, grading.submit, folder)
+            intake = take_in(submission, grading.submit, folder, optional=grading.optional)
         # `gradekit check` runs a student's own code on their own machine: never as a
         # sandbox account (none is created, root or not). Staff grades always use one.
         with phase("sandbox: slot, runtime, spawn"):
@@ -189,9 +189,10 @@ def _grade(submission: Path, assignment: Assignment, grading: GradingConfig, see
                          for path in left_out]
     result.staff_log += [f"the sandbox slot was not left clean: {note}"
                          for note in sandbox.leftovers]
-    if intake.missing or intake.rejected or intake.notes:
+    if intake.missing or intake.rejected or intake.notes or intake.not_handed_in:
         result.output = intake.summary()
     result.extra["files"] = {"found": intake.found, "missing": intake.missing,
+                             "not_handed_in": intake.not_handed_in,
                              "rejected": [list(r) for r in intake.rejected]}
     result.extra["calls"] = sandbox.calls
     result.extra["confinement"] = sandbox.mode
@@ -282,7 +283,8 @@ def _score_notebooks(assignment: Assignment, grading: GradingConfig, folder: Pat
 
     return [score_notebook(notebook, assignment.path, folder, sandbox, set(found),
                            grading.submit, on_result, deadline=deadline,
-                           budget=grading.time_budget, package_root=grading.support_root)
+                           budget=grading.time_budget, package_root=grading.support_root,
+                           optional=grading.optional)
             for notebook in grading.notebooks]
 
 
@@ -301,7 +303,7 @@ def _run_checks(paths: list[Path], private: Path, sandbox: object, seed: int, pr
         public_dirs=[grading.public_checks],
         reference_root=None if public_only else grading.reference_root, on_result=on_result,
         deadline=deadline, budget=grading.time_budget, select=select,
-        defaults=mark_defaults(assignment))
+        defaults=mark_defaults(assignment), optional=grading.optional)
     ini = private / "pytest.ini"
     ini.write_text("[pytest]\n")
     rootdir = Path(os.path.commonpath([str(p.parent if p.is_file() else p) for p in paths]))

@@ -6,7 +6,9 @@ two folders deep (``homework2/pkg/module.py``); macOS and editor junk and hidden
 files are ignored; symlinks, oversized files and unsafe zip entries are rejected. When a
 path turns up more than once the shallowest copy wins (ties: alphabetical), with a note.
 When the one expected notebook is missing and the submission holds exactly one notebook
-of another name (``Lesson (1).ipynb``), that notebook is taken, with a note.
+of another name (``Lesson (1).ipynb``), that notebook is taken, with a note. An
+optional file (``[grading] optional``) that is absent is not missing: it is said in one
+line to be not handed in (optional).
 """
 
 from __future__ import annotations
@@ -47,20 +49,38 @@ class IntakeLimits:
 
 @dataclass
 class Intake:
-    """What intake found: ``found`` maps each expected path to where it came from."""
+    """What intake found: ``found`` maps each expected path to where it came from;
+    ``missing`` lists the required paths not found, ``not_handed_in`` the optional ones."""
 
     found: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    not_handed_in: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [f"Found {len(self.found)} of {len(self.found) + len(self.missing)} "
                  "expected files."]
         lines += [f"Missing: {path}" for path in self.missing]
+        lines += [optional_line(path) for path in self.not_handed_in]
         lines += [f"Ignored {where}: {why}" for where, why in self.rejected]
         lines += self.notes
         return "\n".join(lines)
+
+
+def optional_line(path: str) -> str:
+    """The one line saying that the optional file ``path`` was left out."""
+    return f"{path}: not handed in (optional)"
+
+
+def needs(paths: list[str], optional: tuple[str, ...] | frozenset[str] = ()) -> str:
+    """Why a check or a part that needs the absent ``paths`` scored 0 without running:
+    the required ones are not in the submission; when all are optional, the line of
+    :func:`optional_line` (a calm message: leaving them out was allowed)."""
+    if paths and all(path in optional for path in paths):
+        return "; ".join(optional_line(path) for path in paths)
+    verb = "is" if len(paths) == 1 else "are"
+    return f"needs {', '.join(paths)}, which {verb} not in your submission"
 
 
 @dataclass(frozen=True)
@@ -72,8 +92,9 @@ class _Candidate:
 
 
 def take_in(submission: Path, expected: tuple[str, ...], destination: Path,
-            limits: IntakeLimits = IntakeLimits()) -> Intake:
-    """Copy the expected files of ``submission`` into ``destination``."""
+            limits: IntakeLimits = IntakeLimits(), optional: tuple[str, ...] = ()) -> Intake:
+    """Copy the expected files of ``submission`` into ``destination``; those of
+    ``optional`` (a subset of ``expected``) may be absent."""
     submission = Path(submission)
     if not submission.exists() and not submission.is_symlink():
         raise UserError(f"{submission}: no such file or folder")
@@ -83,7 +104,7 @@ def take_in(submission: Path, expected: tuple[str, ...], destination: Path,
         # Never opened: a FIFO or a device would block, a link could lead anywhere.
         why = "is a symbolic link" if stat.S_ISLNK(kind) else "is not a regular file or folder"
         result.rejected.append((submission.name, why))
-        result.missing = list(expected)
+        _absent(result, expected, optional)
         return result
     if submission.is_dir():
         zips = sorted(p for p in submission.iterdir() if p.suffix.lower() == ".zip"
@@ -100,8 +121,15 @@ def take_in(submission: Path, expected: tuple[str, ...], destination: Path,
     else:
         result.rejected.append((submission.name, "is not a zip, a folder, a notebook or a .py "
                                 "file"))
-    result.missing = [path for path in expected if path not in result.found]
+    _absent(result, expected, optional)
     return _shown(result)
+
+
+def _absent(result: Intake, expected: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    """Sort the expected paths not found into missing (required) and not handed in."""
+    absent = [path for path in expected if path not in result.found]
+    result.missing = [path for path in absent if path not in optional]
+    result.not_handed_in = [path for path in absent if path in optional]
 
 
 def _shown(result: Intake) -> Intake:

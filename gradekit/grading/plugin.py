@@ -19,6 +19,7 @@ import pytest
 
 from gradekit.grading.checks import INTERNAL
 from gradekit.grading.fixtures import Credit, Reference, Scoring
+from gradekit.grading.intake import needs
 from gradekit.grading.marks import CheckInfo, MarkDefaults, read_mark, scan_file
 from gradekit.grading.results import CheckResult
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError
@@ -39,12 +40,15 @@ class GradingPlugin:
                  on_result: Callable[[CheckResult], None] | None = None,
                  deadline: float | None = None, budget: float | None = None,
                  select: Callable[[str], bool] | None = None,
-                 defaults: MarkDefaults = MarkDefaults()) -> None:
+                 defaults: MarkDefaults = MarkDefaults(),
+                 optional: tuple[str, ...] = ()) -> None:
         self.sandbox = sandbox
         self.defaults = defaults
         self.seed = seed
         self.present = present
         self.submit = submit
+        self.optional = optional
+        """The files of ``submit`` a student may leave out ([grading] optional)."""
         self.public_dirs = [Path(p).resolve() for p in public_dirs]
         self.reference_root = reference_root
         self.on_result = on_result
@@ -151,9 +155,7 @@ class GradingPlugin:
         if unknown:
             self.staff_log.append(f"{item.nodeid}: files {unknown} are not in [grading] submit")
         if missing:
-            verb = "is" if len(missing) == 1 else "are"
-            self._settled(item, info.result(
-                output=f"needs {', '.join(missing)}, which {verb} not in your submission"))
+            self._settled(item, info.result(output=needs(missing, self.optional)))
 
     def _settled(self, item: pytest.Item, result: CheckResult) -> None:
         self._record(result)

@@ -409,7 +409,9 @@ def student_config(assignment: Assignment) -> str:
         f"name = {_toml(assignment.name)}\ntitle = {_toml(assignment.title)}\n"
         f"version = {_toml(assignment.version)}\nroot = \".\"\n"
         f"\n[grading]\nsubmit = [\n{submit}]\n"
-        f"public_checks = {_toml(STUDENT_PUBLIC_CHECKS)}\nsupport_root = \".\"\n"
+        + (f"optional = [{', '.join(map(_toml, grading.optional))}]\n"
+           if grading.optional else "")
+        + f"public_checks = {_toml(STUDENT_PUBLIC_CHECKS)}\nsupport_root = \".\"\n"
         + (f"hand_in_also = [{', '.join(map(_toml, grading.hand_in_also))}]\n"
            if grading.hand_in_also else "")
         + "".join(f"\n[grading.sections.{_toml(s.name)}]\ntitle = {_toml(s.title)}\n"

@@ -26,6 +26,8 @@ class Collected:
 
     files: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    not_handed_in: list[str] = field(default_factory=list)
+    """The optional files ([grading] optional) left out: not missing."""
     warnings: list[str] = field(default_factory=list)
     pdf: Path | None = None
     """The answers PDF written, if one was."""
@@ -46,7 +48,9 @@ def collect(folder: Path, assignment: Assignment, output: Path,
     for name in assignment.grading.submit:
         path = folder / name
         if not path.is_file() or path.is_symlink():
-            collected.missing.append(name)
+            absent = collected.not_handed_in if name in assignment.grading.optional else \
+                collected.missing
+            absent.append(name)
             continue
         collected.warnings += [f"{name}: {problem}" for problem in _problems(path)]
         tree[name] = read_file(path)

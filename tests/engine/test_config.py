@@ -286,3 +286,16 @@ def test_an_unknown_subtable_points_at_its_header(tmp_path):
     assert error_of(write(tmp_path, text)).endswith(
         f":{line_of(text, '[grading.sandboxx]')}: grading: unknown key 'sandboxx' "
         "(did you mean 'sandbox'?)")
+
+
+def test_optional_files_must_be_handed_in_files(tmp_path):
+    text = BASE.replace("[grading]\n", "[grading]\noptional = [\"other.ipynb\"]\n", 1)
+    assert "optional = [" in text
+    message = error_of(write(tmp_path, text))
+    assert "grading.optional: other.ipynb not in grading.submit" in message
+
+
+def test_optional_files_are_read(tmp_path):
+    text = BASE.replace("[grading]\n", "[grading]\noptional = [\"lab.ipynb\"]\n", 1)
+    assert load_assignment(write(tmp_path, text)).grading.optional == ("lab.ipynb",)
+    assert load_assignment(write(tmp_path, BASE)).grading.optional == ()

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from gradekit.config import NotebookGrading, NotebookPart
 from gradekit.errors import UserError
 from gradekit.grading.notebook import findings as find
+from gradekit.grading.intake import needs
 from gradekit.grading.notebook.matching import match_cells
 from gradekit.grading.notebook.reading import (Notebook, NotebookUnreadable, error_outputs,
                                                read_notebook_file, stdout_text)
@@ -76,7 +77,8 @@ def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, san
                    present: set[str], submit: tuple[str, ...],
                    on_result: Callable[[CheckResult], None] | None = None,
                    deadline: float | None = None, budget: float = 0.0,
-                   package_root: Path | None = None) -> NotebookReport:
+                   package_root: Path | None = None,
+                   optional: tuple[str, ...] = ()) -> NotebookReport:
     """Score ``folder / config.file`` (the sandbox folder's copy) part by part.
 
     ``package_root`` holds the released package the re-run cells import (default: the
@@ -84,17 +86,20 @@ def score_notebook(config: NotebookGrading, config_path: Path, folder: Path, san
 
     ``deadline`` (``time.monotonic()``) is the grade's: checked before the notebook is read,
     after its cells are matched and before any re-run; once passed, the parts not scored
-    yet score 0 with a message that the time budget (``budget`` s) ran out."""
+    yet score 0 with a message that the time budget (``budget`` s) ran out. ``optional``:
+    the submitted files a student may leave out; a part that needs one that is absent
+    scores 0 with the one line saying it was not handed in (optional)."""
     with item(config.file), phase(READING_PHASE):
         return _score_notebook(config, config_path, folder, sandbox, present, submit, on_result,
-                               deadline, budget, package_root or config.released.parent)
+                               deadline, budget, package_root or config.released.parent,
+                               optional)
 
 
 def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sandbox: Any,
                     present: set[str], submit: tuple[str, ...],
                     on_result: Callable[[CheckResult], None] | None,
                     deadline: float | None, budget: float,
-                    package_root: Path) -> NotebookReport:
+                    package_root: Path, optional: tuple[str, ...] = ()) -> NotebookReport:
     began = time.perf_counter()
     released = _released(config.released, str(config_path), config)
     report = NotebookReport(extra={"file": config.file})
@@ -110,7 +115,7 @@ def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sa
         report.extra["error"] = message
         submitted = None
     else:
-        message = f"needs {config.file}, which is not in your submission"
+        message = needs([config.file], optional)
     if submitted is not None and _late(deadline):
         submitted, message = None, _late_message(budget)
     if submitted is None:
@@ -118,7 +123,7 @@ def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sa
     else:
         try:
             _score(config, released, submitted, sandbox, present, report, deadline,
-                   (package_root, submit))
+                   (package_root, submit), optional)
         except _OutOfTime:
             report.checks = part_results(config, _late_message(budget))
             report.extra["error"] = "the time budget ran out while scoring"
@@ -144,7 +149,7 @@ def _late_message(budget: float) -> str:
 
 def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, sandbox: Any,
            present: set[str], report: NotebookReport, deadline: float | None,
-           package: tuple[Path, tuple[str, ...]]) -> None:
+           package: tuple[Path, tuple[str, ...]], optional: tuple[str, ...] = ()) -> None:
     matching = match_cells(released.cells, submitted.cells)
     if _late(deadline):
         raise _OutOfTime
@@ -163,9 +168,7 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
     for part in config.parts:
         missing = missing_for[part.number]
         if missing:
-            verb = "is" if len(missing) == 1 else "are"
-            report.checks.append(_result(part, 0.0, f"needs {', '.join(missing)}, which {verb} "
-                                                    "not in your submission"))
+            report.checks.append(_result(part, 0.0, needs(missing, optional)))
             continue
         outcome = outcomes[part.kind]
         lines = [f.message for f in outcome.findings if not f.staff_only]

@@ -16,12 +16,18 @@ from gradekit.checklib import (Elsewhere, Parts, array, compare, outputs, relati
 STEP_NAMES = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
 
 
-def _step_in_order(x, prev_h, prev_c, Wx, Wh, b, order):
+FORGET_ON_NEW = ("the forget gate applied to the new content instead of the previous cell "
+                 "(next_c = f * (i * g) + prev_c instead of f * prev_c + i * g)")
+
+
+def _step_variant(x, prev_h, prev_c, Wx, Wh, b, order="ifog", forget_on_new=False):
     """(next_h, next_c) of an LSTM step that reads its gate blocks in ``order`` (the spec's
-    is "ifog"): what a step with another gate order computes."""
+    is "ifog"), or whose forget gate scales the new content (``forget_on_new``): what a
+    step with that bug computes."""
     blocks = dict(zip(order, np.split(x @ Wx + prev_h @ Wh + b, 4, axis=1)))
     i, f, o = (1 / (1 + np.exp(-blocks[gate])) for gate in "ifo")
-    next_c = f * prev_c + i * np.tanh(blocks["g"])
+    new = i * np.tanh(blocks["g"])
+    next_c = f * new + prev_c if forget_on_new else f * prev_c + new
     return o * np.tanh(next_c), next_c
 SEQUENCE_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 
@@ -35,40 +41,50 @@ def test_lstm_step_forward_notebook(student, credit):
     args = nb.lstm_step_forward_inputs()
     next_h, next_c, _ = layer(student, "lstm_step_forward", *args,
                               labels=("next_h", "next_c", "cache"))
-    models = {order: _step_in_order(*args, order) for order in ("ifgo", "fiog")}
+    models = [(f"gate blocks read in the order {', '.join(order)} instead of i, f, o, g",
+               _step_variant(*args, order=order)) for order in ("ifgo", "fiog")]
+    models.append((FORGET_ON_NEW, _step_variant(*args, forget_on_new=True)))
     parts = Parts(credit)
     for k, (name, value, want) in enumerate((("next_h", next_h, nb.LSTM_STEP_EXPECTED_H),
                                              ("next_c", next_c, nb.LSTM_STEP_EXPECTED_C))):
         parts.run(0.5, name, lambda k=k, name=name, value=value, want=want: compare(
             f"{name} (notebook: error ~1e-8)", array(value, name, (3, 5)), want, 1e-7,
-            error=relative_error, hypotheses=[
-                (f"gate blocks read in the order {', '.join(order)} instead of i, f, o, g",
-                 model[k]) for order, model in models.items()]))
+            error=relative_error, hypotheses=[(label, model[k]) for label, model in models]))
     parts.finish()
 
 
 @pytest.mark.grade(number="8.3", points=2, notebook="LSTM_Captioning", files=[RNN_PY])
-def test_lstm_step_backward_notebook(student, credit):
+def test_lstm_step_backward_notebook(student, credit, elsewhere):
     """lstm_step_backward, under "LSTM: step backward"
 
     Centered differences of your lstm_step_forward, through next_h and next_c, against
-    your lstm_step_backward.
+    your lstm_step_backward; in the grade, of the expected lstm_step_forward (a forward
+    bug is charged in the forward's checks, not here).
     """
     *args, dnext_h, dnext_c = nb.lstm_step_backward_inputs()
     _, _, cache = layer(student, "lstm_step_forward", *args,
                         labels=("next_h", "next_c", "cache"))
     grads = outputs(call(student, "lstm_step_backward", dnext_h, dnext_c, cache).value,
                     "lstm_step_backward", STEP_NAMES)
+    expected = elsewhere.lstm.step_numeric(tuple(args), dnext_h, dnext_c) if elsewhere \
+        else None
+    whose = "the expected forward" if elsewhere else "your forward"
     parts = Parts(credit)
     for index, (name, value) in enumerate(zip(STEP_NAMES, grads)):
         def check(index=index, name=name, value=value):
-            numeric = (gradient_of(student, "lstm_step_forward", args, index, dnext_h, pick=0)
-                       + gradient_of(student, "lstm_step_forward", args, index, dnext_c,
-                                     pick=1))
-            compare(f"lstm_step_backward {name} vs centered differences of your forward "
+            if expected is None:
+                numeric = (gradient_of(student, "lstm_step_forward", args, index, dnext_h,
+                                       pick=0)
+                           + gradient_of(student, "lstm_step_forward", args, index, dnext_c,
+                                         pick=1))
+            else:
+                numeric = expected[index]
+            hints = elsewhere.lstm.step_backward_hints(tuple(args), dnext_h, dnext_c,
+                                                       index) if elsewhere else []
+            compare(f"lstm_step_backward {name} vs centered differences of {whose} "
                     "(notebook: ~1e-7 or less)",
                     array(value, f"lstm_step_backward {name}", numeric.shape, reshape=True),
-                    numeric, 1e-6, error=relative_error)
+                    numeric, 1e-6, error=relative_error, hypotheses=hints)
         parts.run(1 / len(STEP_NAMES), name, check)
     parts.finish()
 
@@ -91,18 +107,24 @@ def test_lstm_forward_notebook(student, credit, elsewhere):
 def test_lstm_backward_notebook(student, credit, elsewhere):
     """lstm_backward, under "LSTM: backward over a sequence"
 
-    Centered differences of your lstm_forward against your lstm_backward.
+    Centered differences of your lstm_forward against your lstm_backward; in the grade,
+    of the expected lstm_forward (a forward bug is charged in the forward's checks, not
+    here).
     """
     *args, dh = nb.lstm_backward_inputs()
     _, cache = layer(student, "lstm_forward", *args)
     grads = outputs(call(student, "lstm_backward", dh, cache).value, "lstm_backward",
                     SEQUENCE_NAMES)
+    expected = elsewhere.lstm.sequence_numeric(tuple(args), dh) if elsewhere else None
+    whose = "the expected forward" if elsewhere else "your forward"
     parts = Parts(credit)
     for index, (name, value) in enumerate(zip(SEQUENCE_NAMES, grads)):
         def check(index=index, name=name, value=value):
-            numeric = gradient_of(student, "lstm_forward", args, index, dh)
-            hints = elsewhere.lstm.backward_hints(tuple(args), dh, index) if elsewhere else []
-            compare(f"lstm_backward {name} vs centered differences of your forward "
+            numeric = gradient_of(student, "lstm_forward", args, index, dh) \
+                if expected is None else expected[index]
+            hints = elsewhere.lstm.sequence_backward_hints(tuple(args), dh, index) \
+                if elsewhere else []
+            compare(f"lstm_backward {name} vs centered differences of {whose} "
                     "(notebook: ~1e-8, dWh ~1e-6 or less)",
                     array(value, f"lstm_backward {name}", numeric.shape, reshape=True),
                     numeric, 1e-5, error=relative_error, hypotheses=hints)

@@ -102,6 +102,30 @@ def test_a_missing_file_costs_only_its_checks_without_running_them(toy, tmp_path
 
 
 @pytest.mark.confined
+def test_an_optional_file_left_out_costs_its_checks_with_one_calm_line(tmp_path):
+    toy_copy = copy_toy(tmp_path)
+    config = toy_copy / "assignment" / "assignment.toml"
+    config.write_text(config.read_text().replace(
+        'submit = ["toy/ops.py", "toy/stats.py"]\n',
+        'submit = ["toy/ops.py", "toy/stats.py"]\noptional = ["toy/stats.py"]\n'))
+    optional_toy = load_assignment(config)
+    assert optional_toy.grading.optional == ("toy/stats.py",)
+    archive = tmp_path / "sub.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(TOY / "solutions" / "toy" / "ops.py", "hw/toy/ops.py")
+    result = grade_submission(archive, optional_toy, seed=5)
+    checks = by_number(result)
+    for number in ("0.2", "2.1", "2.2"):
+        assert checks[number].score == 0
+        assert checks[number].output == "toy/stats.py: not handed in (optional)"
+    assert all(checks[n].passed for n in ALL - {"0.2", "2.1", "2.2"})
+    assert "toy/stats.py: not handed in (optional)" in result.output.splitlines()
+    assert "Missing" not in result.output and "not in your submission" not in result.table()
+    assert result.extra["files"]["missing"] == []
+    assert result.extra["files"]["not_handed_in"] == ["toy/stats.py"]
+
+
+@pytest.mark.confined
 def test_partial_credit(toy, tmp_path):
     uniform = "def softmax(x):\n    return np.full(x.shape, 1.0 / x.shape[1])\n"
     result = grade_submission(submission(tmp_path, ops=uniform), toy, seed=5)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.errors import UserError
-from gradekit.grading.intake import IntakeLimits, copy_support, take_in
+from gradekit.grading.intake import IntakeLimits, copy_support, needs, take_in
 
 EXPECTED = ("cs/layers.py", "cs/classifiers/net.py", "Notebook.ipynb")
 
@@ -225,3 +225,56 @@ def test_bytes_in_memory_zip_round_trip(tmp_path):
     path = tmp_path / "x.zip"
     path.write_bytes(buffer.getvalue())
     assert take_in(path, EXPECTED, tmp_path / "out").found["cs/layers.py"] == "cs/layers.py"
+
+
+# ------------------------------------------------------------------ optional files
+
+
+def folder_without_notebook(tmp_path: Path) -> Path:
+    folder = tmp_path / "hand-in"
+    (folder / "cs" / "classifiers").mkdir(parents=True)
+    (folder / "cs" / "layers.py").write_text("x = 1\n")
+    (folder / "cs" / "classifiers" / "net.py").write_text("y = 2\n")
+    return folder
+
+
+def test_an_absent_optional_file_is_said_in_one_calm_line(tmp_path):
+    result = take_in(folder_without_notebook(tmp_path), EXPECTED, tmp_path / "out",
+                     optional=("Notebook.ipynb",))
+    assert result.missing == [] and result.not_handed_in == ["Notebook.ipynb"]
+    summary = result.summary().splitlines()
+    assert summary == ["Found 2 of 2 expected files.",
+                       "Notebook.ipynb: not handed in (optional)"]
+    assert "Missing" not in result.summary()
+
+
+def test_an_absent_required_file_is_still_missing(tmp_path):
+    result = take_in(folder_without_notebook(tmp_path), EXPECTED, tmp_path / "out")
+    assert result.missing == ["Notebook.ipynb"] and result.not_handed_in == []
+    assert "Missing: Notebook.ipynb" in result.summary()
+    assert "optional" not in result.summary()
+
+
+def test_an_optional_file_handed_in_is_taken_like_any_other(tmp_path):
+    folder = folder_without_notebook(tmp_path)
+    (folder / "Notebook.ipynb").write_text("{}")
+    result = take_in(folder, EXPECTED, tmp_path / "out", optional=("Notebook.ipynb",))
+    assert set(result.found) == set(EXPECTED)
+    assert result.missing == [] and result.not_handed_in == []
+    assert (tmp_path / "out" / "Notebook.ipynb").read_text() == "{}"
+
+
+def test_an_unreadable_submission_leaves_optional_files_not_handed_in(tmp_path):
+    os.symlink(tmp_path, tmp_path / "link")
+    result = take_in(tmp_path / "link", EXPECTED, tmp_path / "out",
+                     optional=("Notebook.ipynb",))
+    assert result.missing == ["cs/layers.py", "cs/classifiers/net.py"]
+    assert result.not_handed_in == ["Notebook.ipynb"]
+
+
+def test_what_a_check_needing_an_absent_file_says():
+    assert needs(["a.ipynb"], ("a.ipynb",)) == "a.ipynb: not handed in (optional)"
+    assert needs(["a.ipynb"]) == "needs a.ipynb, which is not in your submission"
+    # One required file among them: the submission lacks something it should have.
+    assert needs(["a.ipynb", "b.py"], ("a.ipynb",)) == \
+        "needs a.ipynb, b.py, which are not in your submission"

@@ -883,3 +883,22 @@ def test_a_figure_cells_labels_may_change_but_not_its_code():
     assert normal_code(given, strings=False) == normal_code(relabelled, strings=False)
     assert normal_code(given, strings=False) != normal_code(changed, strings=False)
     assert normal_code(given) != normal_code(relabelled)
+
+
+# ----------------------------------------------------------------- an optional notebook
+
+
+@pytest.mark.parametrize("optional", [True, False])
+def test_an_absent_notebook_scores_zero_calmly_when_optional(optional, tmp_path):
+    """Nothing is read or run: every part scores 0, with the one calm line when the
+    notebook may be left out, and the usual message when it may not."""
+    present = set(SUBMIT) - {NAME}
+    report = score_notebook(CONFIG, CONFIG_PATH, tmp_path, None, present, SUBMIT,
+                            optional=(NAME,) if optional else ())
+    assert sorted(check.number for check in report.checks) == sorted(PARTS.values())
+    said = f"{NAME}: not handed in (optional)" if optional else \
+        f"needs {NAME}, which is not in your submission"
+    for check in report.checks:
+        assert check.score == 0 and not check.passed
+        assert check.output == said
+    assert report.output == ""

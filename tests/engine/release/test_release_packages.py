@@ -60,6 +60,22 @@ def test_the_student_config_carries_the_worker_packages(tmp_path):
     assert '[grading.sandbox]\npackages = ["torch"]' in text
 
 
+
+def test_the_student_config_carries_the_optional_files(tmp_path):
+    """``gradekit collect`` in the student folder must know what may be left out."""
+    plain = load_assignment(fixture_copy(tmp_path / "a"))
+    assert "optional" not in student_config(plain)
+    config = fixture_copy(tmp_path / "b", ('submit = ["Norms.ipynb", "vecops/norms.py"]\n',
+                                           'submit = ["Norms.ipynb", "vecops/norms.py"]\n'
+                                           'optional = ["Norms.ipynb"]\n'))
+    text = student_config(load_assignment(config))
+    assert 'optional = ["Norms.ipynb"]\n' in text
+    student = tmp_path / "student" / "assignment.toml"
+    student.parent.mkdir()
+    student.write_text(text, encoding="utf-8")
+    (tmp_path / "student" / "public_checks").mkdir()
+    assert load_assignment(student).grading.optional == ("Norms.ipynb",)
+
 def test_the_proof_hands_in_the_solved_master_notebooks(tmp_path):
     release = Release(load_assignment(fixture_copy(tmp_path / "a")))
     solved = solved_notebooks(release)

@@ -128,3 +128,20 @@ def test_collect_says_what_the_notebook_parts_would_charge(tmp_path: Path) -> No
         block.append(line)
     assert sum("still holds the placeholder" in line for line in block) == 3
     assert (folder / "assignment2_submission.zip").is_file()
+
+
+def test_an_optional_file_left_out_is_no_failure(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, {"pkg/code.py": "x = 1\n", "pkg/more.py": "y = 2\n"})
+    config = folder / "assignment.toml"
+    config.write_text(config.read_text().replace(
+        "public_checks", 'optional = ["lab.ipynb"]\npublic_checks', 1))
+    done = collect(folder, "--output", str(tmp_path / "out.zip"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "optional lab.ipynb: not handed in (optional)" in done.stdout
+    assert "MISSING" not in done.stdout
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive:
+        assert archive.namelist() == ["pkg/code.py", "pkg/more.py"]
+    # Required files are still missing when absent.
+    (folder / "pkg" / "more.py").unlink()
+    done = collect(folder, "--output", str(tmp_path / "out.zip"))
+    assert done.returncode == 1 and "MISSING  pkg/more.py" in done.stdout
