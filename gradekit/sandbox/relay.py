@@ -26,6 +26,12 @@ import numpy as np
 
 TENSOR = "__gradekit_tensor__"
 """The key of the dict a torch tensor crosses as: ``{TENSOR: array, "grad": bool}``."""
+LAZY = "__gradekit_lazy__"
+"""The key of the dict a large part of a result crosses as, ``{LAZY: <kept object>}``:
+it stays in the worker until the controller reads it (see :func:`lazy`)."""
+LAZY_LEAVES = 8
+"""A container inside a result with more arrays than this stays in the worker until read
+(a forward pass's cache, a dict of gradients the caller may never look at)."""
 DTYPE = "__gradekit_dtype__"
 """The key of the dict a numpy or torch dtype crosses as: ``{DTYPE: "float64", "of": "numpy"
 | "numpy type" | "torch"}`` (``dtype=np.float64`` is a common argument)."""
@@ -94,6 +100,41 @@ def from_wire(value: Any, depth: int = 0) -> Any:
     return value
 
 
+def lazy(value: Any, keep: Any, depth: int = 0) -> Any:
+    """``value`` (already :func:`to_wire`) with every container below the top holding more
+    than :data:`LAZY_LEAVES` arrays replaced by ``{LAZY: keep(container)}``."""
+    kind = type(value)
+    if kind not in (list, tuple, dict) or depth > MAX_DEPTH:
+        return value
+    if depth > 0 and _leaves(value, LAZY_LEAVES + 1) > LAZY_LEAVES:
+        return {LAZY: keep(value)}
+    if kind is dict:
+        if TENSOR in value or DTYPE in value:
+            return value
+        return {key: lazy(item, keep, depth + 1) for key, item in value.items()}
+    items = [lazy(item, keep, depth + 1) for item in value]
+    return items if kind is list else tuple(items)
+
+
+def _leaves(value: Any, enough: int) -> int:
+    """How many arrays ``value`` holds, counted up to ``enough``."""
+    if type(value) is np.ndarray:
+        return 1
+    if type(value) in (list, tuple, dict):
+        count = 0
+        for item in (value.values() if type(value) is dict else value):
+            count += _leaves(item, enough - count)
+            if count >= enough:
+                break
+        return count
+    return 0
+
+
+def identity(value: Any) -> Any:
+    """The value itself: the controller reads a lazy part of a result with it."""
+    return value
+
+
 def fingerprint(value: Any) -> bytes:
     """A digest of ``value``'s data: structure, plain values and array bytes."""
     hasher = hashlib.blake2b(digest_size=16)
@@ -154,6 +195,7 @@ class Around:
     def __init__(self, sync: dict[str, Any], owner: Any, args: list[Any],
                  kwargs: dict[str, Any]) -> None:
         self.owner = owner
+        self.eager = sync.get("eager") is True
         self.pull = [name for name in sync.get("pull", []) if isinstance(name, str)]
         if sync.get("numpy") is not None:
             np.random.set_state(tuple(sync["numpy"]))

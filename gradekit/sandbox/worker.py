@@ -153,9 +153,11 @@ class Worker:
             else None
         args, kwargs = relay.from_wire(args), relay.from_wire(kwargs)
         around = relay.Around(decoder.decode(header["relay"]), owner, args, kwargs)
-        value = target(*args, **kwargs)
+        value = relay.to_wire(target(*args, **kwargs))
         changes = around.report(args, kwargs)
-        return {"ok": True, "value": encoder.encode(relay.to_wire(value)), "args": [],
+        if not around.eager:
+            value = relay.lazy(value, self.keep)
+        return {"ok": True, "value": encoder.encode(value), "args": [],
                 "kwargs": {}, "relay": encoder.encode(changes)}
 
     def stub_timed_out(self, names: Any) -> None:

@@ -90,11 +90,54 @@ class Opaque:
         return f"<{self.remote.type_name} object in your process>"
 
 
+class Lazy:
+    """A large part of a student call's result, left in the worker until it is read here:
+    any use but handing it back to the student's code fetches it (one round trip)."""
+
+    __slots__ = ("remote", "_relay", "_value", "_read")
+
+    def __init__(self, relay: Relay, remote: Remote) -> None:
+        self.remote, self._relay, self._value, self._read = remote, relay, None, False
+
+    def value(self) -> Any:
+        if not self._read:
+            self._value, self._read = self._relay.read(self.remote), True
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.value(), name)
+
+    def __repr__(self) -> str:
+        return repr(self.value())
+
+    def __str__(self) -> str:
+        return str(self.value())
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value(), spec)
+
+
+def _delegate(name: str) -> Callable[..., Any]:
+    def method(self: Lazy, *args: Any) -> Any:
+        return getattr(self.value(), name)(*args)
+    method.__name__ = name
+    return method
+
+
+for _name in ("__getitem__", "__setitem__", "__delitem__", "__iter__", "__len__",
+              "__contains__", "__bool__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+              "__ge__", "__hash__", "__reversed__", "__add__", "__radd__", "__mul__",
+              "__rmul__"):
+    setattr(Lazy, _name, _delegate(_name))
+
+
 def _outgoing(value: Any, depth: int = 0) -> Any:
     if depth > wire.MAX_DEPTH:
         return value
     if isinstance(value, (RemoteObject, Opaque)):
         return value.remote
+    if isinstance(value, Lazy):
+        return value.remote if not value._read else _outgoing(value._value, depth + 1)
     if isinstance(value, _Member):
         raise TypeError("the grader cannot pass a method of your object to your code")
     kind = type(value)
@@ -107,20 +150,22 @@ def _outgoing(value: Any, depth: int = 0) -> Any:
     return wire.to_wire(value)
 
 
-def _incoming(value: Any, depth: int = 0) -> Any:
+def _incoming(value: Any, relay: Relay, depth: int = 0) -> Any:
     if isinstance(value, Remote):
         return Opaque(value)
     if depth > wire.MAX_DEPTH:
         return value
     kind = type(value)
     if kind is list:
-        return [_incoming(item, depth + 1) for item in value]
+        return [_incoming(item, relay, depth + 1) for item in value]
     if kind is tuple:
-        return tuple(_incoming(item, depth + 1) for item in value)
+        return tuple(_incoming(item, relay, depth + 1) for item in value)
     if kind is dict:
         if wire.TENSOR in value or wire.DTYPE in value:
             return wire.from_wire(value)
-        return {key: _incoming(item, depth + 1) for key, item in value.items()}
+        if len(value) == 1 and isinstance(value.get(wire.LAZY), Remote):
+            return Lazy(relay, value[wire.LAZY])
+        return {key: _incoming(item, relay, depth + 1) for key, item in value.items()}
     return value
 
 
@@ -189,14 +234,21 @@ class Relay:
         value = result.value
         if construct and isinstance(value, Remote):
             return RemoteObject(self, value)
-        return _incoming(value)
+        return _incoming(value, self)
 
     def attribute(self, owner: RemoteObject, name: str) -> Any:
         """The attribute as data (dtypes and tensors too), or a Remote when it is not."""
-        result, _ = self.sandbox.relayed("builtins.getattr", [owner.remote, name], {}, {},
+        value = self._eager("builtins.getattr", [owner.remote, name])
+        return value if isinstance(value, Remote) else _incoming(value, self)
+
+    def read(self, remote: Remote) -> Any:
+        """A lazy part of a result, fetched."""
+        return _incoming(self._eager("gradekit.sandbox.relay.identity", [remote]), self)
+
+    def _eager(self, target: str, args: list[Any]) -> Any:
+        result, _ = self.sandbox.relayed(target, args, {}, {"eager": True},
                                          timeout=round(max(min(self.clock()), 1.0), 1))
-        value = result.value
-        return value if isinstance(value, Remote) else _incoming(value)
+        return result.value
 
     def set_attribute(self, owner: RemoteObject, name: str, value: Any) -> None:
         self.sandbox.setattr(owner.remote, name, _outgoing(value))
@@ -237,10 +289,10 @@ class Relay:
             raise BrokenReply("the worker's report of changed arguments is malformed")
         for key, value in changed_args.items():
             if isinstance(key, str) and key.isdigit() and int(key) < len(args):
-                refresh(args[int(key)], _incoming(value))
+                refresh(args[int(key)], _incoming(value, self))
         for key, value in changed_kwargs.items():
             if key in kwargs:
-                refresh(kwargs[key], _incoming(value))
+                refresh(kwargs[key], _incoming(value, self))
         if owner is not None:
             attrs = changes.get("attrs", {})
             if type(attrs) is not dict:
@@ -301,7 +353,7 @@ class RemoteObject:
         """The attributes the call changed in the worker, written into the mirrors."""
         for name, value in attrs.items():
             if name in self._mirrors:
-                self._mirrors[name] = refresh(self._mirrors[name], _incoming(value))
+                self._mirrors[name] = refresh(self._mirrors[name], _incoming(value, self._relay))
                 self._marks[name] = wire.fingerprint(self._mirrors[name])
 
 

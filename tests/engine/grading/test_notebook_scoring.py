@@ -47,9 +47,6 @@ RELEASED = A2.template / "BatchNormalization.ipynb"
 NAME = "BatchNormalization.ipynb"
 SUBMIT = ASSIGNMENT.grading.submit
 PARTS = {part.kind: part.number for part in CONFIG.parts}
-# The same, re-running only the quick cells: for tests about other parts.
-LIGHT = type(CONFIG)(**{**CONFIG.__dict__, "rerun": tuple(
-    rule for rule in CONFIG.rerun if rule.cell != "fc-bn-gradcheck")})
 ANSWERS = {f"a{i}": f"**Your Answer:** sentinel answer {i}: normalization keeps the scale."
            for i in range(1, 5)}
 
@@ -226,11 +223,11 @@ def test_new_ids_and_a_45_notebook_without_ids_still_match(executed, sandbox, tm
     notebook = copy.deepcopy(executed)
     for index, cell in enumerate(notebook["cells"]):
         cell["id"] = f"random-{index}"
-    _, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    _, checks = score(notebook, sandbox, tmp_path)
     assert all(full(c) for c in checks.values())
     for cell in notebook["cells"]:
         del cell["id"]  # still says format 4.5 (VS Code): read as 4.4, not refused
-    report, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    report, checks = score(notebook, sandbox, tmp_path)
     assert all(full(c) for c in checks.values())
     assert any("no id" in note for note in report.staff_log)
 
@@ -266,7 +263,7 @@ def test_unrun_and_erroring_cells(executed, sandbox, tmp_path):
     broken = code_cell(notebook, "load-data")
     broken["outputs"] = [{"output_type": "error", "ename": "FileNotFoundError",
                           "evalue": "no CIFAR-10 here", "traceback": []}]
-    _, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    _, checks = score(notebook, sandbox, tmp_path)
     complete = part(checks, "complete")
     code = sum(c["cell_type"] == "code" for c in notebook["cells"])
     assert not complete.passed and complete.score == pytest.approx(2 * (code - 2) / code)
@@ -278,7 +275,7 @@ def test_unrun_and_erroring_cells(executed, sandbox, tmp_path):
 def test_cells_run_out_of_order(executed, sandbox, tmp_path):
     notebook = copy.deepcopy(executed)
     code_cell(notebook, "bn-forward-test")["execution_count"] = 99
-    _, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    _, checks = score(notebook, sandbox, tmp_path)
     complete = part(checks, "complete")
     assert not complete.passed
     assert complete.output.count("out of order") == 1 and "execution count 99" in complete.output
@@ -293,7 +290,7 @@ def test_typed_execution_counts_without_outputs_are_not_a_run(executed, sandbox,
     assert typed
     for cell in typed:
         cell["outputs"] = []
-    _, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    _, checks = score(notebook, sandbox, tmp_path)
     complete = part(checks, "complete")
     assert not complete.passed
     assert "has an execution count but none of the output it prints" in complete.output
@@ -314,7 +311,7 @@ def stored_picture(notebook, data: bytes) -> None:
 def test_placeholder_pictures_are_not_plots(executed, sandbox, tmp_path, name, picture, said):
     notebook = copy.deepcopy(executed)
     stored_picture(notebook, picture())
-    report, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    report, checks = score(notebook, sandbox, tmp_path)
     figures = part(checks, "figures")
     assert figures.score == 0 and said in figures.output and "not the plot" in figures.output
     assert all(f["problem"] for f in report.extra["figures"])
@@ -339,7 +336,7 @@ def test_blank_and_placeholder_answers(executed, sandbox, tmp_path):
     code_cell(notebook, "a3")["source"] = "**Your Answer:**  "
     code_cell(notebook, "a4")["source"] = ("**Your Answer:** *[FILL THIS IN]*\n\nSituation 2: "
                                            "few features give noisy statistics.")
-    report, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    report, checks = score(notebook, sandbox, tmp_path)
     answered = part(checks, "answered")
     assert answered.score == pytest.approx(0.5) and not answered.passed
     assert answered.output.count("is empty") == 2
@@ -355,7 +352,7 @@ def test_edited_given_code_cell(executed, sandbox, tmp_path):
     notebook = copy.deepcopy(executed)
     cell = code_cell(notebook, "bn-forward-test")
     cell["source"] = text_of(cell).replace("np.random.seed(231)", "np.random.seed(0)")
-    _, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    _, checks = score(notebook, sandbox, tmp_path)
     untampered = part(checks, "untampered")
     assert untampered.score == 0 and untampered.output.splitlines()[1].startswith(
         'the given code cell under "Batch normalization: forward pass" ("# Warm up the running')
@@ -369,7 +366,7 @@ def test_comment_and_markdown_edits_cost_nothing(executed, sandbox, tmp_path):
     cell["source"] = "# my own note\n" + text_of(cell).replace("\n", "   \n", 3)
     markdown = code_cell(notebook, "bn-forward-md")
     markdown["source"] = text_of(markdown) + "\n\nI read this twice."
-    report, checks = score(notebook, sandbox, tmp_path, config=LIGHT)
+    report, checks = score(notebook, sandbox, tmp_path)
     assert full(part(checks, "untampered"))
     staff = [f for f in report.extra["findings"] if f["part"] == "untampered"]
     assert [(f["cell"], f["problem"]) for f in staff] == [("bn-forward-md", "changed")]
@@ -385,7 +382,7 @@ def test_deleted_given_cell(executed, sandbox, tmp_path):
     assert "same kind of activations" in untampered.output
     assert "missing from your notebook" in part(checks, "complete").output
     consistent = part(checks, "consistent")
-    assert consistent.score == pytest.approx(3 * 6 / 7) and "missing" in consistent.output
+    assert consistent.score == pytest.approx(3 * 5 / 6) and "missing" in consistent.output
 
 
 def test_forged_output_is_caught(executed, sandbox, tmp_path):
@@ -397,7 +394,7 @@ def test_forged_output_is_caught(executed, sandbox, tmp_path):
     cell["outputs"][0]["text"] = "".join(lines)
     _, checks = score(notebook, sandbox, tmp_path)
     consistent = part(checks, "consistent")
-    assert consistent.score == pytest.approx(3 * 6 / 7) and not consistent.passed
+    assert consistent.score == pytest.approx(3 * 5 / 6) and not consistent.passed
     assert "does not match what your code prints now" in consistent.output
     assert "number 4 is 1." in consistent.output and "1.01531428" in consistent.output
 
