@@ -38,17 +38,34 @@ DTYPE = "__gradekit_dtype__"
 MAX_DEPTH = 32
 
 
-def to_wire(value: Any, depth: int = 0) -> Any:
-    """``value`` with every torch tensor inside it as a marked dict of its numpy array."""
+DESCEND = object()
+"""What a :func:`transform` conversion returns to have a container rebuilt from its items."""
+
+
+def transform(value: Any, convert: Any, depth: int = 0) -> Any:
+    """``value`` converted top-down: ``convert(node)`` gives a node's replacement, or
+    :data:`DESCEND` for a list, tuple or dict to be rebuilt from its converted items."""
     if depth > MAX_DEPTH:
         return value
+    done = convert(value)
+    if done is not DESCEND:
+        return done
     kind = type(value)
-    if kind is list:
-        return [to_wire(item, depth + 1) for item in value]
-    if kind is tuple:
-        return tuple(to_wire(item, depth + 1) for item in value)
     if kind is dict:
-        return {key: to_wire(item, depth + 1) for key, item in value.items()}
+        return {key: transform(item, convert, depth + 1) for key, item in value.items()}
+    items = [transform(item, convert, depth + 1) for item in value]
+    return items if kind is list else tuple(items)
+
+
+def to_wire(value: Any) -> Any:
+    """``value`` with every torch tensor and dtype inside it as a marked dict."""
+    return transform(value, wire_node)
+
+
+def wire_node(value: Any) -> Any:
+    """One node of :func:`to_wire` (:data:`DESCEND` for containers)."""
+    if type(value) in (list, tuple, dict):
+        return DESCEND
     if isinstance(value, np.dtype) and not value.hasobject and value.names is None:
         return {DTYPE: value.name, "of": "numpy"}
     if isinstance(value, type) and issubclass(value, np.generic) and value is not np.object_:
@@ -60,6 +77,24 @@ def to_wire(value: Any, depth: int = 0) -> Any:
     if torch is not None and isinstance(value, torch.dtype):
         return {DTYPE: str(value).rpartition(".")[2], "of": "torch"}
     return value
+
+
+def from_wire(value: Any) -> Any:
+    """The reverse of :func:`to_wire` (a marked tensor needs torch loaded)."""
+    return transform(value, unwire_node)
+
+
+def unwire_node(value: Any) -> Any:
+    """One node of :func:`from_wire` (:data:`DESCEND` for other containers)."""
+    if type(value) is dict and DTYPE in value:
+        return _dtype(value)
+    if type(value) is dict and type(value.get(TENSOR)) is np.ndarray:
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            tensor = torch.from_numpy(value[TENSOR].copy())
+            return tensor.requires_grad_(True) if value.get("grad") is True \
+                and tensor.is_floating_point() else tensor
+    return DESCEND if type(value) in (list, tuple, dict) else value
 
 
 def _dtype(value: dict[str, Any]) -> Any:
@@ -76,28 +111,6 @@ def _dtype(value: dict[str, Any]) -> Any:
     except TypeError:
         return value
     return dtype.type if of == "numpy type" else dtype
-
-
-def from_wire(value: Any, depth: int = 0) -> Any:
-    """The reverse of :func:`to_wire` (a marked dict becomes a tensor when torch is loaded)."""
-    if depth > MAX_DEPTH:
-        return value
-    kind = type(value)
-    if kind is list:
-        return [from_wire(item, depth + 1) for item in value]
-    if kind is tuple:
-        return tuple(from_wire(item, depth + 1) for item in value)
-    if kind is dict:
-        if DTYPE in value:
-            return _dtype(value)
-        if TENSOR in value and type(value[TENSOR]) is np.ndarray:
-            torch = sys.modules.get("torch")
-            if torch is not None:
-                tensor = torch.from_numpy(value[TENSOR].copy())
-                return tensor.requires_grad_(True) if value.get("grad") is True \
-                    and tensor.is_floating_point() else tensor
-        return {key: from_wire(item, depth + 1) for key, item in value.items()}
-    return value
 
 
 def lazy(value: Any, keep: Any, depth: int = 0) -> Any:
@@ -166,7 +179,7 @@ def _feed(hasher: Any, value: Any, depth: int) -> None:
     else:
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(value, torch.Tensor):
-            _feed(hasher, to_wire(value), depth + 1)
+            _feed(hasher, wire_node(value), depth + 1)
         else:
             hasher.update(str(id(value)).encode())
 

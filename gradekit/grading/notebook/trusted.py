@@ -131,42 +131,29 @@ for _name in ("__getitem__", "__setitem__", "__delitem__", "__iter__", "__len__"
     setattr(Lazy, _name, _delegate(_name))
 
 
-def _outgoing(value: Any, depth: int = 0) -> Any:
-    if depth > wire.MAX_DEPTH:
-        return value
-    if isinstance(value, (RemoteObject, Opaque)):
-        return value.remote
-    if isinstance(value, Lazy):
-        return value.remote if not value._read else _outgoing(value._value, depth + 1)
-    if isinstance(value, _Member):
-        raise TypeError("the grader cannot pass a method of your object to your code")
-    kind = type(value)
-    if kind is list:
-        return [_outgoing(item, depth + 1) for item in value]
-    if kind is tuple:
-        return tuple(_outgoing(item, depth + 1) for item in value)
-    if kind is dict:
-        return {key: _outgoing(item, depth + 1) for key, item in value.items()}
-    return wire.to_wire(value)
+def _outgoing(value: Any) -> Any:
+    """A value for a student call: proxies as their handles, tensors and dtypes marked."""
+    def convert(node: Any) -> Any:
+        if isinstance(node, (RemoteObject, Opaque)):
+            return node.remote
+        if isinstance(node, Lazy):
+            return node.remote if not node._read else _outgoing(node._value)
+        if isinstance(node, _Member):
+            raise TypeError("the grader cannot pass a method of your object to your code")
+        return wire.wire_node(node)
+    return wire.transform(value, convert)
 
 
-def _incoming(value: Any, relay: Relay, depth: int = 0) -> Any:
-    if isinstance(value, Remote):
-        return Opaque(value)
-    if depth > wire.MAX_DEPTH:
-        return value
-    kind = type(value)
-    if kind is list:
-        return [_incoming(item, relay, depth + 1) for item in value]
-    if kind is tuple:
-        return tuple(_incoming(item, relay, depth + 1) for item in value)
-    if kind is dict:
-        if wire.TENSOR in value or wire.DTYPE in value:
-            return wire.from_wire(value)
-        if len(value) == 1 and isinstance(value.get(wire.LAZY), Remote):
-            return Lazy(relay, value[wire.LAZY])
-        return {key: _incoming(item, relay, depth + 1) for key, item in value.items()}
-    return value
+def _incoming(value: Any, relay: Relay) -> Any:
+    """A value from the worker: objects that are not data as :class:`Opaque`, large
+    parts left there as :class:`Lazy`, tensors and dtypes rebuilt."""
+    def convert(node: Any) -> Any:
+        if isinstance(node, Remote):
+            return Opaque(node)
+        if type(node) is dict and len(node) == 1 and isinstance(node.get(wire.LAZY), Remote):
+            return Lazy(relay, node[wire.LAZY])
+        return wire.unwire_node(node)
+    return wire.transform(value, convert)
 
 
 def refresh(local: Any, new: Any) -> Any:

@@ -405,21 +405,26 @@ def test_forged_output_is_caught(executed, sandbox, tmp_path):
 # cell it comes from, and print itself goes quiet. "calls": each skeleton function prints
 # the stored output of the cell calling it and returns an object whose every method
 # answers with empty text, so the cell's own prints show no numbers of their own.
-FORGERIES = {
-    "compile": r"""
-import builtins as _builtins, json as _json, os as _os, sys as _sys
+# Both read the submitted notebook beside the package: (id, source, stored stdout) per cell.
+READ_STORED = r"""
+import json as _json, os as _os, sys as _sys
 
-def _stored_outputs():
+def _stored_cells():
     here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
     for folder in (here, _os.getcwd()):
         path = _os.path.join(folder, "BatchNormalization.ipynb")
         if _os.path.exists(path):
             cells = _json.load(open(path, encoding="utf-8"))["cells"]
-            return [("".join(c["source"]), "".join(o.get("text", "") for o in c["outputs"]
-                     if o.get("name") == "stdout")) for c in cells if c["cell_type"] == "code"]
+            return [(c.get("id"), "".join(c["source"]),
+                     "".join(o.get("text", "") for o in c["outputs"] if o.get("name") == "stdout"))
+                    for c in cells if c["cell_type"] == "code"]
     return []
+"""
+FORGERIES = {
+    "compile": READ_STORED + r"""
+import builtins as _builtins
 
-_STORED = _stored_outputs()
+_STORED = [(source, output) for _, source, output in _stored_cells()]
 _real_compile = _builtins.compile
 
 def _lines(text):
@@ -437,20 +442,9 @@ def _forged_compile(source, filename, mode, *args, **kwargs):
 _builtins.compile = _forged_compile
 _builtins.print = lambda *args, **kwargs: None
 """,
-    "calls": r"""
-import json as _json, os as _os, sys as _sys
-
-def _outputs():
-    here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
-    for folder in (here, _os.getcwd()):
-        path = _os.path.join(folder, "BatchNormalization.ipynb")
-        if _os.path.exists(path):
-            cells = _json.load(open(path, encoding="utf-8"))["cells"]
-            return {c.get("id"): "".join(o.get("text", "") for o in c["outputs"]
-                    if o.get("name") == "stdout") for c in cells if c["cell_type"] == "code"}
-    return {}
-
-_OUTPUTS, _SAID = _outputs(), set()
+    "calls": READ_STORED + r"""
+_OUTPUTS = {ident: output for ident, _, output in _stored_cells()}
+_SAID = set()
 
 class _Blank:
     def __getattr__(self, name):
