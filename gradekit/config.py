@@ -322,7 +322,9 @@ class NotebookGrading:
     setup: tuple[str, ...] = setting(())
     """Cells run before the re-run cells (IPython magics and skipped imports removed)."""
     rerun: tuple[RerunCell, ...] = setting((), shorthand="cell")
-    """Cells re-run at grade time: cell ids, or tables (below)."""
+    """Cells re-run at grade time: cell ids, or tables (below). They run in the
+    controller, each call of a function or class of a submitted file a round trip to the
+    worker: leave out cells that make thousands of calls (a network's gradient check)."""
     figures: tuple[str, ...] = setting(())
     """Cells whose stored outputs must hold a picture (not re-run)."""
     outputs: tuple[StoredOutput, ...] = setting(())
