@@ -42,6 +42,10 @@ from tests.assignments.assignment2.alt_speed_cases import (  # noqa: E402
 from gradekit.grading.checks import CheckFailed  # noqa: E402
 from gradekit.sandbox.allocator import steady_malloc  # noqa: E402
 from gradekit.sandbox.controller import Sandbox, StudentError  # noqa: E402
+from gradekit.config import load_assignment  # noqa: E402
+
+SANDBOX_LIMITS = load_assignment(ROOT / "assignment" / "assignment2" / "assignment.toml").grading.sandbox
+"""Assignment 2's worker limits and packages (scipy, which some students' layers import)."""
 
 
 @contextlib.contextmanager
@@ -62,7 +66,7 @@ def run_case(case, runs: int, seed: int, same_seed: bool, ref_layers, work: Path
     """The check's verdict and figures, ``runs`` times, in one sandbox."""
     folder = case.build(work / case.name.replace(" ", "_"))
     verdicts, ratios, versus, extended, seconds, errors = [], [], [], 0, [], []
-    with Sandbox(folder, user=None) as student:
+    with Sandbox(folder, user=None, limits=SANDBOX_LIMITS) as student:
         student.wait_ready()
         for run in range(runs):
             if time.monotonic() > stop_at:
