@@ -39,6 +39,9 @@ from gradekit.sandbox import relay as wire
 from gradekit.sandbox.protocol import Remote
 
 MIN_CALL_SECONDS = 0.2
+OBJECT_TEXT = "<an object of your code>"
+"""How an object kept in the worker prints here: never its type's name, which the
+student's code chooses (a name can hold the numbers a cell should print)."""
 
 
 class CellTimeUp(BaseException):
@@ -87,7 +90,7 @@ class Opaque:
                         "lists or dicts")
 
     def __repr__(self) -> str:
-        return f"<{self.remote.type_name} object in your process>"
+        return OBJECT_TEXT
 
 
 class Lazy:
@@ -324,7 +327,7 @@ class RemoteObject:
         return self._relay.call((self.remote, "__call__"), args, kwargs, owner=self)
 
     def __repr__(self) -> str:
-        return f"<{self.remote.type_name} object in your process>"
+        return OBJECT_TEXT
 
     def _pushes(self) -> dict[str, Any]:
         """The mirrored attributes changed here since the worker last had them."""

@@ -38,6 +38,9 @@ def draw(n):
 def strange():
     raise NotImplementedError
 
+def named():
+    raise NotImplementedError
+
 class Model:
     def __init__(self, dim, dtype=np.float32):
         raise NotImplementedError
@@ -63,6 +66,10 @@ class _Thing:
 
 def strange():
     return _Thing()
+
+def named():
+    # An object whose type's name holds numbers, as if to print them.
+    return type("0.5 1.25", (), {})()
 
 class Model:
     def __init__(self, dim, dtype=np.float32):
@@ -115,6 +122,9 @@ print(np.round(slopes, 6))
     "not-data": """
 thing = strange()
 print(thing.size)
+""",
+    "named-object": """
+print(named())
 """,
 }
 
@@ -176,6 +186,9 @@ def test_the_relayed_run_prints_what_a_plain_run_prints(folders, plain):
     assert plain["not-data"] == "5\n"
     assert "raised TypeError: the grader cannot look into the pkg.funcs._Thing object" in \
         verdicts.cells["not-data"]
+    # Printed here, an object of the student's shows none of the numbers its name holds.
+    assert "0.5 1.25" in plain["named-object"]
+    assert "numbers" in verdicts.cells["named-object"]
     assert "pkg" not in sys.modules or not str(getattr(sys.modules["pkg"], "__file__", "")) \
         .startswith(str(released))  # the released package is not left imported
 
