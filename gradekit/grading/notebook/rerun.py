@@ -30,6 +30,7 @@ from typing import Any
 from gradekit.config import RerunCell
 from gradekit.errors import UserError
 from gradekit.grading.notebook import trusted
+from gradekit.grading.notebook.released import released_package
 from gradekit.markers import strip_magics
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError, StudentException
 
@@ -301,7 +302,7 @@ def run_and_compare(sandbox: Sandbox, setup: list[tuple[str, str]],
     files (paths under it) are the student's, run in the worker."""
     began = time.perf_counter()
     runner = Runner(sandbox, setup, env, timeout, budget)
-    with trusted.released_package(released, submitted, runner.relay), _environment(env):
+    with released_package(released, submitted, runner.relay), _environment(env):
         verdicts, notes = _rerun(runner, cells, stored)
     return Verdicts(verdicts, runner.setup_errors, notes, time.perf_counter() - began)
 
