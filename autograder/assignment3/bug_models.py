@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from a3lib import call, gradient_of
+from captioning_setup import top_gap
 from pathlib import Path
 
 from gradekit.checklib import (Elsewhere, check_number, numeric_gradient, scaled_error,
@@ -504,11 +505,12 @@ def lstm_sequence_backward(dh, x, h0, Wx, Wh, b, bug="", order=SPEC_ORDER, c0=No
     return dx, carried_h, dWx, dWh, db
 
 
-def lstm_sample(p, features, length, start, bug="", student=None):
+def lstm_sample(p, features, length, start, bug="", student=None, gaps=None):
     """Greedy LSTM captions (N, length) as floats: h0 = features W_proj + b_proj, a zero
     cell, <START> (``start``) first; ``bug`` "cell_h0" (the cell starts as h0),
     "no_cell_carry" (the cell reset at every step), "zero_h0" (h0 not projected from the
-    features); ``student``: with the student's own lstm_step_forward."""
+    features); ``student``: with the student's own lstm_step_forward; ``gaps``: a list
+    that gets each step's :func:`top_gap`."""
     n = len(features)
     h = features @ p["W_proj"] + p["b_proj"]
     if bug == "zero_h0":
@@ -524,7 +526,10 @@ def lstm_sample(p, features, length, start, bug="", student=None):
             got = call(student, "lstm_step_forward", p["W_embed"][word], h, c, p["Wx"],
                        p["Wh"], p["b"]).value
             h, c = np.asarray(got[0], dtype=float), np.asarray(got[1], dtype=float)
-        out[:, t] = (h @ p["W_vocab"] + p["b_vocab"]).argmax(axis=1)
+        scores = h @ p["W_vocab"] + p["b_vocab"]
+        if gaps is not None:
+            gaps.append(top_gap(scores))
+        out[:, t] = scores.argmax(axis=1)
         word = out[:, t].astype(int)
     return out
 

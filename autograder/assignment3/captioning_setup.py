@@ -40,3 +40,40 @@ def padded_captions(rng, n, length):
         row = [1, *words, 2][:length]
         rows[i, :len(row)] = row
     return rows
+
+
+def top_gap(scores):
+    """The smallest margin of the best score over the second best, over the rows of
+    ``scores`` (n, V): how far every greedy choice is from a tie."""
+    top2 = np.sort(scores, axis=1)[:, -2:]
+    return float(np.min(top2[:, 1] - top2[:, 0]))
+
+
+def separating_draw(rng, cell_type, predict, bugs, dims, n, length, margin=1e-6,
+                    tries=200):
+    """Weights and features on which greedy sampling tells the spec from each of its bugs,
+    whatever the seed: draws from ``rng`` until the captions of the spec, of every bug
+    model and of the spec with <START> written into column 0 are pairwise different,
+    and every greedy choice of every model beats the runner-up by ``margin`` (so that
+    rounding in a student's products cannot flip a word).
+
+    Inputs: ``predict(params, features, bug)`` -> (captions (n, length) float, gap), bug
+    "" being the spec and ``gap`` the smallest :func:`top_gap` over its steps; ``bugs``
+    the bug names; ``dims`` (D, W, H).
+    Returns (params, features (n, D), want (n, length)).
+    """
+    D_, W_, H_ = dims
+    start = VOCAB["<START>"]
+    for _ in range(tries):
+        params = model_params(rng, D_, W_, H_, cell_type, scale=1.0)
+        features = rng.standard_normal((n, D_)) * 2
+        runs = [predict(params, features, bug) for bug in ("", *bugs)]
+        if min(gap for _, gap in runs) < margin:
+            continue
+        want = runs[0][0]
+        shifted = np.concatenate([np.full((n, 1), float(start)), want[:, :-1]], axis=1)
+        models = [captions for captions, _ in runs] + [shifted]
+        if all(not np.array_equal(a, b) for i, a in enumerate(models)
+               for b in models[i + 1:]):
+            return params, features, want
+    raise RuntimeError(f"no draw in {tries} separates the {cell_type} sampling bugs")

@@ -14,7 +14,8 @@ import pytest
 
 import bug_models as bm
 from a3lib import RNN_FILES, RNN_PY, call, judged, layer
-from captioning_setup import VOCAB, model_params, padded_captions, student_model
+from captioning_setup import (VOCAB, model_params, padded_captions, separating_draw,
+                              student_model)
 from gradekit.checklib import Elsewhere, Parts, Shapes, array, compare, fail, outputs, scalar
 
 N, T, D, H = 3, 4, 5, 6
@@ -187,21 +188,28 @@ def test_lstm_captioning_gradients(student, rng, credit, hidden_models):
 @pytest.mark.grade(number="10.4", points=8, notebook="LSTM_Captioning", files=RNN_FILES)
 def test_lstm_captioning_sample(student, rng, credit, hidden_models):
     """CaptioningRNN.sample with cell_type='lstm': greedy captions from h0 and a zero
-    cell, the cell carried from step to step"""
+    cell, the cell carried from step to step, on weights the check sets (drawn so that
+    each sampling bug changes the captions)"""
     D_, W_, H_ = 6, 5, 8
-    params = model_params(rng, D_, W_, H_, "lstm", scale=1.0)
-    features = rng.standard_normal((N + 1, D_)) * 2
-    model = student_model(student, params, D_, W_, H_, "lstm")
-    length = 6
+    rows, length = 8, 8
     start = VOCAB["<START>"]
+    bugs = ("zero_h0", "cell_h0", "no_cell_carry")
+
+    def predict(params, features, bug):
+        gaps = []
+        return bm.lstm_sample(params, features, length, start, bug=bug, gaps=gaps), min(gaps)
+
+    params, features, want = separating_draw(rng, "lstm", predict, bugs, (D_, W_, H_),
+                                             rows, length)
+    model = student_model(student, params, D_, W_, H_, "lstm")
     captions = call(student, (model, "sample"), features, max_length=length).value
-    want = bm.lstm_sample(params, features, length, start)
     parts = Parts(credit)
 
     def values():
-        got = array(captions, "captions", (N + 1, length), dtype=None)
-        # The sample on the student's own step first: greedy captions are a coarse value,
-        # and a wrong step can make them look like a sampling bug's.
+        got = array(captions, "captions", (rows, length), dtype=None)
+        # The draw makes the captions of the spec and of each bug below pairwise
+        # different, so at most one bug model matches. The sample on the student's own
+        # step first: a wrong step can make the captions look like a sampling bug's.
         hints = [
             Elsewhere("sample is right for what your lstm_step_forward gives; "
                       "lstm_step_forward is wrong",
@@ -209,7 +217,7 @@ def test_lstm_captioning_sample(student, rng, credit, hidden_models):
                                              student=student),
                       bm.LSTM_STEP_FORWARD, confirm=hidden_models.lstm.step_forward_wrong),
             ("<START> written into column 0 (every word shifted by one)",
-             np.concatenate([np.ones((N + 1, 1)), want[:, :-1]], axis=1)),
+             np.concatenate([np.full((rows, 1), float(start)), want[:, :-1]], axis=1)),
             ("h0 not computed from the features (features @ W_proj + b_proj)",
              lambda: bm.lstm_sample(params, features, length, start, bug="zero_h0")),
             ("the LSTM cell not started at zero (it starts as h0)",

@@ -10,7 +10,8 @@ import pytest
 
 import bug_models as bm
 from a3lib import RNN_FILES, RNN_PY, call, judged, layer
-from captioning_setup import VOCAB, model_params, padded_captions, student_model
+from captioning_setup import (VOCAB, model_params, padded_captions, separating_draw,
+                              student_model, top_gap)
 from gradekit.checklib import Elsewhere, Parts, Shapes, array, compare, fail, outputs, scalar
 
 N, T, D, H = 3, 4, 5, 6
@@ -252,31 +253,41 @@ def test_captioning_gradients(student, rng, credit, hidden_models):
 @pytest.mark.grade(number="4.5", points=12, notebook="RNN_Captioning", files=RNN_FILES)
 def test_captioning_sample(student, rng, credit, hidden_models):
     """CaptioningRNN.sample: greedy captions (N, max_length) of integers on weights the
-    check sets; column 0 is the first generated word, not <START>"""
+    check sets (drawn so that each sampling bug changes the captions); column 0 is the
+    first generated word, not <START>"""
     D_, W_, H_ = 6, 5, 8
-    params = model_params(rng, D_, W_, H_, "rnn", scale=1.0)
-    features = rng.standard_normal((N + 1, D_)) * 2
+    rows, length = 8, 8
+    bugs = ("feed_start", "zero_h0", "no_carry")
+
+    def predict(params, features, bug):
+        gaps = []
+        return sample(params, features, length, bug=bug, gaps=gaps), min(gaps)
+
+    params, features, want = separating_draw(rng, "rnn", predict, bugs, (D_, W_, H_),
+                                             rows, length)
     model = student_model(student, params, D_, W_, H_, "rnn")
-    length = 6
     captions = call(student, (model, "sample"), features, max_length=length).value
-    want = sample(params, features, length)
     parts = Parts(credit)
 
     def values():
-        got = array(captions, "captions", (N + 1, length), dtype=None)
+        got = array(captions, "captions", (rows, length), dtype=None)
+        # The draw makes the captions of the spec and of each bug below pairwise
+        # different, so at most one bug model matches. The sample on the student's own
+        # step first: a wrong step can make the captions look like a sampling bug's.
         hints = [
+            Elsewhere("sample is right for what your rnn_step_forward gives; "
+                      "rnn_step_forward is wrong",
+                      lambda: sample(params, features, length, student=student),
+                      bm.STEP_FORWARD, confirm=hidden_models.step_forward_wrong),
             ("<START> written into column 0 (every word shifted by one)",
-             np.concatenate([np.ones((N + 1, 1)), want[:, :-1]], axis=1)),
+             np.concatenate([np.full((rows, 1), float(VOCAB["<START>"])), want[:, :-1]],
+                            axis=1)),
             ("every step embeds <START> again instead of the previous word",
              lambda: sample(params, features, length, bug="feed_start")),
             ("h0 not computed from the features (features @ W_proj + b_proj)",
              lambda: sample(params, features, length, bug="zero_h0")),
             ("the hidden state not carried from step to step",
              lambda: sample(params, features, length, bug="no_carry")),
-            Elsewhere("sample is right for what your rnn_step_forward gives; "
-                      "rnn_step_forward is wrong",
-                      lambda: sample(params, features, length, student=student),
-                      bm.STEP_FORWARD, confirm=hidden_models.step_forward_wrong),
         ]
         compare("captions", got.astype(float), want, 0.0, hypotheses=hints)
 
@@ -290,9 +301,10 @@ def test_captioning_sample(student, rng, credit, hidden_models):
     parts.finish()
 
 
-def sample(p, features, length, bug="", student=None):
-    """Greedy sampling as the spec says, or with one of its bugs; ``student``: with the
-    student's own rnn_step_forward."""
+def sample(p, features, length, bug="", student=None, gaps=None):
+    """Greedy sampling as the spec says, or with one of its bugs ("feed_start", "zero_h0",
+    "no_carry"): captions (N, length) as floats; ``student``: with the student's own
+    rnn_step_forward; ``gaps``: a list that gets each step's :func:`top_gap`."""
     n = len(features)
     h = np.zeros((n, p["Wh"].shape[0])) if bug == "zero_h0" else \
         features @ p["W_proj"] + p["b_proj"]
@@ -306,6 +318,8 @@ def sample(p, features, length, bug="", student=None):
             h = np.asarray(call(student, "rnn_step_forward", p["W_embed"][word], prev, p["Wx"],
                                 p["Wh"], p["b"]).value[0], dtype=float)
         scores = h @ p["W_vocab"] + p["b_vocab"]
+        if gaps is not None:
+            gaps.append(top_gap(scores))
         out[:, t] = scores.argmax(axis=1)
         if bug != "feed_start":
             word = out[:, t].astype(int)
