@@ -134,7 +134,7 @@ class Runner:
             outcome.error = f"{error.type_name}: {error.message}"[:600]
         except StudentError as error:
             outcome.error_type = "Stopped"
-            outcome.error = _plain(error)[:600]
+            outcome.error = str(error)[:600]
             self.namespace = None  # the worker was restarted: its objects are gone
         except trusted.CellTimeUp:
             outcome.error_type, outcome.error = "Stopped", self._timed_out()
@@ -188,7 +188,7 @@ class Runner:
             except (StudentException, trusted.BrokenReply) as error:
                 self.setup_errors.append(f"the setup cell {cell} raised {_error_name(error)}")
             except (StudentError, trusted.CellTimeUp) as error:
-                why = _plain(error) if isinstance(error, StudentError) else self._timed_out()
+                why = str(error) if isinstance(error, StudentError) else self._timed_out()
                 self.setup_errors.append(f"the setup cell {cell}: {why[:300]}")
                 self.broken = f"the setup cell {cell} did not finish"
                 self.namespace = None
@@ -205,10 +205,6 @@ def _error_name(error: BaseException) -> str:
 
 class _OutOfTime(Exception):
     """The re-run budget is spent (not the student's error)."""
-
-
-def _plain(error: StudentError) -> str:
-    return str(error).replace("builtins.exec", "re-running it")
 
 
 def numbers(text: str, ignore: tuple[str, ...]) -> list[tuple[str, str]]:

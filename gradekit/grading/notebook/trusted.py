@@ -217,7 +217,8 @@ class Relay:
         return result.value
 
     def set_attribute(self, owner: RemoteObject, name: str, value: Any) -> None:
-        self.sandbox.setattr(owner.remote, name, _outgoing(value))
+        """Set it in the worker as :meth:`attribute` reads it (tensors and dtypes rebuilt)."""
+        self._eager("builtins.setattr", [owner.remote, name, _outgoing(value)])
 
     def _generators(self) -> dict[str, Any]:
         sync: dict[str, Any] = {}

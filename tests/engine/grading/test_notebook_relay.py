@@ -103,6 +103,11 @@ w[0] += 1.0
 loss, grads = model.loss(np.arange(3.0))
 print(loss, grads["W"], model.params["W"].dtype, model.dtype.__name__)
 """,
+    "set-attribute": """
+model = Model(2, dtype=np.float64)
+model.params = {"W": np.array([1.0, 2.0])}
+print(model.loss(np.ones(2))[0])
+""",
     "numeric-gradient": """
 np.random.seed(2)
 model = Model(4, dtype=np.float64)
@@ -180,7 +185,7 @@ def test_the_relayed_run_prints_what_a_plain_run_prints(folders, plain):
         verdicts = run_and_compare(box, [("setup", SETUP)], cells, stored, {}, 30.0, 120.0,
                                    released, ["pkg/funcs.py"])
     assert verdicts.setup_errors == []
-    for name in ("in-place", "generators", "object", "numeric-gradient"):
+    for name in ("in-place", "generators", "object", "set-attribute", "numeric-gradient"):
         assert verdicts.cells[name] is None, (name, verdicts.cells[name], plain[name])
     # The plain run printed 5; here the object stays in the worker and is not looked into.
     assert plain["not-data"] == "5\n"
