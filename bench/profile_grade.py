@@ -13,7 +13,8 @@ innermost phase; the worker's start (its preloaded imports) runs beside the cont
 and is shown apart. CPU is the controller's process time and the worker's CPU clock,
 both read by the controller; the total is what the kernel charged the whole grade.
 
-    .venv/bin/python bench/profile_grade.py [ASSIGNMENT] [SUBMISSION] [-n 3] [--items 10]
+    .venv/bin/python bench/profile_grade.py [ASSIGNMENT] [SUBMISSION] [--config TOML] [-n 3]
+        [--items 10]
 """
 
 from __future__ import annotations
@@ -84,11 +85,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="the course's assignment (folder name under assignment/)")
     parser.add_argument("submission", nargs="?", type=Path, default=None,
                         help="default: a complete hand-in (the reference and the notebooks)")
+    parser.add_argument("--config", type=Path, default=None, metavar="TOML",
+                        help="another configuration of the assignment (default: its "
+                             "assignment.toml), e.g. assignment2's batchnorm-alone.toml")
     parser.add_argument("-n", "--runs", type=int, default=3)
     parser.add_argument("--items", type=int, default=0, metavar="K",
                         help="also list the K costliest checks and notebooks")
     args = parser.parse_args(argv)
-    config = ROOT / "assignment" / args.assignment / "assignment.toml"
+    config = args.config or ROOT / "assignment" / args.assignment / "assignment.toml"
     with tempfile.TemporaryDirectory(prefix="gradekit-profile-") as stage:
         submission = args.submission
         if submission is None:

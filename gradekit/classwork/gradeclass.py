@@ -144,7 +144,7 @@ def grade_class(submissions: Path, out_dir: Path, assignment: Assignment, option
     gone = sorted(set(manifest.submissions) - {s.key for s in inbox.submissions})
     summary.warnings += [f"{key}: no longer among the submissions; its results are kept"
                          for key in gone if (out_dir / key / RESULTS_NAME).is_file()]
-    run = manifest.start_run(executor=options.executor, jobs=options.jobs or os.cpu_count(),
+    run = manifest.start_run(executor=options.executor, jobs=slot_count(options),
                              to_grade=len(todo), up_to_date=progress.up_to_date)
     by_key = {s.key: s for s in todo}
 
@@ -242,7 +242,7 @@ def _executor(assignment: Assignment, options: Options, grading: Any, out_dir: P
     from gradekit.classwork.pool import SlotPool
     from gradekit.sandbox import accounts, slots
 
-    jobs = options.jobs or os.cpu_count() or 1
+    jobs = slot_count(options)
     limit = accounts.slot_count_limit()
     if limit is not None and limit < jobs:
         raise UserError(f"--jobs {jobs} needs {jobs} sandbox accounts; "
@@ -252,6 +252,18 @@ def _executor(assignment: Assignment, options: Options, grading: Any, out_dir: P
         env[slots.SLOTS_ENV] = str(jobs)
     return SlotPool(Path(assignment.path), jobs, out_dir / LOG_DIR, watchdog,
                     recycle=options.recycle, env=env)
+
+
+def slot_count(options: Options) -> int:
+    """``--jobs``, else one slot more than the CPUs (a grade waits on its worker part of
+    the time: a hanging call, the worker's start), at most as many as the sandbox accounts
+    named in ``$GRADEKIT_SANDBOX_USERS``."""
+    if options.jobs:
+        return options.jobs
+    from gradekit.sandbox import accounts
+
+    jobs, limit = (os.cpu_count() or 1) + 1, accounts.slot_count_limit()
+    return jobs if limit is None else max(1, min(jobs, limit))
 
 
 def _settle(assignment: Assignment, options: Options, submission: Submission, stage: Path,

@@ -29,7 +29,8 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
                              "./assignment.toml)")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                         help=f"submissions graded at once, each in its own sandbox slot "
-                             f"(default: the CPU count, {os.cpu_count()})")
+                             f"(default: one more than the CPUs, {(os.cpu_count() or 1) + 1}, "
+                             "at most the sandbox accounts named in $GRADEKIT_SANDBOX_USERS)")
     parser.add_argument("--seed", type=int, default=None,
                         help="seed for every grade's random inputs (default: a fresh one each)")
     parser.add_argument("--public-only", action="store_true",

@@ -373,7 +373,8 @@ def mark_defaults(assignment: Assignment):  # type: ignore[no-untyped-def]
 
 
 def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]:
-    """Every check the check files declare (read without importing them), scored 0."""
+    """Every check a grade runs, as the check files declare them (read without importing
+    them), scored 0: those of notebooks the release leaves out are not among them."""
     from gradekit.grading.marks import scan_file
 
     grading = assignment.grading
@@ -390,7 +391,8 @@ def known_checks(assignment: Assignment, public_only: bool) -> list[CheckResult]
         files = [root] if root.is_file() else sorted(root.rglob("test_*.py"))
         for path in files:
             is_public = public == path.resolve() or public in path.resolve().parents
-            found += [info.result() for info in scan_file(path, is_public, defaults)]
+            found += [info.result() for info in scan_file(path, is_public, defaults)
+                      if not info.elsewhere]
     if not public_only:
         from gradekit.grading.notebook import part_results
 

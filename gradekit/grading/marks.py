@@ -37,7 +37,7 @@ class CheckInfo:
     files: tuple[str, ...]
     elsewhere: str | None = None
     """The notebook this check belongs to when the assignment does not release it (the
-    check scores nothing then), else None."""
+    check scores nothing then and a grade does not run it), else None."""
 
     def result(self, **changes: Any) -> CheckResult:
         if self.elsewhere and changes.get("output") is not None:
@@ -47,7 +47,7 @@ class CheckInfo:
 
     def note(self) -> str:
         return (f"(Part of the {self.elsewhere} notebook, which this release does not "
-                "include: run for the course staff, scores nothing here.)"
+                "include: it scores nothing here.)"
                 if self.elsewhere else "")
 
 
@@ -57,7 +57,8 @@ def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,
 
     A check belongs to the assignment whose checks folder holds it. ``notebook="Name"``
     ties it to one notebook of that assignment: while the release does not include
-    ``Name.ipynb`` the check is graded with 0 points and visibility ``hidden``.
+    ``Name.ipynb`` the check has 0 points and visibility ``hidden``, and a grade
+    leaves it out (the staff log names it).
     """
     unknown = set(kwargs) - MARK_ARGUMENTS
     if unknown:

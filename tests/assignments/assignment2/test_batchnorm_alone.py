@@ -96,10 +96,8 @@ def test_it_grades_batchnorm_alone(configs, tmp_path):
     assert not failed, failed
     assert sum(c[2] for c in code) == BN_CODE_POINTS
     assert sum(c[1] for c in code) == BN_CODE_POINTS
-    others = [c for c in code if int(c[0].split(".")[0]) >= 6]
-    assert others, "the other notebooks' checks run for staff"
-    for number, _, most, _, output in others:
-        assert most == 0 and "which this release does not include" in output, number
+    others = [c[0] for c in code if int(c[0].split(".")[0]) >= 6]
+    assert not others, f"the other notebooks' checks score nothing and are not run: {others}"
 
 
 # Bugs of the net without normalization, in one hand-in: the FullyConnectedNets notebook's

@@ -16,6 +16,8 @@ from gradekit.grading.marks import MarkDefaults
 from gradekit.grading.plugin import GradingPlugin
 
 CHECKS = '''\
+import os
+
 import pytest
 
 from gradekit.grading.checks import CheckFailed
@@ -36,6 +38,7 @@ def test_owner_here():
 @pytest.mark.grade(number="2.1", points=4, notebook="Later")
 def test_owner_of_another_notebook():
     """An owner in a notebook the release may leave out"""
+    open(os.environ.get("SCORING_TEST_RAN", os.devnull), "a").close()
 
 
 @pytest.mark.grade(number="2.2", points=0)
@@ -44,7 +47,7 @@ def test_worth_nothing():
 '''
 
 
-def _answer(tmp_path: Path, notebooks, select=None) -> str:
+def _grade(tmp_path: Path, notebooks, select=None) -> GradingPlugin:
     folder = tmp_path / "checks"
     folder.mkdir(exist_ok=True)
     (folder / "test_checks.py").write_text(CHECKS)
@@ -55,8 +58,12 @@ def _answer(tmp_path: Path, notebooks, select=None) -> str:
     pytest.main([str(folder), "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(folder),
                  "--import-mode=importlib", "-p", "no:cacheprovider", "-p",
                  "no:terminal"], plugins=[plugin])
-    asks = next(r for r in plugin.results if r.number == "1.1")
-    return asks.output
+    return plugin
+
+
+def _answer(tmp_path: Path, notebooks, select=None) -> str:
+    plugin = _grade(tmp_path, notebooks, select)
+    return next(r for r in plugin.results if r.number == "1.1").output
 
 
 def test_a_check_of_a_released_notebook_with_points_scores(tmp_path):
@@ -66,6 +73,17 @@ def test_a_check_of_a_released_notebook_with_points_scores(tmp_path):
 
 def test_a_check_of_a_notebook_left_out_does_not_score(tmp_path):
     assert _answer(tmp_path, frozenset({"Main"})) == "['1.2']"
+
+
+def test_a_check_of_a_notebook_left_out_is_neither_run_nor_listed(tmp_path, monkeypatch):
+    """It scores nothing, so a grade spends nothing on it; the staff log names it."""
+    monkeypatch.setenv("SCORING_TEST_RAN", str(tmp_path / "ran"))
+    plugin = _grade(tmp_path, frozenset({"Main"}))
+    assert {r.number for r in plugin.results} == {"1.1", "1.2", "2.2"}
+    assert not (tmp_path / "ran").exists()
+    assert any("2.1" in line and "Later" in line for line in plugin.staff_log)
+    released = _grade(tmp_path, frozenset({"Main", "Later"}))
+    assert "2.1" in {r.number for r in released.results} and (tmp_path / "ran").exists()
 
 
 def test_the_answer_is_the_whole_grades_when_only_a_part_runs(tmp_path):
