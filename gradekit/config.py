@@ -267,6 +267,10 @@ class RerunCell:
     """Below this magnitude, numbers of the same sign agree within a factor of 10."""
     ignore: tuple[str, ...] = setting((), check=_regexes)
     """Regular expressions of printed lines not compared (timings)."""
+    until: str | None = setting(None, check=_regex)
+    """A regular expression: the re-run stops before the cell's first top-level statement
+    whose first line it matches (``re.match``), e.g. a timing loop whose printout
+    ``ignore`` leaves out anyway; only what runs before is compared."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ and reused, owned by the grader and readable by all.
 from __future__ import annotations
 
 import compileall
+import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -78,8 +79,11 @@ def _normal(distribution: str) -> str:
     return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
-def _with_requirements(names: tuple[str, ...]) -> list[str]:
-    """``names`` and the top-level import names of what their distributions require."""
+@functools.lru_cache(maxsize=16)
+def _with_requirements(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` and the top-level import names of what their distributions require.
+    Read once per process (a quarter of a second: every installed distribution's
+    metadata); a class grade's long-lived controllers ask on every grade."""
     by_module = importlib.metadata.packages_distributions()
     modules_of: dict[str, list[str]] = {}
     for module, distributions in by_module.items():
@@ -106,7 +110,7 @@ def _with_requirements(names: tuple[str, ...]) -> list[str]:
             match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
             if match:
                 queue.append(_normal(match.group(1)))
-    return found
+    return tuple(found)
 
 
 def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:

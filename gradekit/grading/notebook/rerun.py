@@ -42,17 +42,28 @@ MAX_PRINTED = 256 * 1024
 """Characters of a re-run cell's printout kept (what is past it is cut, as the worker's
 output is)."""
 
-def prepare(source: str, skip_imports: tuple[str, ...], where: str) -> str:
-    """The source the worker runs: magics out, skipped imports and their uses out.
+def prepare(source: str, skip_imports: tuple[str, ...], where: str,
+            until: str | None = None) -> str:
+    """The source a re-run runs: magics out, skipped imports and their uses out, and,
+    with ``until``, the statements from the first one whose first line it matches.
 
-    ``where`` names the cell in the error raised when the released source does not parse.
+    ``where`` names the cell in the error raised when the released source does not parse
+    (or ``until`` matches none of its statements).
     """
     source = strip_magics(source)
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
         raise UserError(f"{where}: the released cell does not parse: {error}") from None
-    if not skip_imports:
+    if until is not None:
+        lines = source.splitlines()
+        stop = next((i for i, statement in enumerate(tree.body)
+                     if re.match(until, lines[statement.lineno - 1].strip())), None)
+        if stop is None:
+            raise UserError(f"{where}: rerun's until = {until!r} matches no statement of "
+                            "the released cell")
+        tree.body = tree.body[:stop]
+    elif not skip_imports:
         return source
     skipped: set[str] = set()
     kept = []

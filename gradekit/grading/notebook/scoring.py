@@ -199,8 +199,8 @@ def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook
     by_id = {cell.id: cell for cell in released.cells}
     setup = [(ident, prepare(by_id[ident].source, config.skip_imports, ident))
              for ident in config.setup]
-    cells = [(rule, prepare(by_id[rule.cell].source, config.skip_imports, rule.cell))
-             for rule in config.rerun]
+    cells = [(rule, prepare(by_id[rule.cell].source, config.skip_imports, rule.cell,
+                            rule.until)) for rule in config.rerun]
     stored: dict[str, Stored | None] = {}
     for rule in config.rerun:
         s = matching.pairs.get(by_id[rule.cell].index)

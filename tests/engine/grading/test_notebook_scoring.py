@@ -10,7 +10,9 @@ with the real assignment, one of them a notebook run by Jupyter (nbclient).
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
+import io
 import json
 import os
 import re
@@ -645,6 +647,21 @@ def test_released_cells_are_prepared_for_the_worker():
     assert "def helper" in prepared and "print(os.sep)" in prepared
     with pytest.raises(UserError, match="cell: the released cell does not parse"):
         prepare("def (:", (), "cell")
+
+
+def test_a_rerun_can_stop_before_a_statement():
+    """``until``: what runs is the cell up to the first statement the pattern matches."""
+    source = ("x = 2\nprint('result', x)\ndef best_time(f):\n    return f()\n"
+              "print('speedup', best_time(lambda: 1))\n")
+    prepared = prepare(source, (), "cell", until="def best_time")
+    assert "print('result', x)" in prepared and "best_time" not in prepared
+    namespace: dict = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(prepared, namespace)
+    assert printed.getvalue() == "result 2\n"
+    with pytest.raises(UserError, match="cell: rerun's until = 'def never' matches no"):
+        prepare(source, (), "cell", until="def never")
 
 
 def test_matching_pairs_moved_and_rewritten_cells():
