@@ -5,8 +5,8 @@ Builds a class of the Batch Normalization exercise (``assignment/assignment2/bat
 (tests/assignments/assignment2/corpus/) and seeded bugs (tests/assignments/assignment2/
 mutants.py), each with the executed notebook (``make notebook-check`` leaves it in
 dist/assignment2/), the reference, hand-ins whose notebook was never run, blank skeletons,
-broken zips, slow ones (20 ms of CPU in every batchnorm call, as a slow Python loop costs)
-and hanging ones (batchnorm_forward never returns). Grades it with ``gradekit grade-class``
+broken zips, slow ones (the train-mode forward normalizing element by element in Python
+loops) and hanging ones (batchnorm_forward never returns). Grades it with ``gradekit grade-class``
 (its default number of slots unless ``--jobs``), then prints: the wall time, the
 per-submission percentiles, the time by kind, the phases of a grade summed over the class
 (from each ``results.json``'s profile), the peak memory per slot, one ``gradekit grade``
@@ -49,10 +49,12 @@ MIX = {"corpus": 520, "mutant": 260, "reference": 60, "not run": 40, "skeleton":
        "broken zip": 10, "slow": 50, "hanging": 10}
 ORDINARY = ("corpus", "mutant", "reference")
 """The kinds whose grades are the class's usual cost (run code, an executed notebook)."""
-SLOW_EDIT = ("cs231n/layers.py", '    mode = bn_param.get("mode")\n',
-             '    import time\n    _t = time.process_time()\n'
-             '    while time.process_time() - _t < 0.02:\n        pass\n'
-             '    mode = bn_param.get("mode")\n')
+SLOW_EDIT = ("cs231n/layers.py", "        xhat = xc * inv_std\n",
+             "        xhat = np.empty_like(xc)\n"
+             "        for i in range(N):\n"
+             "            for j in range(D):\n"
+             "                xhat[i, j] = xc[i, j] * inv_std[j]\n")
+"""A slow but correct hand-in: the train-mode forward normalizes element by element."""
 
 
 def kinds_for(n: int) -> list[str]:

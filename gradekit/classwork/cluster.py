@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
-from gradekit.classwork.pool import BLAS_ENV
+from gradekit.blas import BLAS_ENV
 from gradekit.errors import UserError
 from gradekit.zips import unsafe_path
 

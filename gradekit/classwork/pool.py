@@ -23,12 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
+from gradekit.blas import BLAS_ENV
 from gradekit.errors import UserError
 
-BLAS_ENV = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                                   "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-                                   "BLIS_NUM_THREADS")}
-"""One thread for every BLAS library, set in each grading process before numpy loads."""
 PARENT_ENV = "GRADEKIT_POOL_PARENT"
 """Tells a controller the pool's pid, so that it dies with the pool."""
 STOP_WAIT = 20.0

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 
-from gradekit.classwork.pool import BLAS_ENV, PARENT_ENV
+from gradekit.blas import BLAS_ENV
+from gradekit.classwork.pool import PARENT_ENV
 
 os.environ.update(BLAS_ENV)
 

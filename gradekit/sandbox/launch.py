@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gradekit.blas import BLAS_ENV
 from gradekit.sandbox import netns
 from gradekit.sandbox.channel import Channel
 from gradekit.sandbox.errors import SandboxError
@@ -305,7 +306,7 @@ def _environment(slot: Slot, inside: bool) -> dict[str, str]:
         "PATH": "/usr/bin:/bin",
         "HOME": home, "TMPDIR": "/tmp" if inside else str(slot.scratch),
         "LANG": os.environ.get("LANG", "C.UTF-8"),
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        **BLAS_ENV,
     }
     env.update({key: os.environ[key] for key in _KEPT_ENV if key in os.environ})
     return env
