@@ -8,6 +8,7 @@ from :class:`MarkDefaults` (the assignment's ``[grading]`` table).
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,17 +94,46 @@ def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,
 def scan_file(path: Path, public: bool = False,
               defaults: MarkDefaults = MarkDefaults()) -> list[CheckInfo]:
     """The checks a file declares, read without importing it (for files that fail)."""
+    return _scan(path, public, defaults)[1]
+
+
+def unreleased_only(path: Path, public: bool,
+                    defaults: MarkDefaults) -> list[CheckInfo] | None:
+    """The checks of ``path`` when every one belongs to a notebook the release leaves out
+    (a grade need not even import the file), else None. Read without importing it; a
+    mark it cannot read in full keeps the file."""
+    marked, found = _scan(path, public, defaults)
+    if marked and len(found) == marked and all(info.elsewhere for info in found):
+        return found
+    return None
+
+
+def _scan(path: Path, public: bool, defaults: MarkDefaults) -> tuple[int, list[CheckInfo]]:
+    """How many functions carry a ``grade`` mark, and the checks read from those marks."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return 0, []
+    marked, found = _scan_unchanged(str(path), stat.st_mtime_ns, stat.st_size, public, defaults)
+    return marked, list(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _scan_unchanged(path: str, mtime_ns: int, size: int, public: bool,
+                    defaults: MarkDefaults) -> tuple[int, tuple[CheckInfo, ...]]:
+    """:func:`_scan` of a file as it is now (a long-lived controller reads it once)."""
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
-        return []
-    found = []
+        return 0, ()
+    marked, found = 0, []
     for node in ast.walk(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         for decorator in node.decorator_list:
             if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
                     and decorator.func.attr == "grade"):
+                marked += 1
                 kwargs = {}
                 for keyword in decorator.keywords:
                     try:
@@ -115,4 +145,4 @@ def scan_file(path: Path, public: bool = False,
                                            defaults))
                 except ValueError:
                     pass
-    return found
+    return marked, tuple(found)

@@ -20,7 +20,8 @@ import pytest
 from gradekit.grading.checks import INTERNAL
 from gradekit.grading.fixtures import Credit, Reference, Scoring
 from gradekit.grading.intake import needs
-from gradekit.grading.marks import CheckInfo, MarkDefaults, read_mark, scan_file
+from gradekit.grading.marks import (CheckInfo, MarkDefaults, read_mark, scan_file,
+                                    unreleased_only)
 from gradekit.grading.results import CheckResult
 from gradekit.sandbox.controller import Sandbox, SandboxError, StudentError
 from gradekit.sandbox.phases import item as item_time, phase
@@ -68,6 +69,8 @@ class GradingPlugin:
         self._credits: dict[str, Credit] = {}
         self._reference: Reference | None = None
         self._done: set[str] = set()
+        self._unreleased: dict[str, list[str]] = {}
+        """Check numbers by the notebook, left out of this release, they belong to."""
         self._rootpath = Path.cwd()
 
     # -- configuration and collection
@@ -84,6 +87,20 @@ class GradingPlugin:
         path = Path(path).resolve()
         return any(folder == path or folder in path.parents for folder in self.public_dirs)
 
+    def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
+        """Leave out, without importing it, a check file whose every check belongs to a
+        notebook the release leaves out (they would score nothing)."""
+        if self.defaults.notebooks is None or collection_path.suffix != ".py" \
+                or not collection_path.name.startswith("test_"):
+            return None
+        found = unreleased_only(collection_path, self._is_public(collection_path),
+                                self.defaults)
+        if found is None:
+            return None
+        for info in found:
+            self._unreleased.setdefault(info.elsewhere or "", []).append(info.number)
+        return True
+
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not report.failed:
             return
@@ -99,7 +116,6 @@ class GradingPlugin:
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
         keep: list[pytest.Item] = []
-        unreleased: dict[str, list[str]] = {}
         for item in items:
             marks = list(item.iter_markers("grade"))
             function = getattr(item, "function", None)
@@ -123,14 +139,15 @@ class GradingPlugin:
                 continue
             self._points[info.number] = max(info.points, self._points.get(info.number, 0.0))
             if info.elsewhere:  # scores nothing in this release: not worth its time
-                unreleased.setdefault(info.elsewhere, []).append(info.number)
+                self._unreleased.setdefault(info.elsewhere, []).append(info.number)
                 continue
             if self.select is not None and not self.select(info.number):
                 continue
             self._info[item.nodeid] = info
             keep.append(item)
         items[:] = keep
-        for notebook, numbers in unreleased.items():
+        for notebook, numbers in sorted(self._unreleased.items()):
+            numbers.sort(key=lambda n: [int(p) if p.isdigit() else 0 for p in n.split(".")])
             self.staff_log.append(f"not run: checks {', '.join(numbers)} of the {notebook} "
                                   "notebook, which this release does not include")
 

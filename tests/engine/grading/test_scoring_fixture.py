@@ -7,6 +7,7 @@ call student code).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,29 @@ def test_worth_nothing():
 '''
 
 
+LATER_ONLY = '''\
+import os
+
+import pytest
+
+open(os.environ.get("SCORING_TEST_IMPORTED", os.devnull), "a").close()
+
+
+@pytest.mark.grade(number="3.1", points=2, notebook="Later")
+def test_later_only():
+    """A file whose checks all belong to the notebook the release may leave out"""
+'''
+
+
 def _grade(tmp_path: Path, notebooks, select=None) -> GradingPlugin:
     folder = tmp_path / "checks"
     folder.mkdir(exist_ok=True)
     (folder / "test_checks.py").write_text(CHECKS)
+    (folder / "test_later_only.py").write_text(LATER_ONLY)
+    for name in [n for n, m in sys.modules.items()  # an earlier test's copies
+                 if str(getattr(m, "__file__", "")).endswith(("test_checks.py",
+                                                              "test_later_only.py"))]:
+        del sys.modules[name]
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     plugin = GradingPlugin(sandbox=None, seed=1, present=set(), submit=(), public_dirs=[],
                            reference_root=None, select=select,
@@ -78,12 +98,15 @@ def test_a_check_of_a_notebook_left_out_does_not_score(tmp_path):
 def test_a_check_of_a_notebook_left_out_is_neither_run_nor_listed(tmp_path, monkeypatch):
     """It scores nothing, so a grade spends nothing on it; the staff log names it."""
     monkeypatch.setenv("SCORING_TEST_RAN", str(tmp_path / "ran"))
+    monkeypatch.setenv("SCORING_TEST_IMPORTED", str(tmp_path / "imported"))
     plugin = _grade(tmp_path, frozenset({"Main"}))
     assert {r.number for r in plugin.results} == {"1.1", "1.2", "2.2"}
     assert not (tmp_path / "ran").exists()
-    assert any("2.1" in line and "Later" in line for line in plugin.staff_log)
+    assert not (tmp_path / "imported").exists(), "a file of such checks alone is not imported"
+    assert any("2.1" in line and "3.1" in line and "Later" in line for line in plugin.staff_log)
     released = _grade(tmp_path, frozenset({"Main", "Later"}))
-    assert "2.1" in {r.number for r in released.results} and (tmp_path / "ran").exists()
+    assert {"2.1", "3.1"} <= {r.number for r in released.results}
+    assert (tmp_path / "ran").exists() and (tmp_path / "imported").exists()
 
 
 def test_the_answer_is_the_whole_grades_when_only_a_part_runs(tmp_path):
