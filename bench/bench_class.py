@@ -175,6 +175,8 @@ def print_phases(totals: dict[str, list[float]], count: int, which: str) -> None
     print(f"  {'phase':<{width}}  {'wall s':>8}  {'ctrl CPU':>8}  {'worker CPU':>10}  {'per sub':>8}")
     for name, (wall, cpu, worker) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
         print(f"  {name:<{width}}  {wall:8.1f}  {cpu:8.1f}  {worker:10.1f}  {wall / count:8.3f}")
+    cpu = sum(row[1] + row[2] for row in totals.values())
+    print(f"  CPU per submission (controller + worker): {cpu / max(count, 1):.2f} s")
 
 
 def one_cli_grade(config: Path, executed: bytes, runs: int = 3) -> float:
