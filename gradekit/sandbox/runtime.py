@@ -57,16 +57,20 @@ def package_folders(names: tuple[str, ...]) -> list[Path]:
     paths: list[Path] = []
     for name in _with_requirements(names):
         spec = importlib.util.find_spec(name)
-        if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
+        if spec is None or spec.origin in ("built-in", "frozen"):
             continue
-        origin = Path(spec.origin).resolve()
-        path = origin.parent if spec.submodule_search_locations else origin
-        if path in paths:
-            continue
-        paths.append(path)
-        libs = path.parent / f"{name}.libs"
-        if libs.is_dir():
-            paths.append(libs)
+        if not spec.origin:  # a namespace package (CUDA torch's ``nvidia``): its folders
+            found = [Path(p).resolve() for p in spec.submodule_search_locations or ()]
+        else:
+            origin = Path(spec.origin).resolve()
+            found = [origin.parent if spec.submodule_search_locations else origin]
+        for path in found:
+            if path in paths:
+                continue
+            paths.append(path)
+            libs = path.parent / f"{name}.libs"
+            if libs.is_dir():
+                paths.append(libs)
     return paths
 
 
@@ -134,8 +138,8 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
         compileall.compile_dir(building / "engine", quiet=2)  # the worker cannot write it
         (building / "lib").mkdir(parents=True, exist_ok=True)
         for folder in folders:
-            if folder.is_dir():
-                shutil.copytree(folder, building / "lib" / folder.name,
+            if folder.is_dir():  # dirs_exist_ok: the portions of a namespace package merge
+                shutil.copytree(folder, building / "lib" / folder.name, dirs_exist_ok=True,
                                 copy_function=_link_or_copy, ignore=_left_out)
             else:
                 _link_or_copy(str(folder), str(building / "lib" / folder.name))

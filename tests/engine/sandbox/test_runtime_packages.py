@@ -71,3 +71,18 @@ def test_the_runtime_keeps_this_interpreters_bytecode_only(tmp_path):
     assert caches and all(tag in path.name for path in caches)
     assert (runtime.lib / "numpy" / "__pycache__" / f"__init__{tag}pyc").is_file()
     assert list((runtime.engine / "sandbox" / "__pycache__").glob(f"worker{tag}pyc"))
+
+
+def test_a_namespace_package_is_carried_too(tmp_path, monkeypatch):
+    """CUDA builds of torch load their libraries from ``nvidia``, a package without an
+    ``__init__.py``: its folder goes into the runtime like any other."""
+    site = tmp_path / "site"
+    (site / "gk_namespace_probe" / "cudnn").mkdir(parents=True)
+    (site / "gk_namespace_probe" / "cudnn" / "lib.py").write_text("NAME = 'cudnn'\n")
+    monkeypatch.syspath_prepend(str(site))
+    assert package_folders(("gk_namespace_probe",)) == [site / "gk_namespace_probe"]
+    (tmp_path / "work").mkdir()
+    with Sandbox(tmp_path / "work", limits=Limits(packages=("gk_namespace_probe",))) as sandbox:
+        result = sandbox.call("builtins.exec", "from gk_namespace_probe.cudnn import lib\n"
+                              "print(lib.NAME)", {})
+    assert result.stdout.split() == ["cudnn"]
