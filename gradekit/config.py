@@ -382,7 +382,10 @@ class Limits:
     timeout: float = setting(10.0, check=_positive)
     """Default wall-clock seconds for one call."""
     memory_mb: int = setting(1024, check=_positive)
-    """Address-space limit of the worker (numpy alone maps about 150 MB)."""
+    """Memory the worker may use: what it holds once numpy and ``packages`` are loaded
+    plus what the student's code allocates (an address-space limit set after loading
+    them, so library pages mapped but never loaded, such as the 3 GB a CUDA build of
+    torch maps, do not count)."""
     cpu_seconds: int = setting(300, check=_positive)
     """CPU seconds for the worker's whole life (a backstop; calls are bounded by timeout)."""
     file_mb: int = setting(16, check=_positive)

@@ -352,6 +352,16 @@ def test_memory_is_capped(box):
     assert box.call("pkg.mod.add", 1, 2).value == 3
 
 
+def test_library_pages_mapped_but_never_loaded_do_not_count(folder):
+    """The worker maps more address space than 128 MB with numpy loaded (a CUDA build of
+    torch maps 3 GB): the limit counts what it holds in memory, and the student's
+    allocations."""
+    with Sandbox(folder, limits=Limits(timeout=5.0, memory_mb=128)) as sandbox:
+        assert sandbox.call("pkg.mod.allocate", 1 / 128).value.size == 2 ** 20  # 8 MB
+        with pytest.raises(StudentMemoryError, match="more than 128 MB"):
+            sandbox.call("pkg.mod.allocate", 0.25)
+
+
 @pytest.mark.parametrize("target,error", [("pkg.mod.fork", "BlockingIOError"),
                                           ("pkg.mod.thread", "can't start new thread")])
 def test_no_new_processes_or_threads(box, target, error):
