@@ -9,20 +9,22 @@ import pytest
 from checklib import FC_FILES, OPTIM, call, model
 from fc_nets import C, D, Twins, student_loss
 from gradekit.checklib import (Parts, array, charged_elsewhere, check_number, compare, fail,
-                               outputs, scalar)
+                               outputs, scalar, scaled_error)
 
 OPTIM_PY = "cs231n/optim.py"
 
 
-def _step(student, ref_optim, rule, w, dw, config, hints=()):
-    """One update by the student and by the reference; compare next_w and the config."""
+def _step(student, ref_optim, rule, w, dw, config, hints=(), variants=()):
+    """One update by the student and by the reference; compare next_w and the config.
+    ``variants``: other next_w values a correct rule may give (a rearranged formula)."""
     args = (w, dw) if config is None else (w, dw, config)
     want_w, want_config = getattr(ref_optim, rule)(*copy.deepcopy(args))
     next_w, got_config = outputs(call(student, OPTIM + rule, *args).value, rule,
                                  ("next_w", "config"))
     state = "defaults" if config is None else "a given config"
-    compare(f"{rule} next_w ({state})", array(next_w, f"{rule} next_w", w.shape), want_w,
-            1e-8, hypotheses=hints)
+    got_w = array(next_w, f"{rule} next_w", w.shape)
+    if not any(scaled_error(got_w, variant) <= 1e-8 for variant in variants):
+        compare(f"{rule} next_w ({state})", got_w, want_w, 1e-8, hypotheses=hints)
     if not isinstance(got_config, dict):
         fail(f"{rule} should return its config dict; it returned a {type(got_config).__name__}.")
     for key, want in sorted(want_config.items()):
@@ -38,9 +40,10 @@ def _step(student, ref_optim, rule, w, dw, config, hints=()):
 
 
 def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, dw, c: (),
-                defaults=None):
+                defaults=None, variants=lambda w, dw, c: ()):
     """``defaults``: the config the rule starts from without one (the spec's defaults), for
-    the hints of the step from the defaults (none without it).
+    the hints and ``variants`` (see :func:`_step`) of the step from the defaults (none
+    without it).
 
     The step from the defaults gets a gradient whose first row is a millionth of the
     others: from zero moments a rule's epsilon only matters where gradients are that
@@ -52,10 +55,12 @@ def _check_rule(student, reference, rng, credit, rule, config, hints=lambda w, d
     small[0] *= 1e-6
     parts = Parts(credit)
     parts.run(0.6, "a given config", lambda: _step(
-        student, ref_optim, rule, w, dw, config, hints(w, dw, config)))
+        student, ref_optim, rule, w, dw, config, hints(w, dw, config),
+        variants(w, dw, config)))
     parts.run(0.4, "defaults", lambda: _step(
         student, ref_optim, rule, w, small, None,
-        hints(w, small, defaults) if defaults else ()))
+        hints(w, small, defaults) if defaults else (),
+        variants(w, small, defaults) if defaults else ()))
     parts.finish()
 
 
@@ -119,6 +124,18 @@ def _adam_hints(w, dw, config):
              w - lr * m_hat / np.sqrt(v_hat + eps))]
 
 
+def _adam_variants(w, dw, config):
+    """The rearranged Adam (bias corrections folded into the step size, epsilon added to
+    sqrt(v)), correct by COURSE_SPEC: it differs from the textbook form only in where
+    epsilon acts, which the tiny gradients of the defaults step make visible."""
+    b1, b2, lr, eps = (config[k] for k in ("beta1", "beta2", "learning_rate", "epsilon"))
+    t = config["t"] + 1
+    m = b1 * config["m"] + (1 - b1) * dw
+    v = b2 * config["v"] + (1 - b2) * dw ** 2
+    step = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+    return [w - step * m / (np.sqrt(v) + eps)]
+
+
 @pytest.mark.grade(number="10.11", points=8, notebook="FullyConnectedNets", files=[OPTIM_PY])
 def test_adam(student, reference, rng, credit):
     """adam
@@ -128,7 +145,7 @@ def test_adam(student, reference, rng, credit):
     _check_rule(student, reference, rng, credit, "adam",
                 {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8,
                  "m": 0.1 * rng.standard_normal((5, 4)), "v": rng.uniform(0, 0.1, (5, 4)),
-                 "t": 3}, hints=_adam_hints,
+                 "t": 3}, hints=_adam_hints, variants=_adam_variants,
                 # From zero moments v_hat is dw**2: eps inside the square root shows where
                 # dw is tiny (the defaults step's first row).
                 defaults={"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999,

@@ -30,8 +30,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
-from gradekit.blas import BLAS_ENV
 from gradekit.errors import UserError
+from gradekit.sandbox.blas import BLAS_ENV
 from gradekit.zips import unsafe_path
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
-from gradekit.blas import BLAS_ENV
 from gradekit.errors import UserError
+from gradekit.sandbox.blas import BLAS_ENV
 
 PARENT_ENV = "GRADEKIT_POOL_PARENT"
 """Tells a controller the pool's pid, so that it dies with the pool."""

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 
-from gradekit.blas import BLAS_ENV
 from gradekit.classwork.pool import PARENT_ENV
+from gradekit.sandbox.blas import BLAS_ENV
 
 os.environ.update(BLAS_ENV)
 

@@ -45,7 +45,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_grade(args: argparse.Namespace) -> int:
-    from gradekit.blas import one_thread_here
+    from gradekit.sandbox.blas import one_thread_here
 
     one_thread_here()  # before numpy loads: the checks compute small products
     from gradekit.config import load_assignment

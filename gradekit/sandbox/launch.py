@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gradekit.blas import BLAS_ENV
 from gradekit.sandbox import netns
+from gradekit.sandbox.blas import BLAS_ENV
 from gradekit.sandbox.channel import Channel
 from gradekit.sandbox.errors import SandboxError
 from gradekit.sandbox.limits import Limits

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradekit.blas import BLAS_ENV
+from gradekit.sandbox.blas import BLAS_ENV
 from gradekit.sandbox.controller import (
     Limits,
     ProtocolViolation,

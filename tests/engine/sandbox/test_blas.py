@@ -6,10 +6,10 @@ import os
 import subprocess
 import sys
 
-from gradekit.blas import BLAS_ENV
+from gradekit.sandbox.blas import BLAS_ENV
 
-PROBE = ("import os, sys\n{before}from gradekit.blas import one_thread_here\none_thread_here()\n"
-         "print(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))\n")
+PROBE = ("import os, sys\n{before}from gradekit.sandbox.blas import one_thread_here\n"
+         "one_thread_here()\nprint(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))\n")
 
 
 def _threads(before: str = "", **env: str) -> str:
