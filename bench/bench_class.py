@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_grade import run_grade  # noqa: E402
+from bench_grade import complete_hand_in, run_grade  # noqa: E402
 
 GOAL_SECONDS, GOAL_MB, GOAL_ONE, FULL = 300.0, 300.0, 0.8, 700
 CONFIG = ROOT / "assignment" / "assignment2" / "batchnorm-alone.toml"
@@ -172,21 +172,20 @@ def class_phases(out: Path, keys: list[str]) -> dict[str, list[float]]:
 def print_phases(totals: dict[str, list[float]], count: int, which: str) -> None:
     width = max([len(name) for name in totals] + [5])
     print(f"\nwhere a grade's time goes, summed over {which} (per submission: / {count})")
-    print(f"  {'phase':<{width}}  {'wall s':>8}  {'ctrl CPU':>8}  {'worker CPU':>10}  {'per sub':>8}")
+    print(f"  {'phase':<{width}}  {'wall s':>8}  {'ctrl CPU':>8}  {'worker CPU':>10}  "
+          f"{'per sub':>8}")
     for name, (wall, cpu, worker) in sorted(totals.items(), key=lambda kv: -kv[1][0]):
         print(f"  {name:<{width}}  {wall:8.1f}  {cpu:8.1f}  {worker:10.1f}  {wall / count:8.3f}")
     cpu = sum(row[1] + row[2] for row in totals.values())
     print(f"  CPU per submission (controller + worker): {cpu / max(count, 1):.2f} s")
 
 
-def one_cli_grade(config: Path, executed: bytes, runs: int = 3) -> float:
-    """Median wall seconds of ``gradekit grade`` on a complete hand-in (the reference and
-    the executed notebook), each in a fresh process."""
+def one_cli_grade(config: Path, runs: int = 3) -> float:
+    """Median wall seconds of ``gradekit grade`` on a complete hand-in (bench_grade's: the
+    reference and the executed notebooks), each in a fresh process."""
     with tempfile.TemporaryDirectory(prefix="gradekit-bench-one-") as stage:
         hand_in = Path(stage) / "hand-in"
-        shutil.copytree(ROOT / "solutions" / "assignment2", hand_in,
-                        ignore=shutil.ignore_patterns("__pycache__", "datasets"))
-        (hand_in / NOTEBOOK).write_bytes(executed)
+        complete_hand_in("assignment2", hand_in)
         return statistics.median(run_grade(hand_in, config, seed)[0] for seed in range(runs))
 
 
@@ -253,7 +252,7 @@ def main() -> int:
                   f"of them: {baseline:.1f} s; grade-class spent {ours:.1f} s of slot time on "
                   f"the same -> {baseline / ours if ours else float('nan'):.1f}x faster")
 
-    one = one_cli_grade(config, executed)
+    one = one_cli_grade(config)
     print(f"one CLI grade of a complete hand-in: median {one:.2f} s (goal <= {GOAL_ONE} s) -> "
           f"{'met' if one <= GOAL_ONE else 'MISSED'}")
     shares = {kind: max(1, round(FULL * share / 1000)) for kind, share in MIX.items()}

@@ -41,15 +41,8 @@ class CheckInfo:
     check scores nothing then and a grade does not run it), else None."""
 
     def result(self, **changes: Any) -> CheckResult:
-        if self.elsewhere and changes.get("output") is not None:
-            changes["output"] = f"{self.note()}\n{changes['output']}".strip()
         return CheckResult(number=self.number, name=self.name, max_score=self.points,
                            visibility=self.visibility, **changes)
-
-    def note(self) -> str:
-        return (f"(Part of the {self.elsewhere} notebook, which this release does not "
-                "include: it scores nothing here.)"
-                if self.elsewhere else "")
 
 
 def read_mark(kwargs: dict[str, Any], docstring: str | None, function: str,

@@ -98,8 +98,12 @@ class GradingPlugin:
         if found is None:
             return None
         for info in found:
-            self._unreleased.setdefault(info.elsewhere or "", []).append(info.number)
+            self._leave_out(info)
         return True
+
+    def _leave_out(self, info: CheckInfo) -> None:
+        """Not run: a check of a notebook this release leaves out (the staff log says so)."""
+        self._unreleased.setdefault(info.elsewhere or "", []).append(info.number)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not report.failed:
@@ -111,7 +115,10 @@ class GradingPlugin:
         if not infos:
             infos = [CheckInfo(path.name, f"checks in {path.name}", 0.0, "visible", ())]
         for info in infos:
-            self._record(info.result(output=INTERNAL))
+            if info.elsewhere:
+                self._leave_out(info)
+            else:
+                self._record(info.result(output=INTERNAL))
 
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
@@ -139,7 +146,7 @@ class GradingPlugin:
                 continue
             self._points[info.number] = max(info.points, self._points.get(info.number, 0.0))
             if info.elsewhere:  # scores nothing in this release: not worth its time
-                self._unreleased.setdefault(info.elsewhere, []).append(info.number)
+                self._leave_out(info)
                 continue
             if self.select is not None and not self.select(info.number):
                 continue

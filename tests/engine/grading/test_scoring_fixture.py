@@ -109,6 +109,28 @@ def test_a_check_of_a_notebook_left_out_is_neither_run_nor_listed(tmp_path, monk
     assert (tmp_path / "ran").exists() and (tmp_path / "imported").exists()
 
 
+def test_a_file_that_fails_to_import_lists_only_the_checks_a_grade_runs(tmp_path):
+    """Its checks score 0 with an internal error, but those of a notebook left out are
+    only named in the staff log, as when the file imports."""
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    (folder / "test_broken.py").write_text(
+        "import pytest\nraise RuntimeError('broken on import')\n\n\n"
+        "@pytest.mark.grade(number='4.1', points=2, notebook='Main')\n"
+        "def test_main():\n    pass\n\n\n"
+        "@pytest.mark.grade(number='4.2', points=2, notebook='Later')\n"
+        "def test_later():\n    pass\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    plugin = GradingPlugin(sandbox=None, seed=1, present=set(), submit=(), public_dirs=[],
+                           reference_root=None,
+                           defaults=MarkDefaults(notebooks=frozenset({"Main"})))
+    pytest.main([str(folder), "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(folder),
+                 "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:terminal",
+                 "--continue-on-collection-errors"], plugins=[plugin])
+    assert {r.number: r.score for r in plugin.results} == {"4.1": 0}
+    assert any("4.2" in line and "Later" in line for line in plugin.staff_log)
+
+
 def test_the_answer_is_the_whole_grades_when_only_a_part_runs(tmp_path):
     """`gradekit check --section` runs some checks: the others still count as scored."""
     assert _answer(tmp_path, None, select=lambda number: number == "1.1") == "['1.2', '2.1']"
