@@ -174,6 +174,7 @@ def graded_folder(work, toml):
     return classroom, out, done
 
 
+@pytest.mark.confined
 def test_a_folder_class_is_graded_like_one_grade_per_submission(graded_folder, toml):
     classroom, out, done = graded_folder
     assert done.returncode == 0, done.stdout + done.stderr
@@ -202,6 +203,7 @@ def test_a_folder_class_is_graded_like_one_grade_per_submission(graded_folder, t
     assert not list((out / "garbage" / "submission").iterdir())
 
 
+@pytest.mark.confined
 def test_the_run_leaves_exports_a_report_and_a_manifest(graded_folder):
     _, out, done = graded_folder
     for name in ("grades.csv", "canvas.csv", "checks.csv", "similarity.csv", "report.html"):
@@ -223,6 +225,7 @@ def test_the_run_leaves_exports_a_report_and_a_manifest(graded_folder):
     assert "\r" not in done.stdout
 
 
+@pytest.mark.confined
 def test_a_rerun_grades_nothing_and_a_changed_submission_only_itself(graded_folder, toml):
     classroom, out, _ = graded_folder
     before = {key: (out / key / "results.json").stat().st_mtime_ns
@@ -270,6 +273,7 @@ def test_the_grading_digest_follows_checks_reference_and_settings(work):
 
 
 # ---------------------------------------------------------------- a Gradescope export
+@pytest.mark.confined
 def test_a_zipped_gradescope_export_and_its_emitted_tasks(work, toml):
     export = gradescope_export(work / "export-zip", as_zip=True)
     unzipped = gradescope_export(work / "export-folder", as_zip=False)
@@ -335,6 +339,7 @@ def recorded(out: Path) -> int:
         return 0
 
 
+@pytest.mark.confined
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
 def test_a_run_stopped_midway_resumes_and_grades_nothing_twice(work, toml, signum):
     classroom = slow_class(work / f"slow-{signum}", 8)
@@ -375,6 +380,7 @@ def test_a_run_stopped_midway_resumes_and_grades_nothing_twice(work, toml, signu
         assert after["submissions"][key]["graded_at"] == before["submissions"][key]["graded_at"]
 
 
+@pytest.mark.confined
 def test_a_controller_that_dies_or_overruns_costs_only_its_submission(work):
     toml = toy_assignment(work, 10.0)
     classroom = work / "dying-class"
@@ -425,6 +431,7 @@ def test_a_controller_that_dies_or_overruns_costs_only_its_submission(work):
 
 
 # ---------------------------------------------------------------- beyond one machine
+@pytest.mark.confined
 def test_the_dask_executor_grades_the_same_on_a_local_cluster(graded_folder, work, toml):
     distributed = pytest.importorskip(
         "distributed", reason="the dask extra is not installed (pip install 'gradekit[dask]')")

@@ -171,6 +171,7 @@ def test_same_seed_same_grade(toy, tmp_path):
     assert first.seed == 99
 
 
+@pytest.mark.confined
 def test_bugs_in_checks_are_internal_errors_for_staff(tmp_path):
     copy = copy_toy(tmp_path)
     checks = copy / "autograder" / "test_stats.py"

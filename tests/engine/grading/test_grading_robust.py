@@ -145,6 +145,7 @@ def test_assignment_visibility_table_is_read_and_checked(tmp_path):
         load_assignment(toml)
 
 
+@pytest.mark.confined
 def test_checks_of_a_notebook_not_released_are_not_run(tmp_path):
     copy = copy_toy(tmp_path)
     add_check(copy, (

@@ -89,6 +89,7 @@ def tree(request):
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.confined
 @pytest.mark.parametrize("content,config,solution", ASSIGNMENTS)
 def test_reference_solution_end_to_end(tree, content, config, solution):
     root = tree(content, config)

@@ -122,6 +122,7 @@ def release_command(root: Path, *args: str) -> subprocess.CompletedProcess:
                                "HOME": str(root)})
 
 
+@pytest.mark.confined
 def test_a_tiny_course_proves_and_says_so(tmp_path):
     proof = proof_of(course(tmp_path))
     assert (proof.reference, proof.full, proof.checks, proof.template) == (6, 6, 3, 0)
@@ -158,6 +159,7 @@ def test_the_release_prints_the_proof_and_writes_the_zips(tmp_path):
     assert (tmp_path / "dist/tiny/autograder.zip").is_file()
 
 
+@pytest.mark.confined
 def test_a_reference_that_fails_a_check_stops_it_naming_the_check(tmp_path):
     config = course(tmp_path, ops=OPS.replace("result = x * x", "result = x + x"))
     with pytest.raises(ProofFailed, match=r"reference scores 0/3 on check 1\.2 \(square: "
@@ -166,6 +168,7 @@ def test_a_reference_that_fails_a_check_stops_it_naming_the_check(tmp_path):
         proof_of(config)
 
 
+@pytest.mark.confined
 def test_a_template_that_scores_stops_it(tmp_path):
     # double's result is computed outside the region: the stripped copy still earns it.
     given = OPS.replace(f"    result = None\n    {START}\n    result = 2 * x\n",
@@ -175,6 +178,7 @@ def test_a_template_that_scores_stops_it(tmp_path):
         proof_of(config)
 
 
+@pytest.mark.confined
 def test_a_check_helper_the_zip_lacks_stops_it(tmp_path):
     # The helper lies beside the checks folder, not in it: the repository has it, the
     # autograder zip does not.
@@ -211,6 +215,7 @@ def test_a_check_number_typed_in_a_message_stops_it_with_file_and_line(tmp_path)
         proof_of(course(tmp_path, hidden=hidden))
 
 
+@pytest.mark.confined
 def test_the_real_assignment2_release_proves():
     release = Release(load_assignment(A2.toml))
     proof = prove(release, plan_dist(release))
@@ -258,6 +263,7 @@ def notebook_course(root: Path) -> Path:
     return config
 
 
+@pytest.mark.confined
 def test_an_unexecuted_reference_notebook_does_not_prove_its_parts(tmp_path):
     from gradekit.release.proof import prove_notebook
 

@@ -76,7 +76,7 @@ def test_the_runtime_keeps_this_interpreters_bytecode_only(tmp_path):
 def test_a_namespace_package_is_carried_too(tmp_path, monkeypatch):
     """CUDA builds of torch load their libraries from ``nvidia``, a package without an
     ``__init__.py``: its folder goes into the runtime like any other."""
-    site = tmp_path / "site"
+    site = tmp_path / "site-packages"  # where an unconfined worker looks for packages too
     (site / "gk_namespace_probe" / "cudnn").mkdir(parents=True)
     (site / "gk_namespace_probe" / "cudnn" / "lib.py").write_text("NAME = 'cudnn'\n")
     monkeypatch.syspath_prepend(str(site))

@@ -428,6 +428,8 @@ def test_environment_is_scrubbed_and_paths_are_private(box, folder):
     assert env["OPENBLAS_NUM_THREADS"] == "1" and env["HOME"] != os.environ.get("HOME")
     # The worker runs on a copy of the code in its slot, never in the given folder.
     assert Path(cwd) == Path(path[0]) and str(folder) not in cwd
+    if box.mode == "none":  # confines nothing (docs/SECURITY.md): it runs the checkout's
+        return              # engine and packages, which is all a student's own check needs
     assert not any(str(REPO) in entry for entry in path), "the project is not importable"
     # No path of the grader's checkout (engine, checks, reference) in argv or environment.
     seen = box.call("pkg.mod.command_line").value + repr(env)
