@@ -14,10 +14,16 @@ single threshold would flip verdicts near it. A first batch of pairs passes at
 repeats are run and the median of all pairs must reach ``decide_at``. Set ``pass_at``
 above the noise of equal functions and ``fail_at`` below it: equal code then gets an
 extended run, a clearly faster A passes at once, a clearly slower one fails at once.
+
+A batch stops as soon as its verdict is settled: when more than half of the pairs it
+will hold are already on one side of its threshold, its median is on that side whatever
+the remaining pairs measure (:func:`settled`), so they are not run. The verdict is the
+one the whole batch would give; only the figure shown is a median of fewer pairs.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -62,9 +68,14 @@ class PairedTimes:
             self.b.append(b)
 
     @property
+    def ratios(self) -> list[float]:
+        """time(B) / time(A) of each pair, in order."""
+        return [b / max(a, 1e-9) for b, a in zip(self.b, self.a)]
+
+    @property
     def ratio(self) -> float:
         """Median over pairs of time(B) / time(A): how many times faster A is."""
-        return statistics.median(b / max(a, 1e-9) for b, a in zip(self.b, self.a))
+        return statistics.median(self.ratios)
 
 
 @dataclass
@@ -93,14 +104,26 @@ def split_pairs(order: list, seconds: list[float], a) -> list[tuple[float, float
     return list(zip(side_a, side_b))
 
 
+def settled(ratios: list[float], total: int, fail_at: float, pass_at: float) -> bool:
+    """Whether the median of ``total`` ratios, of which ``ratios`` are known, is already
+    at or below ``fail_at`` or at or above ``pass_at``, whatever the unknown ones are: it
+    is once more than half of the ``total`` are. (Both middle values of the sorted ratios
+    are then on that side, and so is their mean.)
+    """
+    majority = total // 2 + 1
+    return (sum(r >= pass_at for r in ratios) >= majority
+            or sum(r <= fail_at for r in ratios) >= majority)
+
+
 class Race:
     """A clearly-faster decision over repeats of interleaved pairs.
 
     ``repeat(counted)`` runs one repeat (its calls ordered by :func:`pair_order`) and
     returns its (A seconds, B seconds) pairs; ``counted`` is False for the warm-up.
-    :meth:`start` runs the warm-up and the first batch; :meth:`decide` extends an
-    undecided first batch and gives the verdict. (A check may look at the first batch's
-    timings between the two, or stop there.)
+    Every repeat gives as many pairs. :meth:`start` runs the warm-up and the first batch;
+    :meth:`decide` extends an undecided first batch and gives the verdict. Each batch
+    stops once its verdict is settled (:func:`settled`). (A check may look at the first
+    batch's timings between the two, or stop there.)
     """
 
     def __init__(self, repeat: Callable[[bool], Iterable[tuple[float, float]]],
@@ -108,22 +131,29 @@ class Race:
         self.repeat, self.rule = repeat, rule
         self.times = times if times is not None else PairedTimes()
 
-    def run(self, repeats: int) -> None:
-        for _ in range(repeats):
-            self.times.add(self.repeat(True))
+    def run(self, repeats: int, fail_at: float, pass_at: float) -> None:
+        """Up to ``repeats`` counted repeats: fewer once the median of all the pairs
+        they would bring is settled against ``fail_at`` and ``pass_at``."""
+        for done in range(1, repeats + 1):
+            pairs = list(self.repeat(True))
+            self.times.add(pairs)
+            total = len(self.times.a) + (repeats - done) * len(pairs)
+            if settled(self.times.ratios, total, fail_at, pass_at):
+                return
 
     def start(self) -> None:
+        rule = self.rule
         with phase(SPEED_PHASE):
-            for _ in range(self.rule.warm_up):
+            for _ in range(rule.warm_up):
                 self.repeat(False)
-            self.run(self.rule.first)
+            self.run(rule.first, rule.fail_at, rule.pass_at)
 
     def decide(self) -> SpeedVerdict:
         rule = self.rule
         extended = rule.fail_at < self.times.ratio < rule.pass_at
         if extended:
-            with phase(SPEED_PHASE):
-                self.run(rule.more)
+            with phase(SPEED_PHASE):  # fails below decide_at: at or below the float under it
+                self.run(rule.more, math.nextafter(rule.decide_at, -math.inf), rule.decide_at)
         passed = self.times.ratio >= (rule.decide_at if extended else rule.pass_at)
         return SpeedVerdict(self.times, passed, extended)
 

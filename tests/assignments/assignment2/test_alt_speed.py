@@ -63,7 +63,7 @@ def test_a_corpus_closed_form_passes_with_both_figures(sandbox_for, name):
     assert message.startswith("Passed: ")
     assert "your batchnorm_backward_alt" in message and "your batchnorm_backward " in message
     assert "reference's staged backward" in message and "x as fast" in message
-    assert len(speed.timings.alt) >= 2 * alt_speed.FIRST_REPEATS
+    assert len(speed.timings.alt) > alt_speed.FIRST_REPEATS  # most of the first batch's pairs
 
 
 def test_a_copy_of_the_staged_backward_fails_and_is_named(sandbox_for):

@@ -3,6 +3,7 @@ timed in a real sandbox (the verdict is asserted, never a time)."""
 
 from __future__ import annotations
 
+import statistics
 import textwrap
 
 import numpy as np
@@ -27,11 +28,12 @@ def scripted(*ratios):
 
 
 def test_a_clearly_faster_first_batch_passes_without_more_runs():
-    repeat, calls = scripted(9.0, 2.0)
+    repeat, calls = scripted(9.0, 2.0, 2.0, 0.5)
     verdict = clearly_faster(repeat, RULE)
     assert verdict.passed and not verdict.extended
-    assert calls == [False, True, True, True]  # the warm-up is not counted
-    assert len(verdict.times.a) == 2 * RULE.first and verdict.ratio == 2.0
+    # the warm-up is not counted; 4 of the batch's 6 pairs passing settle its median
+    assert calls == [False, True, True]
+    assert len(verdict.times.a) == 4 and verdict.ratio == 2.0
 
 
 def test_a_clearly_slower_first_batch_fails_without_more_runs():
@@ -40,12 +42,39 @@ def test_a_clearly_slower_first_batch_fails_without_more_runs():
 
 
 def test_an_undecided_first_batch_runs_more_and_decides_on_all_pairs():
-    repeat, calls = scripted(1.0, 1.0, 1.0, 1.0, 0.99)
+    # 6 pairs at 1.0, then 6 at 0.9: open until the last repeat's 0.99s settle it
+    repeat, calls = scripted(1.0, 1.0, 1.0, 1.0, 0.9, 0.9, 0.9, 0.99)
     verdict = clearly_faster(repeat, RULE)
     assert verdict.extended and verdict.passed  # median 0.99 >= decide_at
     assert len(calls) == 1 + RULE.first + RULE.more
     slower = clearly_faster(scripted(1.0, 0.9)[0], RULE)
     assert slower.extended and not slower.passed
+
+
+def verdict_of_all(ratios, rule):
+    """The rule applied to every pair of the two batches, none left out."""
+    first = ratios[:2 * rule.first]
+    median = statistics.median(first)
+    if median >= rule.pass_at or median <= rule.fail_at:
+        return median >= rule.pass_at, False
+    return statistics.median(ratios) >= rule.decide_at, True
+
+
+def test_stopping_once_settled_gives_the_verdict_of_every_pair():
+    rng = np.random.default_rng(7)
+    stopped_early = 0
+    for _ in range(3000):
+        centre = rng.choice([0.5, 0.85, 0.9, 0.97, 1.0, 1.05, 1.2, 2.0])
+        spread = rng.choice([0.0, 0.02, 0.1, 0.4])
+        ratios = [float(r) for r in np.round(centre + spread * rng.standard_normal(
+            2 * (RULE.first + RULE.more)), 2)]
+        pairs = iter(ratios)
+        verdict = clearly_faster(lambda counted: [(1.0, next(pairs)), (1.0, next(pairs))]
+                                 if counted else [], RULE)
+        assert (verdict.passed, verdict.extended) == verdict_of_all(ratios, RULE), ratios
+        stopped_early += len(verdict.times.a) < (2 * RULE.first if not verdict.extended
+                                                 else len(ratios))
+    assert stopped_early > 1000  # most batches are settled before their last pair
 
 
 def test_one_slow_pair_cannot_flip_the_median():
@@ -55,7 +84,7 @@ def test_one_slow_pair_cannot_flip_the_median():
 
 
 def test_the_race_can_stop_after_the_first_batch():
-    race = Race(scripted(3.0)[0], RULE)
+    race = Race(scripted(1.0)[0], RULE)
     race.start()
     assert len(race.times.a) == 2 * RULE.first
 
