@@ -16,6 +16,7 @@ import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -48,14 +49,16 @@ class Runtime:
         return self.root / "lib"
 
 
-def package_folders(names: tuple[str, ...]) -> list[Path]:
+def package_folders(names: tuple[str, ...], cache: Path | None = None) -> list[Path]:
     """Where packages ``names`` (import names) are installed, with every package their
     distributions require (recursively, leaving out optional extras) and the folders of
     bundled libraries (``numpy.libs``): folders, or files for single-module packages.
     Found without importing anything; a required package that is not installed is left out.
+    ``cache``, a folder of the grader's own, keeps the requirements read from the installed
+    metadata until something is installed or removed (see :func:`_with_requirements`).
     """
     paths: list[Path] = []
-    for name in _with_requirements(names):
+    for name in _with_requirements(names, cache):
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin in ("built-in", "frozen"):
             continue
@@ -84,10 +87,56 @@ def _normal(distribution: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _with_requirements(names: tuple[str, ...]) -> tuple[str, ...]:
+def _with_requirements(names: tuple[str, ...], cache: Path | None = None) -> tuple[str, ...]:
     """``names`` and the top-level import names of what their distributions require.
-    Read once per process (a quarter of a second: every installed distribution's
-    metadata); a class grade's long-lived controllers ask on every grade."""
+
+    Reading them costs a tenth to a quarter of a second (every installed distribution's
+    metadata), so they are read once per process, and kept in ``cache`` under a name that
+    changes when any folder of ``sys.path`` changes (installing, upgrading or removing a
+    distribution adds or removes entries there): one grade after another reads them once.
+    """
+    stored = cache / f"requirements-{_installed_stamp(names)}.json" if cache else None
+    if stored is not None:
+        try:
+            found = json.loads(stored.read_text(encoding="utf-8"))
+            if isinstance(found, list) and all(isinstance(name, str) for name in found):
+                return tuple(found)
+        except (OSError, ValueError):
+            pass
+    found = _read_requirements(names)
+    if stored is not None:
+        _write_atomically(stored, json.dumps(found))
+    return found
+
+
+def _installed_stamp(names: tuple[str, ...]) -> str:
+    """A digest of ``names`` and of every ``sys.path`` folder's path and modification time."""
+    digest = hashlib.sha256("\0".join(names).encode())
+    for entry in sys.path:
+        try:
+            digest.update(f"\0{entry}\0{os.stat(entry or '.').st_mtime_ns}".encode())
+        except OSError:
+            continue
+    return digest.hexdigest()[:20]
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (grades in other slots may read it)."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".requirements-", dir=path.parent)
+    except OSError:
+        return  # read again next time
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _read_requirements(names: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`_with_requirements`, read from the installed distributions' metadata."""
     by_module = importlib.metadata.packages_distributions()
     modules_of: dict[str, list[str]] = {}
     for module, distributions in by_module.items():
@@ -119,7 +168,7 @@ def _with_requirements(names: tuple[str, ...]) -> tuple[str, ...]:
 
 def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     """The runtime folder for ``preload`` under ``parent``, built when missing."""
-    folders = package_folders(preload)
+    folders = package_folders(preload, cache=parent)
     key = hashlib.sha256(f"layout {LAYOUT}\0".encode())
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
@@ -158,12 +207,16 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
 
 def _prune(parent: Path, keep: Path, age: float = 3600.0) -> None:
     """Remove runtime folders of other versions unused for ``age`` seconds (no grade lasts
-    that long, so none is in use)."""
+    that long, so none is in use), and kept requirements as old (of packages since
+    installed or removed: a grade that still needs them reads them again)."""
     now = time.time()
-    for folder in parent.glob("runtime-*"):
+    for path in [*parent.glob("runtime-*"), *parent.glob("requirements-*.json")]:
         try:
-            if folder != keep and now - folder.stat().st_mtime > age:
-                shutil.rmtree(folder, ignore_errors=True)
+            if path != keep and now - path.stat().st_mtime > age:
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink()
         except OSError:
             continue
 

@@ -35,6 +35,26 @@ def test_numpy_brings_its_bundled_libraries_and_nothing_is_imported():
     assert all(path.exists() for path in folders)
 
 
+@needs_jinja2
+def test_requirements_are_kept_until_something_is_installed(tmp_path, monkeypatch):
+    from gradekit.sandbox import runtime
+
+    runtime._with_requirements.cache_clear()
+    read = [path.name for path in package_folders(("jinja2",), cache=tmp_path)]
+    assert read == [path.name for path in package_folders(("jinja2",))]
+    (kept,) = tmp_path.glob("requirements-*.json")
+    kept.write_text('["jinja2"]')  # what a later process finds there is used as it is
+    runtime._with_requirements.cache_clear()
+    assert [path.name for path in package_folders(("jinja2",), cache=tmp_path)] == ["jinja2"]
+    installed = tmp_path / "site"  # a folder of the path changes: read again
+    installed.mkdir()
+    monkeypatch.syspath_prepend(str(installed))
+    runtime._with_requirements.cache_clear()
+    assert [path.name for path in package_folders(("jinja2",), cache=tmp_path)] == read
+    assert len(list(tmp_path.glob("requirements-*.json"))) == 2
+    runtime._with_requirements.cache_clear()
+
+
 def test_only_installed_packages_are_available():
     assert available(("numpy", "no_such_package_here_1234")) == ("numpy",)
 
