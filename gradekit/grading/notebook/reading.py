@@ -68,8 +68,10 @@ def safe_text(value: Any, limit: int | None = None) -> str:
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
-def read_notebook_file(path: Path, max_mb: int) -> Notebook:
-    """Read and validate ``path``; raise :class:`NotebookUnreadable` saying why not."""
+def read_notebook_file(path: Path, max_mb: int, validate: bool = True) -> Notebook:
+    """Read and validate ``path``; raise :class:`NotebookUnreadable` saying why not.
+    ``validate=False`` leaves out nbformat's schema check (for a notebook the release
+    built and checked)."""
     cap = max_mb << 20
     try:
         with open(path, "rb") as handle:
@@ -79,10 +81,10 @@ def read_notebook_file(path: Path, max_mb: int) -> Notebook:
     if len(data) > cap:
         raise NotebookUnreadable(f"is larger than {max_mb} MB; clear the largest outputs "
                                  "(or restart and run it once) and save it again")
-    return parse_notebook(data)
+    return parse_notebook(data, validate)
 
 
-def parse_notebook(data: bytes) -> Notebook:
+def parse_notebook(data: bytes, validate: bool = True) -> Notebook:
     """Parse notebook bytes into :class:`Notebook` (nbformat 4, any minor version)."""
     try:
         text = data.decode("utf-8")
@@ -109,7 +111,7 @@ def parse_notebook(data: bytes) -> Notebook:
                   if isinstance(c, dict) and isinstance(c.get("outputs"), list))
     if outputs > MAX_OUTPUTS:
         raise NotebookUnreadable(f"has {outputs} outputs, more than the {MAX_OUTPUTS} accepted")
-    notes = _validate(document, minor)
+    notes = _validate(document, minor) if validate else []
     read = [_cell(index, raw) for index, raw in enumerate(cells)]
     headings = section_headings((cell.kind, cell.source) for cell in read)
     return Notebook([dataclasses.replace(cell, section=heading)
