@@ -22,6 +22,7 @@ MIN_SHADES = 8
 MIN_JPEG_BYTES = 2000
 MIN_SVG_ELEMENTS = 5
 _ROWS_READ = 4_000_000
+_SLICE = 262_144
 _PNG = b"\x89PNG\r\n\x1a\n"
 _SVG_ELEMENT = re.compile(rb"<(?:path|line|polyline|polygon|rect|circle|text|use|image)\b")
 
@@ -53,7 +54,9 @@ def _png_problem(content: bytes) -> str | None:
 
 
 def _shades(content: bytes) -> int | None:
-    """How many distinct byte values the first rows hold once decompressed (None: damaged)."""
+    """How many distinct byte values the first rows hold once decompressed, counted until
+    there are :data:`MIN_SHADES` (None: damaged). Rows are inflated a slice at a time, so
+    a plot is seen to be one after its first slices, a blank picture after all of them."""
     data = bytearray()
     position = 8
     while position + 8 <= len(content):
@@ -63,11 +66,19 @@ def _shades(content: bytes) -> int | None:
         elif kind == b"IEND":
             break
         position += 12 + length
+    inflate, pending = zlib.decompressobj(), bytes(data)
+    seen = numpy.zeros(256, dtype=bool)
+    read = 0
     try:
-        rows = zlib.decompressobj().decompress(bytes(data), _ROWS_READ)
+        while read < _ROWS_READ:
+            rows = inflate.decompress(pending, min(_SLICE, _ROWS_READ - read))
+            pending = inflate.unconsumed_tail
+            if not rows:
+                break
+            read += len(rows)
+            seen[numpy.frombuffer(rows, dtype=numpy.uint8)] = True
+            if numpy.count_nonzero(seen) >= MIN_SHADES:
+                break
     except zlib.error:
         return None
-    if not rows:
-        return None
-    counts = numpy.bincount(numpy.frombuffer(rows, dtype=numpy.uint8), minlength=256)
-    return int(numpy.count_nonzero(counts))  # as len(set(rows)), 30 times faster
+    return int(numpy.count_nonzero(seen)) if read else None

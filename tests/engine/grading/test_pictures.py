@@ -53,3 +53,12 @@ def test_placeholders_are_named(picture, said):
 def test_empty_drawings_and_tiny_jpegs_are_not_plots():
     assert problem("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>')
     assert problem("image/jpeg", b"\xff\xd8\xff" + b"\x00" * 100) == "is a 103-byte picture"
+
+
+def test_a_plot_below_a_wide_blank_margin_is_still_a_plot():
+    width = 1200                                   # rows of 3600 bytes: 300 of them are a
+    white = (b"\x00" + b"\xff" * 3 * width) * 300  # megabyte, four slices of inflated rows
+    drawn_rows = b"".join(b"\x00" + bytes((i * 7 + j) % 256 for j in range(3 * width))
+                          for i in range(100))
+    assert problem("image/png", png(width, 400, white + drawn_rows)) is None
+    assert "is blank" in problem("image/png", png(width, 400, white * 2))
