@@ -11,7 +11,7 @@ import ast
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from gradekit.grading.results import VISIBILITIES, CheckResult
 
@@ -120,9 +120,7 @@ def _scan_unchanged(path: str, mtime_ns: int, size: int, public: bool,
     except (OSError, SyntaxError, ValueError):
         return 0, ()
     marked, found = 0, []
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    for node in _collectable_functions(tree.body):
         for decorator in node.decorator_list:
             if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
                     and decorator.func.attr == "grade"):
@@ -139,3 +137,13 @@ def _scan_unchanged(path: str, mtime_ns: int, size: int, public: bool,
                 except ValueError:
                     pass
     return marked, tuple(found)
+
+
+def _collectable_functions(body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions of a module body that pytest can collect: its own and those of its
+    classes (at any depth), never one defined inside a function."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+        elif isinstance(node, ast.ClassDef):
+            yield from _collectable_functions(node.body)
