@@ -31,7 +31,8 @@ without a clock is decided without one, and never from names:
 - otherwise the timing fails an alt that is clearly slower than the staged backward (a
   closed form redone in loops: 0.3x): a first batch of pairs passes at ``PASS_AT`` or
   above and fails at ``FAIL_AT`` or below; in between more pairs are run and the median
-  of all of them must reach ``DECIDE_AT``. With copies and the chain rule decided without
+  of all of them must reach ``DECIDE_AT`` (each batch stops once its median is settled,
+  :class:`gradekit.checklib.Race`). With copies and the chain rule decided without
   a clock, the thresholds sit well below every student closed form measured (1.02x at
   the least, under load), so timing noise does not change a verdict; the inputs come
   from the check's seeded ``rng``.
