@@ -94,7 +94,20 @@ def unreleased_only(path: Path, public: bool,
                     defaults: MarkDefaults) -> list[CheckInfo] | None:
     """The checks of ``path`` when every one belongs to a notebook the release leaves out
     (a grade need not even import the file), else None. Read without importing it; a
-    mark it cannot read in full keeps the file."""
+    mark it cannot read in full keeps the file. So does, before any parsing, a file
+    whose text names no notebook or names a released one (``notebook="X"``): most files
+    a grade runs are kept at that glance, and a kept file's checks of notebooks left out
+    are set aside at collection all the same."""
+    released = defaults.notebooks
+    if released is None:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    if "notebook=" not in text or any(f"notebook={quote}{name}{quote}" in text
+                                      for name in released for quote in "\"'"):
+        return None
     marked, found = _scan(path, public, defaults)
     if marked and len(found) == marked and all(info.elsewhere for info in found):
         return found
