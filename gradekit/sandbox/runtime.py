@@ -110,11 +110,18 @@ def _with_requirements(names: tuple[str, ...], cache: Path | None = None) -> tup
 
 
 def _installed_stamp(names: tuple[str, ...]) -> str:
-    """A digest of ``names`` and of every ``sys.path`` folder's path and modification time."""
+    """A digest of ``names``, of the ``sys.path`` folders, and of the modification time of
+    those that hold distributions (``*.dist-info``, ``*.egg-info``): installing or removing
+    one there changes it. Other folders' times are left out (the current folder changes
+    whenever a file is written there)."""
     digest = hashlib.sha256("\0".join(names).encode())
     for entry in sys.path:
+        digest.update(f"\0{entry}".encode())
         try:
-            digest.update(f"\0{entry}\0{os.stat(entry or '.').st_mtime_ns}".encode())
+            with os.scandir(entry or ".") as found:
+                holds = any(item.name.endswith((".dist-info", ".egg-info")) for item in found)
+            if holds:
+                digest.update(f"\0{os.stat(entry or '.').st_mtime_ns}".encode())
         except OSError:
             continue
     return digest.hexdigest()[:20]
@@ -177,6 +184,7 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
         key.update(f"{folder}\0{stat.st_mtime_ns}\0{stat.st_ino}".encode())
     root = parent / f"runtime-{key.hexdigest()[:16]}"
     if (root / "complete").is_file():
+        _touch(root)
         return Runtime(root)
     building = Path(tempfile.mkdtemp(prefix=".runtime-", dir=parent))
     try:
@@ -205,10 +213,19 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     return Runtime(root)
 
 
+def _touch(root: Path) -> None:
+    """Mark a runtime folder as used now (:func:`_prune` goes by that time)."""
+    try:
+        os.utime(root)
+    except OSError:
+        pass
+
+
 def _prune(parent: Path, keep: Path, age: float = 3600.0) -> None:
-    """Remove runtime folders of other versions unused for ``age`` seconds (no grade lasts
-    that long, so none is in use), and kept requirements as old (of packages since
-    installed or removed: a grade that still needs them reads them again)."""
+    """Remove runtime folders of other versions unused for ``age`` seconds (every grade
+    that takes one marks it used, and no grade lasts that long, so none is in use), and
+    kept requirements as old (of packages since installed or removed: a grade that still
+    needs them reads them again)."""
     now = time.time()
     for path in [*parent.glob("runtime-*"), *parent.glob("requirements-*.json")]:
         try:

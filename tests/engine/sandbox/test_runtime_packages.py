@@ -9,6 +9,7 @@ can report an environment limit instead of the worker failing to start.
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -47,12 +48,28 @@ def test_requirements_are_kept_until_something_is_installed(tmp_path, monkeypatc
     runtime._with_requirements.cache_clear()
     assert [path.name for path in package_folders(("jinja2",), cache=tmp_path)] == ["jinja2"]
     installed = tmp_path / "site"  # a folder of the path changes: read again
-    installed.mkdir()
+    (installed / "some_package-1.0.dist-info").mkdir(parents=True)
     monkeypatch.syspath_prepend(str(installed))
     runtime._with_requirements.cache_clear()
     assert [path.name for path in package_folders(("jinja2",), cache=tmp_path)] == read
     assert len(list(tmp_path.glob("requirements-*.json"))) == 2
     runtime._with_requirements.cache_clear()
+
+
+def test_the_requirements_stamp_follows_installs_not_other_writes(tmp_path, monkeypatch):
+    from gradekit.sandbox.runtime import _installed_stamp
+
+    site, plain = tmp_path / "site", tmp_path / "plain"
+    (site / "a_package-1.0.dist-info").mkdir(parents=True)
+    plain.mkdir()
+    for folder in (site, plain):
+        os.utime(folder, ns=(1, 1))
+        monkeypatch.syspath_prepend(str(folder))
+    before = _installed_stamp(("numpy",))
+    (plain / "results.json").write_text("{}")  # e.g. the current folder: a grade's output
+    assert _installed_stamp(("numpy",)) == before
+    (site / "b_package-2.0.dist-info").mkdir()  # installed
+    assert _installed_stamp(("numpy",)) != before
 
 
 def test_only_installed_packages_are_available():
@@ -91,6 +108,24 @@ def test_the_runtime_keeps_this_interpreters_bytecode_only(tmp_path):
     assert caches and all(tag in path.name for path in caches)
     assert (runtime.lib / "numpy" / "__pycache__" / f"__init__{tag}pyc").is_file()
     assert list((runtime.engine / "sandbox" / "__pycache__").glob(f"worker{tag}pyc"))
+
+
+def test_a_runtime_in_use_is_never_pruned_as_old(tmp_path):
+    """Runtimes unused for an hour go when another is built; taking one marks it used, so
+    one a long class grade keeps taking stays, however long ago it was built."""
+    import time
+
+    from gradekit.sandbox.runtime import _prune, build_runtime
+
+    used = build_runtime(tmp_path, ("numpy",)).root
+    stale = tmp_path / "runtime-0000000000000000"
+    stale.mkdir()
+    hours_ago = time.time() - 7200
+    for folder in (used, stale):
+        os.utime(folder, (hours_ago, hours_ago))
+    assert build_runtime(tmp_path, ("numpy",)).root == used  # taken again by a grade
+    _prune(tmp_path, keep=tmp_path / "runtime-of-another-version")
+    assert used.is_dir() and not stale.exists()
 
 
 def test_a_namespace_package_is_carried_too(tmp_path, monkeypatch):
