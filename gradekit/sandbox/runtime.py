@@ -92,8 +92,8 @@ def _with_requirements(names: tuple[str, ...], cache: Path | None = None) -> tup
 
     Reading them costs a tenth to a quarter of a second (every installed distribution's
     metadata), so they are read once per process, and kept in ``cache`` under a name that
-    changes when any folder of ``sys.path`` changes (installing, upgrading or removing a
-    distribution adds or removes entries there): one grade after another reads them once.
+    changes when a distribution is installed, upgraded or removed (:func:`_installed_stamp`):
+    one grade after another reads them once.
     """
     stored = cache / f"requirements-{_installed_stamp(names)}.json" if cache else None
     if stored is not None:
