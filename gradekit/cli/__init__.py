@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from gradekit import __version__
 from gradekit.errors import UserError
+from gradekit.stopping import stop_on_signals
 
 COMMAND_MODULES = (
     "gradekit.cli.release",
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command ``argv`` names; its exit status."""
+    _line_buffered()
     parser = build_parser()
     return _run(parser, parser.parse_args(argv))
 
@@ -63,6 +65,7 @@ def run_and_exit() -> NoReturn:
     and closed by then, and tearing down a controller that imported torch (for a torch
     reference) costs about half a second of CPU.
     """
+    _line_buffered()
     parser = build_parser()
     args = parser.parse_args()
     code = _run(parser, args)
@@ -73,16 +76,24 @@ def run_and_exit() -> NoReturn:
     raise SystemExit(code)
 
 
+def _line_buffered() -> None:
+    """Progress shows line by line in a pipe or a CI log too, not when the command ends."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(line_buffering=True)
+
+
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with stop_on_signals():  # a command stopped by SIGTERM cleans up as on Ctrl-C
+            return int(args.func(args) or 0)
     except UserError as error:
         print(f"gradekit: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as stop:
-        signum = getattr(stop, "signum", signal.SIGINT)  # a grade stopped by a signal
+        signum = getattr(stop, "signum", signal.SIGINT)  # a command stopped by a signal
         print(f"gradekit: {stop or 'interrupted'}", file=sys.stderr)
         return 128 + signum

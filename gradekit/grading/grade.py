@@ -8,22 +8,21 @@ check that is known.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from gradekit.config import Assignment, GradingConfig
 from gradekit.errors import UserError
 from gradekit.grading.results import CheckResult, GradeResult, write_results
+from gradekit.stopping import Stopped, stop_on_signals
 
 _ENGINE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,7 +57,7 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     seed = secrets.randbits(32) if seed is None else int(seed)
     accounts: set[int] = set()
     try:
-        with stop_on_signals(), phases.recording() as profile:
+        with stop_on_signals(GradeStopped), phases.recording() as profile:
             grading = _grading(assignment)
             named = [("the submission", Path(submission)),
                      ("the results", None if results_path is None else Path(results_path)),
@@ -99,33 +98,13 @@ GRADER_FAULT = ("the grader could not start the sandbox that runs your code. Thi
 """What a student is told when no worker would start (the details go to the staff log)."""
 
 
-class GradeStopped(KeyboardInterrupt):
+class GradeStopped(Stopped):
     """A signal stopped the grade; ``partial`` holds the checks finished before it."""
 
     def __init__(self, signum: int, partial: list[CheckResult] | None = None) -> None:
-        self.signum = signum
+        super().__init__(signum)
         self.partial = partial or []
-        super().__init__(f"grading was stopped by {signal.Signals(signum).name}")
-
-
-@contextlib.contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP (SIGINT already is; Windows has no SIGHUP) into
-    :class:`GradeStopped` while grading."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, _frame: object) -> None:
-        raise GradeStopped(signum)
-
-    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {number: signal.signal(number, stop) for number in numbers}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        self.args = (f"grading was stopped by {signal.Signals(signum).name}",)
 
 
 def _grading(assignment: Assignment) -> GradingConfig:

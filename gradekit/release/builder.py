@@ -374,7 +374,7 @@ def variant_transforms(variant: Variant, config: ReleaseConfig, root: Path) -> l
 # import (a test checks that these modules import nothing outside the list).
 STUDENT_ENGINE = (
     "__init__.py", "__main__.py", "errors.py", "config.py", "zips.py", "extras.py",
-    "cellnames.py", "markers.py",
+    "cellnames.py", "markers.py", "stopping.py",
     "cli/__init__.py", "cli/progress.py", "cli/check.py", "cli/collect.py", "cli/pdf.py",
     "sandbox/", "grading/", "student/", "checklib/",
 )

@@ -20,7 +20,7 @@ from gradekit.sandbox.runtime import WORKER_MODULES
 
 ENGINE = Path(__file__).resolve().parents[2] / "gradekit"
 SHARED = {"gradekit", "gradekit.errors", "gradekit.config", "gradekit.zips", "gradekit.extras",
-          "gradekit.cellnames", "gradekit.course", "gradekit.markers"}
+          "gradekit.cellnames", "gradekit.course", "gradekit.markers", "gradekit.stopping"}
 
 # What each flow may import from the engine, besides the shared modules.
 ALLOWED = {

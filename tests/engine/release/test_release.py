@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -414,6 +415,37 @@ def test_notebook_check_names_the_failing_cell(tmp_path: Path) -> None:
     done = run_cli("assignment/assignment.toml", "--check-notebooks", cwd=tmp_path / "a")
     assert done.returncode == 2
     assert "cell instructor-check failed: AssertionError: the notebook check sets" in done.stderr
+
+
+def test_a_stopped_notebook_check_leaves_nothing_behind(tmp_path: Path) -> None:
+    """SIGTERM while a notebook runs: its kernel is shut down, the staging folder goes, and
+    the command says why it stopped (exit status 128 + 15)."""
+    pytest.importorskip("nbclient")
+    shutil.copytree(FIXTURE, tmp_path / "a")
+    master = tmp_path / "a" / "assignment" / "Norms.ipynb"
+    notebook = json.loads(master.read_text())
+    (cell,) = [c for c in notebook["cells"] if c.get("id") == "instructor-check"]
+    cell["source"] = "".join(cell["source"]) + "\nimport time\ntime.sleep(600)"
+    master.write_text(json.dumps(notebook))
+    scratch, runtime = tmp_path / "tmp", tmp_path / "kernels"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gradekit", "release", "assignment/assignment.toml",
+         "--check-notebooks"], cwd=tmp_path / "a", stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+        env={"PATH": "/usr/bin:/bin", "TMPDIR": str(scratch), "PYTHONPATH": str(ENGINE.parent),
+             "JUPYTER_RUNTIME_DIR": str(runtime)})
+    assert process.stdout is not None
+    for line in process.stdout:  # cell 4 (the sleeping one) starts after cell 3 reports
+        if "cell 3/4" in line:
+            break
+    assert list(scratch.glob("gradekit-notebook-check-*"))  # the check is under way
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert stderr.strip().splitlines()[-1] == "gradekit: stopped by SIGTERM"
+    assert not list(scratch.glob("gradekit-notebook-check-*"))
+    assert not list(runtime.glob("kernel-*.json"))  # the kernel was shut down
 
 
 # ---------------------------------------------------------------- the real assignment
