@@ -15,11 +15,11 @@ from typing import Callable, Iterator
 
 
 class Stopped(KeyboardInterrupt):
-    """A signal stopped the command; ``signum`` says which."""
+    """A signal stopped the command; ``signum`` says which, ``what`` what it stopped."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, what: str = "stopped") -> None:
         self.signum = signum
-        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        super().__init__(f"{what} by {signal.Signals(signum).name}")
 
 
 @contextlib.contextmanager

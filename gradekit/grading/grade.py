@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -102,9 +101,8 @@ class GradeStopped(Stopped):
     """A signal stopped the grade; ``partial`` holds the checks finished before it."""
 
     def __init__(self, signum: int, partial: list[CheckResult] | None = None) -> None:
-        super().__init__(signum)
+        super().__init__(signum, "grading was stopped")
         self.partial = partial or []
-        self.args = (f"grading was stopped by {signal.Signals(signum).name}",)
 
 
 def _grading(assignment: Assignment) -> GradingConfig:
