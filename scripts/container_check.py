@@ -153,14 +153,22 @@ def hand_ins(assignment: str, work: Path) -> dict[str, Path]:
     return folders
 
 
-def grade(tag: str, oci: str, submission: Path, results: Path) -> dict:
-    """results.json of one `run_autograder` in a fresh container with Gradescope's limits."""
+SLOTS = "/opt/gradekit/slots"
+"""Where setup.sh builds the workers' runtime into the image (and run_autograder's slots go)."""
+
+
+def grade(tag: str, oci: str, submission: Path, results: Path) -> tuple[dict, list[str]]:
+    """results.json of one `run_autograder` in a fresh container with Gradescope's limits,
+    and the runtime folders in the image's sandbox folder after it."""
     results.mkdir(parents=True, exist_ok=True)
-    run(["podman", "--runtime", oci, "run", "--rm", *ULIMITS, *GRADESCOPE_LIMITS,
-         "--volume", f"{submission}:/autograder/submission:ro",
-         "--volume", f"{results}:/autograder/results", tag, "/autograder/run_autograder"],
-        f"run_autograder on {submission.name}", timeout=900)
-    return json.loads((results / "results.json").read_text(encoding="utf-8"))
+    listed = run(["podman", "--runtime", oci, "run", "--rm", *ULIMITS, *GRADESCOPE_LIMITS,
+                  "--volume", f"{submission}:/autograder/submission:ro",
+                  "--volume", f"{results}:/autograder/results", tag, "bash", "-c",
+                  f"/autograder/run_autograder >&2; echo __slots__; ls -1 {SLOTS} || true"],
+                 f"run_autograder on {submission.name}", timeout=900)
+    after = listed.split("__slots__", 1)[-1].split()
+    return (json.loads((results / "results.json").read_text(encoding="utf-8")),
+            [name for name in after if name.startswith("runtime-")])
 
 
 def on_host(assignment: str, submission: Path) -> dict:
@@ -216,9 +224,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if options.strict else 0
         try:
             for name, folder in hand_ins(options.assignment, work).items():
-                document = grade(tag, oci, folder, work / f"results-{name}")
+                document, runtimes = grade(tag, oci, folder, work / f"results-{name}")
                 extra = document.get("extra_data", {})
                 problems = judge(name, document, on_host(options.assignment, folder))
+                if len(runtimes) != 1:  # the one setup.sh built, taken as it is
+                    problems.append(f"{len(runtimes)} runtime folders in {SLOTS} after the "
+                                    "grade, not the one setup.sh built into the image")
                 failures += problems
                 print(f"{name:9s} {document.get('score')} points  confinement "
                       f"{extra.get('confinement')!s}: {extra.get('confinement_reason', '-')}"

@@ -328,11 +328,12 @@ extras``, baked by release)."""
 def gradescope_script(path: Path, config: str, extras: tuple[str, ...] = ()) -> File:
     """Gradescope's script at ``path``; the engine's ``run_autograder`` is made to grade
     ``config`` (the assignment.toml's path inside the zip) by its :data:`CONFIG_LINE`, and
-    its ``setup.sh`` to install ``extras`` by its :data:`EXTRAS_LINE`."""
+    its ``setup.sh`` to install ``extras`` by its :data:`EXTRAS_LINE` and to build the
+    workers' runtime for ``config`` by its own :data:`CONFIG_LINE`."""
     if not path.is_file():
         raise UserError(f"{path}: missing; autograder.zip needs Gradescope's {path.name}")
     data = path.read_bytes()
-    if path.name == "run_autograder" and CONFIG_LINE.encode() in data:
+    if path.name in ("run_autograder", "setup.sh") and CONFIG_LINE.encode() in data:
         line = f"CONFIG={shlex.quote(config)}".encode()
         data = data.replace(CONFIG_LINE.encode(), line, 1)
     if path.name == "setup.sh" and extras and EXTRAS_LINE.encode() in data:

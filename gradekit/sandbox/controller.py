@@ -69,7 +69,7 @@ class Sandbox(WorkerRequests):
         self.folder = Path(folder).resolve()
         self.limits, self.memory_note = _fitted(limits or Limits())
         """The limits workers get: memory fitted inside the grader's control group."""
-        self.preload = tuple(dict.fromkeys(preload + available(self.limits.packages)))
+        self.preload = _preloads(preload, self.limits)
         self.accounts = bool(user) and launch.is_root()
         self.mode, self.mode_reason = launch.confinement_and_reason()
         if self.mode == "account" and not self.accounts:
@@ -208,6 +208,21 @@ def _readable(folder: Path) -> bool:
     if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
         raise SandboxError(f"the sandbox cannot start: {folder} is not a readable folder")
     return True
+
+
+def prepare_runtime(limits: Limits) -> Path:
+    """Build now the runtime folder the workers of grades under ``limits`` boot from (in
+    the sandbox folder, :func:`slot_parent`), and return it. An autograder image built
+    with it (Gradescope's ``setup.sh``) holds it, so no grade builds it again: 0.1 s with
+    numpy alone, 0.8 s with torch here, and a copy of every file where the file system
+    cannot link them (a container's layers)."""
+    return build_runtime(slot_parent(), _preloads(("numpy",), limits)).root
+
+
+def _preloads(preload: tuple[str, ...], limits: Limits) -> tuple[str, ...]:
+    """What a worker imports before the student's code: ``preload`` and the packages
+    ``limits`` names that are installed."""
+    return tuple(dict.fromkeys(preload + available(limits.packages)))
 
 
 def _prepare(slot: Slot | None, folder: Path, mode: str,

@@ -179,9 +179,8 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     key = hashlib.sha256(f"layout {LAYOUT}\0".encode())
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
-    for folder in folders:
-        stat = folder.stat()
-        key.update(f"{folder}\0{stat.st_mtime_ns}\0{stat.st_ino}".encode())
+    for folder in folders:  # (not inode numbers: a container image's layers renumber them)
+        key.update(f"{folder}\0{folder.stat().st_mtime_ns}".encode())
     root = parent / f"runtime-{key.hexdigest()[:16]}"
     if (root / "complete").is_file():
         _touch(root)

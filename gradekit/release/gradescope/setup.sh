@@ -8,6 +8,8 @@
 #   /opt/gradekit/venv, which every user can read and run; GRADEKIT_PIP_ARGS adds pip
 #   options (e.g. "--extra-index-url https://download.pytorch.org/whl/cpu" for CPU torch);
 # - creates the unprivileged account of the first sandbox slot (more are made as needed);
+# - builds the workers' runtime folder into the image, under /opt/gradekit/slots (the
+#   sandbox folder run_autograder then uses), so no grade builds it again;
 # - locks /autograder/source (checks, reference) and /autograder/results away from it.
 set -euo pipefail
 
@@ -18,6 +20,8 @@ SANDBOX_USER="${GRADEKIT_SANDBOX_USERS:-gradekit-sandbox-1}"
 SANDBOX_USER="${SANDBOX_USER%%,*}"
 # The engine extras this assignment's checks need (comma-separated; gradekit release writes it).
 EXTRAS=""
+# The assignment this autograder grades, inside source/: gradekit release writes it.
+CONFIG="assignment/assignment.toml"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -41,6 +45,15 @@ chmod -R a+rX "$VENV"
 # container: compile the checks and the reference once, here (a file that does not
 # compile is left to the grade, which reports it).
 "$VENV/bin/python" -m compileall -q "$SOURCE" >/dev/null || true
+# The folder the workers boot from (the engine's worker side and the packages they
+# import), built into the image: otherwise every grade builds it again, copying every
+# file of the packages (torch: a gigabyte) where the container's layers cannot link them.
+export GRADEKIT_SLOT_ROOT="${GRADEKIT_SLOT_ROOT:-/opt/gradekit/slots}"
+"$VENV/bin/python" -I -c 'import sys
+from gradekit.config import load_assignment
+from gradekit.sandbox.controller import prepare_runtime
+print("setup.sh: the workers boot from", prepare_runtime(load_assignment(sys.argv[1]).grading.sandbox))' \
+    "$SOURCE/$CONFIG"
 
 if ! id -u "$SANDBOX_USER" >/dev/null 2>&1; then
     useradd --system --no-create-home --user-group --shell /usr/sbin/nologin "$SANDBOX_USER"

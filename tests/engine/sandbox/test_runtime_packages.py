@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,28 @@ def test_the_worker_imports_the_assignment_packages(tmp_path):
         result = sandbox.call("builtins.exec", "import sys\nprint('jinja2' in sys.modules, "
                               "'markupsafe' in sys.modules)", {})
     assert result.stdout.split() == ["True", "True"]
+
+
+def test_setup_sh_builds_the_runtime_its_grades_then_take(tmp_path, monkeypatch):
+    """Gradescope's image holds the workers' runtime folder: setup.sh builds it for the
+    assignment's limits, and a grade under those limits finds that very folder."""
+    from gradekit.sandbox.controller import prepare_runtime
+    from gradekit.sandbox.runtime import build_runtime
+    from gradekit.sandbox.slots import slot_parent
+
+    baked = gradescope_script(SCRIPTS / "setup.sh", "a/assignment.toml").data.decode()
+    assert "CONFIG=a/assignment.toml" in baked and "prepare_runtime" in baked
+    slots = Path(tempfile.mkdtemp(prefix="gk-prebuilt-"))  # one the accounts may enter
+    monkeypatch.setenv("GRADEKIT_SLOT_ROOT", str(slots))
+    try:
+        limits = Limits(packages=("numpy", "no_such_package_here_1234"))
+        built = prepare_runtime(limits)
+        (tmp_path / "work").mkdir()
+        grade = Sandbox(tmp_path / "work", limits=limits)  # what a grade would boot from
+        assert build_runtime(slot_parent(), grade.preload).root == built
+        assert [path.name for path in slots.glob("runtime-*")] == [built.name]
+    finally:
+        shutil.rmtree(slots, ignore_errors=True)
 
 
 def test_setup_sh_installs_the_assignment_extras():
