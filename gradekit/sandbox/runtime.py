@@ -120,8 +120,8 @@ def _installed_stamp(names: tuple[str, ...]) -> str:
         try:
             with os.scandir(entry or ".") as found:
                 holds = any(item.name.endswith((".dist-info", ".egg-info")) for item in found)
-            if holds:
-                digest.update(f"\0{os.stat(entry or '.').st_mtime_ns}".encode())
+            if holds:  # whole seconds, as an image's layers keep them
+                digest.update(f"\0{int(os.stat(entry or '.').st_mtime)}".encode())
         except OSError:
             continue
     return digest.hexdigest()[:20]
@@ -179,8 +179,8 @@ def build_runtime(parent: Path, preload: tuple[str, ...]) -> Runtime:
     key = hashlib.sha256(f"layout {LAYOUT}\0".encode())
     for relative in WORKER_MODULES:
         key.update(relative.encode() + b"\0" + (ENGINE / relative).read_bytes())
-    for folder in folders:  # (not inode numbers: a container image's layers renumber them)
-        key.update(f"{folder}\0{folder.stat().st_mtime_ns}".encode())
+    for folder in folders:  # whole seconds, no inode numbers: an image's layers keep no more
+        key.update(f"{folder}\0{int(folder.stat().st_mtime)}".encode())
     root = parent / f"runtime-{key.hexdigest()[:16]}"
     if (root / "complete").is_file():
         _touch(root)
