@@ -26,6 +26,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradekit.zips import write_atomically
+
 ENGINE = Path(__file__).resolve().parent.parent
 LAYOUT = 4
 """Bumped when what a runtime folder holds changes (a new folder is then built)."""
@@ -105,7 +107,10 @@ def _with_requirements(names: tuple[str, ...], cache: Path | None = None) -> tup
             pass
     found = _read_requirements(names)
     if stored is not None:
-        _write_atomically(stored, json.dumps(found))
+        try:  # whole or not at all: grades in other slots may read it
+            write_atomically(stored, json.dumps(found))
+        except OSError:
+            pass  # read again next time
     return found
 
 
@@ -125,21 +130,6 @@ def _installed_stamp(names: tuple[str, ...]) -> str:
         except OSError:
             continue
     return digest.hexdigest()[:20]
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (grades in other slots may read it)."""
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".requirements-", dir=path.parent)
-    except OSError:
-        return  # read again next time
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def _read_requirements(names: tuple[str, ...]) -> tuple[str, ...]:
