@@ -39,10 +39,10 @@ def test_attention_properties(student, rng):
                    (2, 4, E))
     again = probe(student, "attention", E, HEADS, weights, x, x, x)["out"]
     other = probe(student, "attention", E, HEADS, weights, x, x, x + 1.0)["out"]
-    if not np.all(np.abs(out) <= 1e6) or np.max(np.abs(again - out)) > 1e-9 or \
+    if np.max(np.abs(out)) > 1e6 or np.max(np.abs(again - out)) > 1e-9 or \
             np.max(np.abs(np.asarray(other) - out)) < 1e-9:
         fail("The output is not a function of the inputs yet (different for the same "
-             "inputs, huge, never written, or blind to the values): not implemented?")
+             "inputs, huge, or blind to the values): not implemented?")
     order = rng.permutation(4)
     moved = probe(student, "attention", E, HEADS, weights, x, x[:, order], x[:, order])["out"]
     compare("output with the key/value positions permuted together", moved, out, 1e-6)
@@ -96,10 +96,9 @@ def test_captioning_transformer_causal(student, rng, credit, elsewhere):
     again = array(probe(student, "caption_scores", *args, features, captions), "scores",
                   (2, 4, 5))
     moved = np.max(np.abs(later[:, 3] - scores[:, 3]))
-    if not np.all(np.abs(scores) <= 1e6) or np.max(np.abs(again - scores)) > 1e-9 or \
-            moved < 1e-9:
+    if np.max(np.abs(scores)) > 1e6 or np.max(np.abs(again - scores)) > 1e-9 or moved < 1e-9:
         fail("The scores are not a function of the inputs yet (different for the same "
-             "inputs, huge, never written, or blind to the last word): not implemented?")
+             "inputs, huge, or blind to the last word): not implemented?")
 
     def noncausal_with_right_layers():
         fixed = [elsewhere.fixed_scores(student, *args, features, c) for c in (captions, changed)]
