@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 
 class Stopped(KeyboardInterrupt):
@@ -22,22 +22,34 @@ class Stopped(KeyboardInterrupt):
         super().__init__(f"{what} by {signal.Signals(signum).name}")
 
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+"""The signals that stop a command (SIGINT already raises ``KeyboardInterrupt``; Windows
+has no SIGHUP)."""
+
+
 @contextlib.contextmanager
-def stop_on_signals(stopped: Callable[[int], BaseException] = Stopped) -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise ``stopped(signum)`` (SIGINT already
-    raises ``KeyboardInterrupt``; Windows has no SIGHUP). Elsewhere than in the main
-    thread, where Python delivers no signal, nothing changes."""
+def on_signals(handle: Callable[[int], None],
+               numbers: Iterable[int] = STOP_SIGNALS) -> Iterator[None]:
+    """Within the block, each signal of ``numbers`` calls ``handle(signum)``; the previous
+    handlers come back after it. Elsewhere than in the main thread, where Python delivers
+    no signal, nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def stop(signum: int, _frame: object) -> None:
-        raise stopped(signum)
-
-    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {number: signal.signal(number, stop) for number in numbers}
+    previous = {number: signal.signal(number, lambda signum, _frame: handle(signum))
+                for number in numbers}
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def stop_on_signals(stopped: Callable[[int], BaseException] = Stopped
+                    ) -> contextlib.AbstractContextManager[None]:
+    """Within the block, SIGTERM and SIGHUP raise ``stopped(signum)``."""
+    def stop(signum: int) -> None:
+        raise stopped(signum)
+
+    return on_signals(stop)

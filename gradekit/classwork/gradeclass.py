@@ -23,7 +23,6 @@ import contextlib
 import os
 import shutil
 import signal
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from gradekit.config import Assignment
 from gradekit.errors import UserError
 from gradekit.grading.outputs import FEEDBACK_NAME, RESULTS_NAME
 from gradekit.grading.results import GradeResult
+from gradekit.stopping import Stopped, on_signals
 
 WORK_DIR = ".work"
 LOG_DIR = ".logs"
@@ -109,13 +109,12 @@ class Summary:
     seconds: float = 0.0
 
 
-class ClassGradeStopped(KeyboardInterrupt):
+class ClassGradeStopped(Stopped):
     """A signal stopped the class grade; what finished is installed and recorded."""
 
     def __init__(self, signum: int, summary: Summary) -> None:
-        self.signum = signum
+        super().__init__(signum, "the class grade was stopped")
         self.summary = summary
-        super().__init__(f"the class grade was stopped by {signal.Signals(signum).name}")
 
 
 def grade_class(submissions: Path, out_dir: Path, assignment: Assignment, options: Options,
@@ -367,20 +366,12 @@ def _stop_signals() -> Iterator[list[int | None]]:
     """While grading, SIGTERM, SIGINT and SIGHUP only ask the run to stop (in the main
     thread; elsewhere the caller's own handling stays)."""
     stopped: list[int | None] = [None]
-    if threading.current_thread() is not threading.main_thread():
-        yield stopped
-        return
 
-    def stop(signum: int, _frame: object) -> None:
+    def stop(signum: int) -> None:
         stopped[0] = signum
 
-    previous = {number: signal.signal(number, stop)
-                for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
-    try:
+    with on_signals(stop, (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)):
         yield stopped
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def _now() -> str:
