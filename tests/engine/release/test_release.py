@@ -443,7 +443,8 @@ def test_a_stopped_notebook_check_leaves_nothing_behind(tmp_path: Path) -> None:
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 128 + signal.SIGTERM, stderr
-    assert stderr.strip().splitlines()[-1] == "gradekit: stopped by SIGTERM"
+    # the kernel shares stderr, and its own KeyboardInterrupt may print after this line
+    assert "gradekit: stopped by SIGTERM" in stderr.splitlines()
     assert not list(scratch.glob("gradekit-notebook-check-*"))
     assert not list(runtime.glob("kernel-*.json"))  # the kernel was shut down
 
