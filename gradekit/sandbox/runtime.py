@@ -33,7 +33,8 @@ LAYOUT = 4
 """Bumped when what a runtime folder holds changes (a new folder is then built)."""
 WORKER_MODULES = ("__init__.py", "sandbox/__init__.py", "sandbox/protocol.py",
                   "sandbox/worker.py", "sandbox/allocator.py",
-                  "sandbox/standins.py", "sandbox/seeding.py", "sandbox/relay.py")
+                  "sandbox/standins.py", "sandbox/seeding.py", "sandbox/relay.py",
+                  "sandbox/deferred_dynamo.py")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from gradekit.sandbox import protocol
-from gradekit.sandbox import relay, seeding, standins
+from gradekit.sandbox import deferred_dynamo, relay, seeding, standins
 from gradekit.sandbox.allocator import steady_malloc
 
 MAX_TRACEBACK_FRAMES = 12
@@ -307,6 +307,7 @@ def main(config_json: str) -> None:
     sys.stdin = open(os.devnull)
     for name in config.get("preload", ()):
         importlib.import_module(name)
+    deferred_dynamo.install()
     if memory is not None:
         apply_limits({"memory_bytes": address_space_limit(memory)})
     standins.install()
