@@ -296,12 +296,15 @@ def test_spatial_groupnorm_notebook(student, credit):
 def test_convnet_notebook(student, credit):
     """ThreeLayerConvNet, under "A three-layer convolutional network"
 
-    The default net on 50 random images: initial loss about log 10 = 2.3026, and about
+    The default net on 10 random images: initial loss about log 10 = 2.3026, and about
     2.508 with reg 0.5; a gradient check of every parameter on 2 inputs of (3, 16, 16) with
     3 filters of 3x3 and hidden 7 (float64).
     """
     rs = np.random.RandomState(231)
-    X, y = rs.randn(50, 3, 32, 32), rs.randint(10, size=50)
+    # The notebook draws 50 images; at initialisation (weights of scale 1e-3) the loss is
+    # log 10 + reg term to 4 digits whatever their number, and 10 cost a fifth as much.
+    # All 50 are drawn, so the gradient check below gets the inputs it always had.
+    X, y = rs.randn(50, 3, 32, 32)[:10], rs.randint(10, size=50)[:10]
     parts = Parts(credit)
 
     def sanity():
