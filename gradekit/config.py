@@ -26,6 +26,7 @@ same declarations (:mod:`gradekit.config_docs`).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import sys
 import types
@@ -515,12 +516,18 @@ def toml_fields(cls: type) -> Iterator[tuple[str, Field[Any], Key]]:
             yield key.name or item.name, item, key
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """``cls``'s field types, evaluated once (each evaluation compiles every annotation)."""
+    return typing.get_type_hints(cls)
+
+
 def shape(cls: type, item: Field[Any]) -> tuple[str, type | None]:
     """What a field holds in TOML: (kind, the declaring dataclass of a nested table)."""
     key = item.metadata["toml"]
     if key.table is not None:
         return "table", key.table
-    hint = typing.get_type_hints(cls)[item.name]
+    hint = _type_hints(cls)[item.name]
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     origin, args = typing.get_origin(hint), typing.get_args(hint)

@@ -7,7 +7,6 @@ import argparse
 from pathlib import Path
 
 from gradekit.config import load_student_folder
-from gradekit.student.collect import collect
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -29,6 +28,8 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gradekit.student.collect import collect  # numpy and nbformat: not for --help
+
     assignment = load_student_folder(args.folder, "collect")
     assert assignment.grading is not None
     output = args.output or args.folder / f"{assignment.name}_submission.zip"
