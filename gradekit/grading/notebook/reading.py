@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gradekit.cellnames import cell_name, section_headings
+from gradekit.grading.notebook.schema import schema_check
 
 MAX_CELLS = 5000
 MAX_OUTPUTS = 20000
@@ -119,19 +120,18 @@ def parse_notebook(data: bytes, validate: bool = True) -> Notebook:
 
 
 def _validate(document: dict[str, Any], minor: int) -> list[str]:
-    """nbformat's schema check, on a copy; cells without ids pass as format 4.4 (Colab and
-    VS Code drop them), and duplicate ids are repaired in the copy only. Without nbformat
-    (a student's machine, for ``collect``'s preview) nothing is checked."""
-    try:
-        import nbformat
-    except ImportError:
-        return []
-
+    """nbformat's schema check (:mod:`.schema`), on a copy; cells without ids pass as
+    format 4.4 (Colab and VS Code drop them), and duplicate ids pass too (nbformat repairs
+    them in its copy). Without nbformat (a student's machine, for ``collect``'s preview)
+    nothing is checked."""
     notes = []
     cells = document["cells"]
     if minor >= 5 and not all(isinstance(c, dict) and "id" in c for c in cells):
         notes.append("some cells have no id although the notebook says format 4.5")
         minor = 4
+    check = schema_check(minor)
+    if check is None:
+        return notes
     shallow = dict(document, nbformat_minor=minor, cells=[
         copy.copy(c) if isinstance(c, dict) else c for c in cells])
     if minor < 5:
@@ -141,7 +141,7 @@ def _validate(document: dict[str, Any], minor: int) -> list[str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            nbformat.validate(shallow, version=4, version_minor=minor)
+            check(shallow)
     except RecursionError:
         raise NotebookUnreadable("is nested too deeply to be a notebook") from None
     except Exception as error:  # noqa: BLE001 - nbformat raises several unrelated types
