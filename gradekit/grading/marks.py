@@ -8,11 +8,14 @@ from :class:`MarkDefaults` (the assignment's ``[grading]`` table).
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from gradekit.grading.kept import kept
 from gradekit.grading.results import VISIBILITIES, CheckResult
 
 MARK_ARGUMENTS = {"number", "points", "visibility", "files", "notebook"}
@@ -108,10 +111,31 @@ def unreleased_only(path: Path, public: bool,
     if "notebook=" not in text or any(f"notebook={quote}{name}{quote}" in text
                                       for name in released for quote in "\"'"):
         return None
-    marked, found = _scan(path, public, defaults)
+    # Kept on disk for the next grade's process, under the file's text, what decides its
+    # marks (the defaults, in an order that does not vary) and this module.
+    settings = [public, defaults.hidden, defaults.public, sorted(released)]
+    marked, found = kept("marks", [text.encode(), json.dumps(settings).encode(),
+                                   Path(__file__).read_bytes()],
+                         lambda: _marks_json(*_marks_of(text, public, defaults)), _from_json)
     if marked and len(found) == marked and all(info.elsewhere for info in found):
         return found
     return None
+
+
+def _marks_json(marked: int, found: list[CheckInfo]) -> bytes:
+    return json.dumps([marked, [dataclasses.astuple(info) for info in found]]).encode()
+
+
+def _from_json(data: bytes) -> tuple[int, list[CheckInfo]]:
+    """The reverse of :func:`_marks_json` (a kept file that is not one raises)."""
+    marked, found = json.loads(data)
+    infos = [CheckInfo(number, name, points, visibility, tuple(files), elsewhere)
+             for number, name, points, visibility, files, elsewhere in found]
+    if not isinstance(marked, int) or not all(
+            isinstance(info.number, str) and isinstance(info.points, (int, float))
+            for info in infos):
+        raise ValueError("not the marks of a check file")
+    return marked, infos
 
 
 def _scan(path: Path, public: bool, defaults: MarkDefaults) -> tuple[int, list[CheckInfo]]:
@@ -129,9 +153,20 @@ def _scan_unchanged(path: str, mtime_ns: int, size: int, public: bool,
                     defaults: MarkDefaults) -> tuple[int, tuple[CheckInfo, ...]]:
     """:func:`_scan` of a file as it is now (a long-lived controller reads it once)."""
     try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError):
         return 0, ()
+    marked, found = _marks_of(text, public, defaults)
+    return marked, tuple(found)
+
+
+def _marks_of(text: str, public: bool, defaults: MarkDefaults) -> tuple[int, list[CheckInfo]]:
+    """How many collectable functions of the source ``text`` carry a ``grade`` mark, and
+    the checks read from those marks."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return 0, []
     marked, found = 0, []
     for node in _collectable_functions(tree.body):
         for decorator in node.decorator_list:
@@ -149,7 +184,7 @@ def _scan_unchanged(path: str, mtime_ns: int, size: int, public: bool,
                                            defaults))
                 except ValueError:
                     pass
-    return marked, tuple(found)
+    return marked, found
 
 
 def _collectable_functions(body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -214,10 +214,12 @@ def _touch(root: Path) -> None:
 def _prune(parent: Path, keep: Path, age: float = 3600.0) -> None:
     """Remove runtime folders of other versions unused for ``age`` seconds (every grade
     that takes one marks it used, and no grade lasts that long, so none is in use), and
-    kept requirements as old (of packages since installed or removed: a grade that still
-    needs them reads them again)."""
+    kept requirements and other kept files (:mod:`gradekit.grading.kept`) as old (of
+    packages since installed or removed, of files since changed: a grade that still needs
+    them derives them again)."""
     now = time.time()
-    for path in [*parent.glob("runtime-*"), *parent.glob("requirements-*.json")]:
+    for path in [*parent.glob("runtime-*"), *parent.glob("requirements-*.json"),
+                 *parent.glob("kept-*")]:
         try:
             if path != keep and now - path.stat().st_mtime > age:
                 if path.is_dir():
