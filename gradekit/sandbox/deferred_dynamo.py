@@ -17,6 +17,7 @@ results are the same, bit for bit.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -71,6 +72,8 @@ class DeferredDynamo(types.ModuleType):
                 handed_over = real.disable(fn, recursive, **options)
             return handed_over(*args, **kwargs)
 
+        if options.get("wrapping", True):  # as the real one names what it wraps
+            functools.update_wrapper(run, fn)
         return run
 
 

@@ -60,6 +60,10 @@ weight = torch.nn.Parameter(torch.ones(3))
 optimizer = torch.optim.SGD([weight], lr=0.5)  # add_param_group: the stand-in's disable
 weight.grad = torch.ones(3)
 optimizer.step()
+def halve(x):
+    return x / 2
+kept_off = torch.compiler.disable(halve)  # the stand-in's: named as the real one names it
+deferred = type(sys.modules["torch._dynamo"]).__name__
 import torch._dynamo.config as config  # a submodule: the real package is imported
 compiled = torch.compile(lambda x: x * 2 + 1, backend="eager")
 extra = torch.nn.Parameter(torch.zeros(2))
@@ -72,7 +76,8 @@ print(json.dumps({
     "config spec": config.__spec__.name == "torch._dynamo.config"
                    and type(config.__spec__.loader).__name__ == "SourceFileLoader",
     "compiled": compiled(torch.arange(3.0)).tolist(),
-    "weight": weight.detach().tolist(), "groups": len(optimizer.param_groups)}))
+    "weight": weight.detach().tolist(), "groups": len(optimizer.param_groups),
+    "deferred until then": deferred, "kept off": [kept_off.__name__, kept_off(4.0)]}))
 """
 
 
@@ -93,7 +98,8 @@ def test_eager_training_never_imports_the_compiler_and_gives_the_same_numbers():
 def test_anything_beyond_the_eager_no_ops_gets_the_real_compiler():
     found = run(AFTERWARDS)
     assert found == {"real": True, "config": True, "config spec": True,
-                     "compiled": [1.0, 3.0, 5.0], "weight": [0.5, 0.5, 0.5], "groups": 2}
+                     "compiled": [1.0, 3.0, 5.0], "weight": [0.5, 0.5, 0.5], "groups": 2,
+                     "deferred until then": "DeferredDynamo", "kept off": ["halve", 2.0]}
 
 
 def test_a_worker_that_preloads_torch_defers_its_compiler():
