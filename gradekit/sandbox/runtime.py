@@ -116,18 +116,19 @@ def _with_requirements(names: tuple[str, ...], cache: Path | None = None) -> tup
 
 
 def _installed_stamp(names: tuple[str, ...]) -> str:
-    """A digest of ``names``, of the ``sys.path`` folders, and of the modification time of
-    those that hold distributions (``*.dist-info``, ``*.egg-info``): installing or removing
-    one there changes it. Other folders' times are left out (the current folder changes
-    whenever a file is written there)."""
+    """A digest of ``names`` and of the ``sys.path`` folders that hold distributions
+    (``*.dist-info``, ``*.egg-info``) with their modification times: installing or
+    removing one there changes it. Other folders are left out: they add no requirement
+    (and the current folder, first on the path of ``python -m``, changes whenever a file
+    is written there)."""
     digest = hashlib.sha256("\0".join(names).encode())
     for entry in sys.path:
-        digest.update(f"\0{entry}".encode())
         try:
             with os.scandir(entry or ".") as found:
                 holds = any(item.name.endswith((".dist-info", ".egg-info")) for item in found)
             if holds:  # whole seconds, as an image's layers keep them
-                digest.update(f"\0{int(os.stat(entry or '.').st_mtime)}".encode())
+                digest.update(f"\0{os.path.abspath(entry or '.')}"
+                              f"\0{int(os.stat(entry or '.').st_mtime)}".encode())
         except OSError:
             continue
     return digest.hexdigest()[:20]

@@ -70,6 +70,10 @@ def test_the_requirements_stamp_follows_installs_not_other_writes(tmp_path, monk
     before = _installed_stamp(("numpy",))
     (plain / "results.json").write_text("{}")  # e.g. the current folder: a grade's output
     assert _installed_stamp(("numpy",)) == before
+    elsewhere = tmp_path / "elsewhere"  # `python -m gradekit` run from another folder
+    elsewhere.mkdir()
+    monkeypatch.syspath_prepend(str(elsewhere))
+    assert _installed_stamp(("numpy",)) == before
     (site / "b_package-2.0.dist-info").mkdir()  # installed
     assert _installed_stamp(("numpy",)) != before
 
