@@ -32,10 +32,11 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.10 or newer is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebook,pdf,class,dask,assignment1,assignment2,assignment3,dev]'
-	@# The checks' and the references' bytecode, as pip leaves the packages': a grade then
-	@# reads it even where PYTHONDONTWRITEBYTECODE is set (a file changed since is compiled
-	@# in memory as before). The autograder image compiles its copy the same way (setup.sh).
-	$(PY) -m compileall -q autograder solutions > /dev/null
+	@# The engine's, the checks' and the references' bytecode, as pip leaves installed
+	@# packages': a grade then reads it even where PYTHONDONTWRITEBYTECODE is set (a file
+	@# changed since is compiled in memory as before). The autograder image compiles its
+	@# copy the same way (setup.sh).
+	$(PY) -m compileall -q gradekit autograder solutions > /dev/null
 	@touch $(STAMP)
 
 test: $(STAMP) system-check
