@@ -4,9 +4,12 @@ holds a typed number that a renumbering would leave stale."""
 from __future__ import annotations
 
 import ast
+import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from gradekit.grading.kept import kept
 
 
 def check_number(check: Any, folder: str | Path | None = None) -> str:
@@ -38,23 +41,36 @@ _CACHE: dict[tuple[Path, float], dict[str, str]] = {}
 
 
 def _marked_numbers(path: Path) -> dict[str, str]:
-    """{function name: number} of the grade marks in ``path`` (literal numbers only)."""
+    """{function name: number} of the grade marks in ``path`` (literal numbers only);
+    read once per process, and kept on disk for the next grade's (:mod:`gradekit.grading.kept`)."""
     try:
         key = (path.resolve(), path.stat().st_mtime)
+        if key not in _CACHE:
+            text = path.read_text(encoding="utf-8")
+            _CACHE[key] = kept("check-numbers", [text.encode(), Path(__file__).read_bytes()],
+                               lambda: json.dumps(_numbers_in(text)).encode(), _numbers)
     except OSError:
         return {}
-    if key not in _CACHE:
-        found = {}
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            for decorator in node.decorator_list:
-                if (isinstance(decorator, ast.Call)
-                        and isinstance(decorator.func, ast.Attribute)
-                        and decorator.func.attr == "grade"):
-                    for keyword in decorator.keywords:
-                        if keyword.arg == "number" and isinstance(keyword.value, ast.Constant):
-                            found[node.name] = str(keyword.value.value)
-        _CACHE[key] = found
     return _CACHE[key]
+
+
+def _numbers_in(text: str) -> dict[str, str]:
+    found = {}
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr == "grade"):
+                for keyword in decorator.keywords:
+                    if keyword.arg == "number" and isinstance(keyword.value, ast.Constant):
+                        found[node.name] = str(keyword.value.value)
+    return found
+
+
+def _numbers(data: bytes) -> dict[str, str]:
+    found = json.loads(data)
+    if not isinstance(found, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in found.items()):
+        raise ValueError("not the numbers of a check file")
+    return found

@@ -130,3 +130,18 @@ def test_a_released_notebook_keeps_its_file_at_a_glance(folder, tmp_path):
 
 def test_the_kept_folder_is_the_sandbox_folder(folder):
     assert kept_module._folder() == folder
+
+
+def test_check_numbers_named_in_messages_are_read_from_a_kept_file_too(
+        folder, tmp_path, monkeypatch):
+    from gradekit.checklib import numbers
+
+    (tmp_path / "test_extra.py").write_text(CHECKS)
+    assert numbers.check_number("test_extra.py::test_two", tmp_path) == "7.2"
+    monkeypatch.setattr(numbers, "_CACHE", {})  # a new process's
+
+    def no_parsing(text):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(numbers, "_numbers_in", no_parsing)
+    assert numbers.check_number("test_extra.py::test_one", tmp_path) == "7.1"
