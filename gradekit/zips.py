@@ -89,9 +89,9 @@ def zip_date_time() -> tuple[int, int, int, int, int, int]:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
+def atomic_file(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through, whole or not at all: a temporary file in
-    the same folder, flushed to disk, then renamed over ``path`` (mode 0644); removed,
+    the same folder, flushed to disk, then renamed over ``path`` (with ``mode``); removed,
     leaving ``path`` as it was, when the block fails."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,16 +102,16 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
+def write_atomically(path: Path, data: str | bytes, mode: int = 0o644) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` whole or not at all (:func:`atomic_file`)."""
-    with atomic_file(path) as handle:
+    with atomic_file(path, mode) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 

@@ -46,6 +46,7 @@ def test_kept_data_is_read_back_while_its_sources_are_unchanged(folder):
     assert kept("probe", [b"source"], derive, bytes.upper) == b"DERIVED"
     assert derive.calls == 1
     assert [path.name.startswith(f"{PREFIX}probe-") for path in folder.iterdir()] == [True]
+    assert {path.stat().st_mode & 0o777 for path in folder.iterdir()} == {0o600}
     assert kept("probe", [b"source", b"changed"], derive, bytes.upper) == b"DERIVED"
     assert kept("probe", [b"sourcechanged"], derive, bytes.upper) == b"DERIVED"
     assert derive.calls == 3  # neither a new source nor the same bytes split otherwise hit
