@@ -48,7 +48,8 @@ CHANGES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "cell metadata that is a list": lambda d: d["cells"][0].update(metadata=[]),
     "a cell id with a space": lambda d: d["cells"][0].update(id="two words"),
     "a cell id of 65 characters": lambda d: d["cells"][0].update(id="a" * 65),
-    "two cells with one id (taken: nbformat repairs its copy)": lambda d: d["cells"][1].update(id=d["cells"][0]["id"]),
+    "two cells with one id (taken: nbformat repairs its copy)": lambda d: d["cells"][1].update(
+        id=d["cells"][0]["id"]),
     "an extra key in a cell": lambda d: d["cells"][0].update(grade=10),
     "an extra top-level key": lambda d: d.update(answers=[]),
     "no notebook metadata": lambda d: d.pop("metadata"),
