@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 from typing import Any, Callable
 
 import nbformat
@@ -63,7 +64,9 @@ CHANGES: dict[str, Callable[[dict[str, Any]], Any]] = {
 def verdict(check: Callable[[dict[str, Any]], None], document: dict[str, Any]) -> str:
     """'' when taken, else the first line of the refusal's message."""
     try:
-        check(copy.deepcopy(document))
+        with warnings.catch_warnings():  # as reading.py: nbformat warns of ids it repairs
+            warnings.simplefilter("ignore")
+            check(copy.deepcopy(document))
     except Exception as error:  # noqa: BLE001 - both validators raise their own types
         return (str(error).strip().splitlines() or [type(error).__name__])[0]
     return ""
