@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gradekit.grading import marks
 from gradekit.grading.kept import kept
 
 
@@ -47,7 +48,9 @@ def _marked_numbers(path: Path) -> dict[str, str]:
         key = (path.resolve(), path.stat().st_mtime)
         if key not in _CACHE:
             text = path.read_text(encoding="utf-8")
-            _CACHE[key] = kept("check-numbers", [text.encode(), Path(__file__).read_bytes()],
+            sources = [text.encode(), Path(__file__).read_bytes(),
+                       Path(marks.__file__).read_bytes()]  # grade_marks reads them
+            _CACHE[key] = kept("check-numbers", sources,
                                lambda: json.dumps(_numbers_in(text)).encode(), _numbers)
     except OSError:
         return {}
@@ -55,17 +58,8 @@ def _marked_numbers(path: Path) -> dict[str, str]:
 
 
 def _numbers_in(text: str) -> dict[str, str]:
-    found = {}
-    for node in ast.walk(ast.parse(text)):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for decorator in node.decorator_list:
-            if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                    and decorator.func.attr == "grade"):
-                for keyword in decorator.keywords:
-                    if keyword.arg == "number" and isinstance(keyword.value, ast.Constant):
-                        found[node.name] = str(keyword.value.value)
-    return found
+    return {node.name: number for node, mark in marks.grade_marks(ast.walk(ast.parse(text)))
+            if (number := marks.literal_number(mark)) is not None}
 
 
 def _numbers(data: bytes) -> dict[str, str]:

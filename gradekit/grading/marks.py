@@ -13,7 +13,7 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from gradekit.grading.kept import kept
 from gradekit.grading.results import VISIBILITIES, CheckResult
@@ -168,23 +168,40 @@ def _marks_of(text: str, public: bool, defaults: MarkDefaults) -> tuple[int, lis
     except (SyntaxError, ValueError):
         return 0, []
     marked, found = 0, []
-    for node in _collectable_functions(tree.body):
-        for decorator in node.decorator_list:
-            if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                    and decorator.func.attr == "grade"):
-                marked += 1
-                kwargs = {}
-                for keyword in decorator.keywords:
-                    try:
-                        kwargs[keyword.arg] = ast.literal_eval(keyword.value)
-                    except (ValueError, TypeError, SyntaxError):
-                        pass  # e.g. files=SOME_CONSTANT: not needed to list the check
-                try:
-                    found.append(read_mark(kwargs, ast.get_docstring(node), node.name, public,
-                                           defaults))
-                except ValueError:
-                    pass
+    for node, mark in grade_marks(_collectable_functions(tree.body)):
+        marked += 1
+        kwargs = {}
+        for keyword in mark.keywords:
+            try:
+                kwargs[keyword.arg] = ast.literal_eval(keyword.value)
+            except (ValueError, TypeError, SyntaxError):
+                pass  # e.g. files=SOME_CONSTANT: not needed to list the check
+        try:
+            found.append(read_mark(kwargs, ast.get_docstring(node), node.name, public,
+                                   defaults))
+        except ValueError:
+            pass
     return marked, found
+
+
+def grade_marks(nodes: Iterable[ast.AST]
+                ) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.Call]]:
+    """(function, its ``@...grade(...)`` call) for every grade mark of the functions among
+    ``nodes`` (other nodes are passed over), read from source without importing it."""
+    for node in nodes:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for decorator in node.decorator_list:
+                if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                        and decorator.func.attr == "grade"):
+                    yield node, decorator
+
+
+def literal_number(mark: ast.Call) -> str | None:
+    """The ``number=`` of a grade mark when it is written as a literal, else None."""
+    for keyword in mark.keywords:
+        if keyword.arg == "number" and isinstance(keyword.value, ast.Constant):
+            return str(keyword.value.value)
+    return None
 
 
 def _collectable_functions(body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -221,18 +221,11 @@ def check_numbers(release: Release, grader: Tree) -> list[str]:
 
 
 def _marks(tree: ast.Module, path: str) -> list[Declared]:
-    found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for decorator in node.decorator_list:
-            if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                    and decorator.func.attr == "grade"):
-                for keyword in decorator.keywords:
-                    if keyword.arg == "number" and isinstance(keyword.value, ast.Constant):
-                        found.append(Declared(str(keyword.value.value),
-                                              f"{path}:{decorator.lineno}"))
-    return found
+    from gradekit.grading.marks import grade_marks, literal_number
+
+    return [Declared(number, f"{path}:{mark.lineno}")
+            for _, mark in grade_marks(ast.walk(tree))
+            if (number := literal_number(mark)) is not None]
 
 
 def _literals(tree: ast.Module, text: str, path: str) -> list[str]:
