@@ -24,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "-m 'not slow')")
     config.addinivalue_line("markers", "confined: grades the repository's own hidden checks, "
                                        "which needs a worker confinement this machine has")
+    _start_session_tmp(config)
 
 
 def confinement_problem() -> str:
@@ -54,22 +55,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 SESSION_TMP_PREFIX = "gradekit-tests-"
 """The temporary folder of one test session: every temporary folder the tests, the grades
 they run and the processes those start make (``$TMPDIR``) is inside it, and it goes at the
-end of the session. A controller a test kills on purpose (SIGKILL) cannot remove its
-private folder; another test session running at the same time keeps its own."""
+end of the session. It is in place from the start, before collection: importing check
+helpers already writes (an unprivileged grader keeps derived files in its sandbox folder,
+under the temporary folder). A controller a test kills on purpose (SIGKILL) cannot remove
+its private folder; another test session running at the same time keeps its own."""
+
+_SESSION_TMP = pytest.StashKey[tuple[Path, "str | None", "str | None"]]()
+
+
+def _start_session_tmp(config: pytest.Config) -> None:
+    session = Path(tempfile.mkdtemp(prefix=SESSION_TMP_PREFIX))
+    session.chmod(0o711)  # sandbox accounts pass through to the folders grades give them
+    config.stash[_SESSION_TMP] = (session, os.environ.get("TMPDIR"), tempfile.tempdir)
+    os.environ["TMPDIR"], tempfile.tempdir = str(session), None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session, saved_env, saved_tempdir = config.stash[_SESSION_TMP]
+    if saved_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved_env
+    tempfile.tempdir = saved_tempdir
+    shutil.rmtree(session, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def nothing_left_in_tmp():
-    session = Path(tempfile.mkdtemp(prefix=SESSION_TMP_PREFIX))
-    session.chmod(0o711)  # sandbox accounts pass through to the folders grades give them
-    saved = os.environ.get("TMPDIR"), tempfile.tempdir
-    os.environ["TMPDIR"], tempfile.tempdir = str(session), None
-    try:
-        yield session
-    finally:
-        if saved[0] is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = saved[0]
-        tempfile.tempdir = saved[1]
-        shutil.rmtree(session, ignore_errors=True)
+def nothing_left_in_tmp(pytestconfig: pytest.Config) -> Path:
+    """The session's temporary folder (see :data:`SESSION_TMP_PREFIX`)."""
+    return pytestconfig.stash[_SESSION_TMP][0]
