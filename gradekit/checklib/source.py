@@ -37,19 +37,25 @@ def parse(source: str | None) -> ast.Module | None:
         return None
 
 
+def bound_names(node: ast.stmt) -> set[str]:
+    """Every name a module-level statement binds (anywhere inside it); ``"*"`` for an
+    ``import *``."""
+    bound = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(inner.name)
+        elif isinstance(inner, ast.Name) and isinstance(inner.ctx, (ast.Store, ast.Del)):
+            bound.add(inner.id)
+        elif isinstance(inner, ast.alias):
+            bound.add(inner.asname or inner.name)
+    return bound
+
+
 def rebinds(node: ast.stmt, name: str) -> bool:
     """Whether a module-level statement binds ``name`` again (anywhere inside it), or
     imports ``*``."""
-    for inner in ast.walk(node):
-        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if inner.name == name:
-                return True
-        elif isinstance(inner, ast.Name) and isinstance(inner.ctx, (ast.Store, ast.Del)):
-            if inner.id == name:
-                return True
-        elif isinstance(inner, ast.alias) and (inner.asname or inner.name) in (name, "*"):
-            return True
-    return False
+    bound = bound_names(node)
+    return name in bound or "*" in bound
 
 
 def functions(source: str | ast.Module | None, *names: str) -> dict[str, ast.FunctionDef]:
@@ -62,8 +68,11 @@ def functions(source: str | ast.Module | None, *names: str) -> dict[str, ast.Fun
         if isinstance(node, ast.FunctionDef) and node.name in names:
             found[node.name] = node
             continue
-        for name in list(found):
-            if rebinds(node, name):
+        if found:
+            bound = bound_names(node)
+            if "*" in bound:
+                found.clear()
+            for name in bound.intersection(found):
                 del found[name]
     return found
 
