@@ -11,7 +11,8 @@ reading and matching, notebook re-runs, the sandbox's cleaning, and the rest (re
 written, output, exit), measured from outside. Each second is counted once, in the
 innermost phase; the worker's start (its preloaded imports) runs beside the controller's
 and is shown apart. CPU is the controller's process time and the worker's CPU clock,
-both read by the controller; the total is what the kernel charged the whole grade.
+both read by the controller; the total is what the kernel charged the whole grade. Last,
+the controller's cyclic garbage collections during the grade (already inside the phases).
 
     .venv/bin/python bench/profile_grade.py [ASSIGNMENT] [SUBMISSION] [--config TOML] [-n 3]
         [--items 10]
@@ -99,10 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             submission = Path(stage) / args.assignment
             print(f"a complete hand-in of {args.assignment}: the reference's files and "
                   f"{complete_hand_in(args.assignment, submission)}")
-        runs = []
+        runs, collections = [], []
         for run in range(args.runs):
             rows, document = profile_once(submission, config, run)
             runs.append(rows)
+            collections.append(document["extra_data"]["profile"].get("collections") or {})
             if run == 0:
                 total = sum(t["max_score"] for t in document["tests"])
                 print(f"score {document['score']:g}/{total:g}, "
@@ -110,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"median of {args.runs} grades; load average now {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores")
     print_table(runs)
+    if all(collections):
+        print(f"the controller's cyclic garbage collections (within the phases above): "
+              f"{statistics.median(c['count'] for c in collections):g}, "
+              f"{statistics.median(c['seconds'] for c in collections):.3f} s")
     if args.items:
         items = document["extra_data"]["profile"].get("items", {})
         costly = sorted(items.items(), key=lambda kv: -kv[1]["wall"])[:args.items]

@@ -48,6 +48,7 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     stop the grade cleanly: the results known so far are written, every other check is
     listed as not run, and :class:`GradeStopped` is raised.
     """
+    from gradekit.grading.garbage import collecting_less_often
     from gradekit.sandbox import phases
     from gradekit.sandbox.allocator import steady_malloc
 
@@ -56,7 +57,8 @@ def grade_submission(submission: Path, assignment: Assignment, *,
     seed = secrets.randbits(32) if seed is None else int(seed)
     accounts: set[int] = set()
     try:
-        with stop_on_signals(GradeStopped), phases.recording() as profile:
+        with stop_on_signals(GradeStopped), collecting_less_often(), \
+                phases.recording() as profile:
             grading = _grading(assignment)
             named = [("the submission", Path(submission)),
                      ("the results", None if results_path is None else Path(results_path)),

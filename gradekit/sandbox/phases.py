@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import os
 import time
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ class Profile:
         self.before = (process_age(), self._mark[1])
         """Wall seconds since this process started, and its CPU seconds, when the profile
         began (a fresh ``gradekit grade``: its start and imports)."""
+        self.collections = GarbageTally()
+        """The controller's cyclic garbage collections meanwhile (inside the phases)."""
 
     def _now(self) -> tuple[float, float, float]:
         worker = sum(w.cpu_since_ready() for w in self.workers)
@@ -123,7 +126,28 @@ class Profile:
         process before the profile began)."""
         return {"before": {"wall": round(self.before[0], 4), "cpu": round(self.before[1], 4)},
                 "phases": {name: times.as_json() for name, times in self.times.items()},
-                "items": {name: times.as_json() for name, times in self.items.items()}}
+                "items": {name: times.as_json() for name, times in self.items.items()},
+                "collections": self.collections.as_json()}
+
+
+class GarbageTally:
+    """How many cyclic garbage collections ran, and their wall seconds (a ``gc`` callback
+    while :func:`recording`)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __call__(self, what: str, info: dict[str, int]) -> None:
+        if what == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count += 1
+            self.seconds += time.perf_counter() - self._started
+
+    def as_json(self) -> dict[str, float | int]:
+        return {"count": self.count, "seconds": round(self.seconds, 4)}
 
 
 def process_age() -> float:
@@ -152,11 +176,13 @@ def recording(name: str = "grade") -> Iterator[Profile]:
     """Record a profile for the block, whose own time is counted as phase ``name``."""
     profile = Profile()
     token = _ACTIVE.set(profile)
+    gc.callbacks.append(profile.collections)
     profile.enter(name)
     try:
         yield profile
     finally:
         profile.leave()
+        gc.callbacks.remove(profile.collections)
         _ACTIVE.reset(token)
 
 

@@ -84,3 +84,15 @@ def test_without_a_profile_nothing_is_recorded() -> None:
     with phases.phase("x"), phases.item("y"), phases.sandbox_call():
         pass
     assert phases.active() is None
+
+
+def test_garbage_collections_during_a_recording_are_counted() -> None:
+    import gc
+
+    with phases.recording() as profile:
+        gc.collect()
+        gc.collect(0)
+    after = profile.as_json()["collections"]
+    assert after["count"] == 2 and after["seconds"] > 0
+    gc.collect()  # the callback is gone with the recording
+    assert profile.collections.count == 2
