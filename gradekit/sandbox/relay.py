@@ -29,9 +29,12 @@ TENSOR = "__gradekit_tensor__"
 LAZY = "__gradekit_lazy__"
 """The key of the dict a large part of a result crosses as, ``{LAZY: <kept object>}``:
 it stays in the worker until the controller reads it (see :func:`lazy`)."""
-LAZY_LEAVES = 8
+LAZY_LEAVES = 4
 """A container inside a result with more arrays than this stays in the worker until read
-(a forward pass's cache, a dict of gradients the caller may never look at)."""
+(a forward pass's cache, a dict of gradients the caller may never look at). Batch
+normalization's caches hold 5 to 10 arrays: a numerical gradient check of its forward pass
+(dozens of calls, only ``out`` read) then sends none of them; an affine layer's (x, w, b)
+still crosses whole."""
 DTYPE = "__gradekit_dtype__"
 """The key of the dict a numpy or torch dtype crosses as: ``{DTYPE: "float64", "of": "numpy"
 | "numpy type" | "torch"}`` (``dtype=np.float64`` is a common argument)."""
