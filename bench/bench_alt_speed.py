@@ -135,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     cases = dict(CASES)
     if args.corpus == "all":
         cases.update({c.name: c for c in map(closed_form, ALL_CORRECT) if c.name not in cases})
+    unknown = [name for name in args.cases if name not in cases]
+    if unknown:
+        parser.error(f"no case {', '.join(map(repr, unknown))}; the cases are: "
+                     f"{', '.join(map(repr, cases))} (--corpus all adds every correct "
+                     "corpus entry)")
     chosen = [cases[name] for name in args.cases] if args.cases else list(cases.values())
 
     steady_malloc()  # as the grader does in its controller
