@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from typing import Iterator
 
 YOUNG_THRESHOLD = 10_000
@@ -21,13 +22,27 @@ OLDER_THRESHOLD = 10
 """Collections of one generation between two of the next, as by default: every
 generation is then collected about 14 times less often."""
 
+_lock = threading.Lock()
+_grades = 0
+_before: tuple[int, ...] = ()
+
 
 @contextlib.contextmanager
 def collecting_less_often() -> Iterator[None]:
-    """Collect cycles at the pace above for the length of the block, then as before."""
-    before = gc.get_threshold()
-    gc.set_threshold(YOUNG_THRESHOLD, OLDER_THRESHOLD, OLDER_THRESHOLD)
+    """Collect cycles at the pace above for the length of the block, then as before.
+
+    Grades running side by side in one process (threads of a Dask worker) share the
+    pace: the first to begin sets it, the last to end puts the process's own back."""
+    global _grades, _before
+    with _lock:
+        if _grades == 0:
+            _before = gc.get_threshold()
+            gc.set_threshold(YOUNG_THRESHOLD, OLDER_THRESHOLD, OLDER_THRESHOLD)
+        _grades += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _grades -= 1
+            if _grades == 0:
+                gc.set_threshold(*_before)

@@ -122,8 +122,9 @@ class Profile:
 
     def as_json(self) -> dict[str, object]:
         """For ``extra_data``: ``phases`` as ``{name: {wall, cpu, worker_cpu, count}}``
-        (seconds), ``items`` (the same, per item) and ``before`` (``{wall, cpu}``: the
-        process before the profile began)."""
+        (seconds), ``items`` (the same, per item), ``before`` (``{wall, cpu}``: the
+        process before the profile began) and ``collections`` (``{count, seconds}``: the
+        process's cyclic garbage collections meanwhile)."""
         return {"before": {"wall": round(self.before[0], 4), "cpu": round(self.before[1], 4)},
                 "phases": {name: times.as_json() for name, times in self.times.items()},
                 "items": {name: times.as_json() for name, times in self.items.items()},

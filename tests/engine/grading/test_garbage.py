@@ -24,6 +24,17 @@ def test_the_pace_is_put_back_after_an_error() -> None:
     assert gc.get_threshold() == before
 
 
+def test_grades_side_by_side_share_the_pace_until_the_last_ends() -> None:
+    before = gc.get_threshold()
+    first, second = collecting_less_often(), collecting_less_often()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first grade ends while the second runs
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+
+
 def test_fewer_young_collections_run_inside_the_block() -> None:
     counted = []
 
