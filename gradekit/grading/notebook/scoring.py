@@ -123,7 +123,7 @@ def _score_notebook(config: NotebookGrading, config_path: Path, folder: Path, sa
     else:
         try:
             _score(config, released, submitted, sandbox, present, report, deadline,
-                   (package_root, submit), optional)
+                   package_root, submit, optional)
         except _OutOfTime:
             report.checks = part_results(config, _late_message(budget))
             report.extra["error"] = "the time budget ran out while scoring"
@@ -149,7 +149,8 @@ def _late_message(budget: float) -> str:
 
 def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, sandbox: Any,
            present: set[str], report: NotebookReport, deadline: float | None,
-           package: tuple[Path, tuple[str, ...]], optional: tuple[str, ...] = ()) -> None:
+           package_root: Path, submit: tuple[str, ...], optional: tuple[str, ...] = ()
+           ) -> None:
     matching = match_cells(released.cells, submitted.cells)
     if _late(deadline):
         raise _OutOfTime
@@ -164,7 +165,7 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
         raise _OutOfTime
     if consistent_part is not None and not missing_for[consistent_part.number]:
         outcomes["consistent"] = _consistent(config, released, submitted, matching, sandbox,
-                                             report, package)
+                                             report, package_root, submit)
     for part in config.parts:
         missing = missing_for[part.number]
         if missing:
@@ -194,8 +195,10 @@ def _score(config: NotebookGrading, released: Notebook, submitted: Notebook, san
 
 
 def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook,
-                matching: Any, sandbox: Any, report: NotebookReport,
-                package: tuple[Path, tuple[str, ...]]) -> find.Outcome:
+                matching: Any, sandbox: Any, report: NotebookReport, package_root: Path,
+                submit: tuple[str, ...]) -> find.Outcome:
+    """Re-run the ``rerun`` cells against the released package under ``package_root``,
+    with the student's versions of the ``submit`` files' code, and compare."""
     by_id = {cell.id: cell for cell in released.cells}
     setup = [(ident, prepare(by_id[ident].source, config.skip_imports, ident))
              for ident in config.setup]
@@ -212,8 +215,8 @@ def _consistent(config: NotebookGrading, released: Notebook, submitted: Notebook
                                    cut=len(text) >= STORED_CHARS)
     with phase(RERUN_PHASE):
         verdicts = run_and_compare(sandbox, setup, cells, stored, config.env, config.timeout,
-                                   config.total_timeout, package[0],
-                                   [path for path in package[1] if path.endswith(".py")])
+                                   config.total_timeout, package_root,
+                                   [path for path in submit if path.endswith(".py")])
     report.extra["rerun_seconds"] = round(verdicts.seconds, 3)
     report.staff_log += [f"notebook: {note}" for note in verdicts.notes]
     found = [find.Finding("consistent", ident, "mismatch",
